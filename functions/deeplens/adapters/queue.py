@@ -1,0 +1,109 @@
+"""SQS: send, receive, delete, and move DLQ messages back (redrive) after a fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from deeplens.domain.errors import TransientError
+from deeplens.settings import QueueSettings, S3Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageAttributeValueTypeDef
+
+MAX_BATCH = 10  # SQS limit for SendMessageBatch / ReceiveMessage / DeleteMessageBatch
+
+
+def make_sqs_client(settings: QueueSettings, region: S3Settings) -> SQSClient:
+    access, secret = settings.sqs_access_key, settings.sqs_secret_key
+    return boto3.client(
+        "sqs",
+        endpoint_url=str(settings.sqs_endpoint_url) if settings.sqs_endpoint_url else None,
+        aws_access_key_id=access.get_secret_value() if access else None,
+        aws_secret_access_key=secret.get_secret_value() if secret else None,
+        region_name=region.aws_region,
+        config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=3, read_timeout=25),
+    )
+
+
+@dataclass(frozen=True)
+class Received:
+    """One SQS message as the Lambda SQS event needs it."""
+
+    message_id: str
+    receipt_handle: str
+    body: str
+    attributes: dict[str, str]
+    md5_of_body: str
+
+
+class Queue:
+    def __init__(self, client: SQSClient, url: str) -> None:
+        self._client = client
+        self.url = url
+
+    def send(self, body: str, attributes: dict[str, str] | None = None) -> str:
+        attrs: dict[str, MessageAttributeValueTypeDef] = {
+            k: {"DataType": "String", "StringValue": v} for k, v in (attributes or {}).items()
+        }
+        try:
+            sent = self._client.send_message(QueueUrl=self.url, MessageBody=body, MessageAttributes=attrs)
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"SQS send failed: {error}") from error
+        return sent["MessageId"]
+
+    def receive(self, max_messages: int = MAX_BATCH, wait_s: int = 0) -> list[Received]:
+        try:
+            answer = self._client.receive_message(
+                QueueUrl=self.url,
+                MaxNumberOfMessages=min(max_messages, MAX_BATCH),
+                WaitTimeSeconds=wait_s,
+                MessageSystemAttributeNames=["All"],
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"SQS receive failed: {error}") from error
+        return [_received(message) for message in answer.get("Messages", [])]
+
+    def delete(self, receipt_handles: Iterable[str]) -> None:
+        handles = list(receipt_handles)
+        for start in range(0, len(handles), MAX_BATCH):
+            chunk = handles[start : start + MAX_BATCH]
+            entries = [{"Id": str(i), "ReceiptHandle": h} for i, h in enumerate(chunk)]
+            answer = self._client.delete_message_batch(QueueUrl=self.url, Entries=entries)  # type: ignore[arg-type]
+            if answer.get("Failed"):
+                raise TransientError(f"SQS delete failed for {len(answer['Failed'])} messages")
+
+    def approximate_count(self) -> int:
+        attributes = self._client.get_queue_attributes(
+            QueueUrl=self.url, AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"])
+
+    def move_all_to(self, target: Queue, limit: int = 100_000) -> int:
+        """Redrive: copy every message to `target`, deleting each only once it was sent."""
+        moved = 0
+        while moved < limit:
+            batch = self.receive(MAX_BATCH, wait_s=1)
+            if not batch:
+                return moved
+            for message in batch:
+                target.send(message.body)
+            self.delete(message.receipt_handle for message in batch)
+            moved += len(batch)
+        return moved
+
+
+def _received(message: Any) -> Received:
+    return Received(
+        message_id=message["MessageId"],
+        receipt_handle=message["ReceiptHandle"],
+        body=message["Body"],
+        attributes=dict(message.get("Attributes", {})),
+        md5_of_body=message.get("MD5OfBody", ""),
+    )

@@ -1,0 +1,153 @@
+"""One validated settings object per deployable. No other module reads the environment.
+
+Field names are the environment variables (case-insensitive); `.env` in the working directory is
+read too. A missing or malformed value raises ConfigurationError with one line per variable.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from deeplens.domain.errors import ConfigurationError
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_SESSION = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+
+
+class _Base(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+
+class DatabaseSettings(_Base):
+    database_url: SecretStr = Field(description="PostgreSQL URL of the archive")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith(_POSTGRES_SCHEMES):
+            raise ValueError("expected a postgresql://user:password@host:port/database URL")
+        return value
+
+
+class SessionSettings(_Base):
+    session_id: str = Field(
+        default="primary_agent", description="the WhatsApp account this archive row belongs to"
+    )
+
+    @field_validator("session_id")
+    @classmethod
+    def _session_id(cls, value: str) -> str:
+        if not _SESSION.match(value):
+            raise ValueError("expected 1-128 characters of letters, digits, '_', '.' or '-'")
+        return value
+
+
+class S3Settings(_Base):
+    """The S3-compatible store: MinIO/s3rver/LocalStack via endpoint + port, or AWS S3 when empty."""
+
+    minio_endpoint: str | None = Field(default=None, description="host name only; empty = AWS S3")
+    minio_port: Port = 9000
+    minio_use_ssl: bool = False
+    minio_access_key: SecretStr | None = None
+    minio_secret_key: SecretStr | None = None
+    minio_bucket: str = "whatsapp-media"
+    events_bucket: str = "deeplens-events"
+    aws_region: str = "us-east-1"
+
+    @field_validator("minio_endpoint")
+    @classmethod
+    def _host_only(cls, value: str | None) -> str | None:
+        if value and ("/" in value or ":" in value):
+            raise ValueError("expected a host name without scheme or port (the port is MINIO_PORT)")
+        return value or None
+
+    @field_validator("minio_bucket", "events_bucket")
+    @classmethod
+    def _bucket_name(cls, value: str) -> str:
+        if not _BUCKET.match(value):
+            raise ValueError("expected an S3 bucket name (3-63 of a-z, 0-9, '.', '-')")
+        return value
+
+    @property
+    def s3_endpoint_url(self) -> str | None:
+        if self.minio_endpoint is None:
+            return None
+        scheme = "https" if self.minio_use_ssl else "http"
+        return f"{scheme}://{self.minio_endpoint}:{self.minio_port}"
+
+
+class QueueSettings(_Base):
+    ingest_queue_url: AnyHttpUrl = Field(description="URL of the SQS ingest queue")
+    ingest_dlq_url: AnyHttpUrl | None = None
+    sqs_endpoint_url: AnyHttpUrl | None = Field(default=None, description="empty = AWS SQS")
+    sqs_access_key: SecretStr | None = None
+    sqs_secret_key: SecretStr | None = None
+
+
+class RedisSettings(_Base):
+    redis_host: str = "localhost"
+    redis_port: Port = 6379
+    redis_password: SecretStr | None = None
+    redis_db: Annotated[int, Field(ge=0, le=15)] = 0
+
+
+class PolicySettings(_Base):
+    default_track_groups: bool = False
+    default_track_private: bool = True
+
+
+class MigrateSettings(DatabaseSettings):
+    """The deploy step that applies migrations."""
+
+
+class IngestSettings(DatabaseSettings, SessionSettings, S3Settings, PolicySettings):
+    """The SQS-triggered ingest function."""
+
+
+class WorkerSettings(IngestSettings, QueueSettings):
+    """The local event-source mapping: ingest plus the queue it polls."""
+
+    worker_batch_size: Annotated[int, Field(ge=1, le=10)] = 10
+    worker_wait_seconds: Annotated[int, Field(ge=0, le=20)] = 5
+
+
+class ApiSettings(DatabaseSettings, SessionSettings, S3Settings, RedisSettings, PolicySettings):
+    """The HTTP API function (uvicorn locally, Mangum in Lambda)."""
+
+    port: Port = 3000
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+
+def load_settings(cls: type[SettingsT], **overrides: Any) -> SettingsT:
+    """Build and validate `cls` from the environment; ConfigurationError names each bad variable."""
+    try:
+        return cls(**overrides)
+    except ValidationError as error:
+        raise ConfigurationError(describe_errors(cls, error)) from None
+
+
+def describe_errors(cls: type[BaseSettings], error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "?"
+        variable = field.upper()
+        if item["type"] == "missing":
+            lines.append(f"{variable}: required but not set")
+            continue
+        reason = str(item["msg"]).removeprefix("Value error, ")
+        shown = "" if _is_secret(cls, field) else f" (got {item.get('input')!r})"
+        lines.append(f"{variable}: {reason}{shown}")
+    return "invalid configuration: " + "; ".join(lines)
+
+
+def _is_secret(cls: type[BaseSettings], field: str) -> bool:
+    info = cls.model_fields.get(field)
+    return info is not None and "Secret" in str(info.annotation)

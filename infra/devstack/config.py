@@ -1,0 +1,70 @@
+"""Where the local stack lives and which ports it uses, per profile (run / test)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BACKENDS = ("s3rver", "localstack")
+# Private ports; the test profile is shifted so tests never touch a running user archive.
+BASE_PORTS = {
+    "postgres": 55432,
+    "redis": 56379,
+    "s3rver": 54568,
+    "moto": 54566,
+    "localstack": 54567,
+    "api": 3000,
+}
+PROFILE_SHIFT = {"run": 0, "test": 100, "scratch": 200}  # scratch: stack lifecycle tests
+MEDIA_BUCKET = "whatsapp-media"
+EVENTS_BUCKET = "deeplens-events"
+QUEUE_NAME = "deeplens-ingest"
+DLQ_NAME = "deeplens-ingest-dlq"
+REGION = "us-east-1"
+
+
+class StackConfigError(ValueError):
+    """A devstack variable has a value the stack cannot use."""
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    profile: str
+    data_dir: Path
+    max_receive_count: int
+
+    @classmethod
+    def load(cls, profile: str) -> StackConfig:
+        if profile not in PROFILE_SHIFT:
+            raise StackConfigError(f"profile must be one of {sorted(PROFILE_SHIFT)}, got {profile!r}")
+        root = Path(os.environ.get("DEEPLENS_DATA_DIR", REPO_ROOT / ".data"))
+        raw = os.environ.get("INGEST_MAX_RECEIVE_COUNT", "3")
+        if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+            raise StackConfigError(f"INGEST_MAX_RECEIVE_COUNT: expected an integer 1-1000, got {raw!r}")
+        return cls(profile=profile, data_dir=root / profile, max_receive_count=int(raw))
+
+    def port(self, service: str) -> int:
+        if service == "api":
+            return BASE_PORTS["api"] + (0 if self.profile == "run" else 5000 + PROFILE_SHIFT[self.profile])
+        return BASE_PORTS[service] + PROFILE_SHIFT[self.profile]
+
+    def dir(self, service: str) -> Path:
+        path = self.data_dir / service
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def fsync(self) -> bool:
+        # Test clusters trade durability for speed; the user's archive never does.
+        return self.profile == "run"
+
+    def secret(self, name: str) -> str:
+        """A generated secret, created once per data folder and kept (mode 0600)."""
+        path = self.dir("secrets") / name
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(24))
+            path.chmod(0o600)
+        return path.read_text().strip()

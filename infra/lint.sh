@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Static checks: ruff (lint + format), mypy (strict, on the core and the stack tooling),
+# the import-direction contracts, and cfn-lint on the SAM template.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH"
+echo "[lint] ruff"; ruff check . && ruff format --check .
+echo "[lint] mypy"; mypy
+echo "[lint] import contracts"; lint-imports
+echo "[lint] cfn-lint"; cfn-lint template.yaml

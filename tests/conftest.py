@@ -1,0 +1,70 @@
+"""Fixtures shared by every tier. Integration fixtures start the test stack if it is not up."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from deeplens.adapters.migrations import apply_migrations
+from devstack.config import StackConfig
+from devstack.stack import MIGRATIONS, up
+
+BACKENDS = ("s3rver", "localstack")
+TEMPLATE_DB = "deeplens_test_template"
+
+
+@pytest.fixture(scope="session")
+def stack_envs() -> dict[str, dict[str, str]]:
+    """The test stack's variables per S3/SQS backend; starts whatever is not running (idempotent)."""
+    return up(StackConfig.load("test"), BACKENDS)
+
+
+@pytest.fixture(scope="session")
+def stack_env(stack_envs: dict[str, dict[str, str]]) -> dict[str, str]:
+    return stack_envs["s3rver"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_env(request: pytest.FixtureRequest, stack_envs: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Run the test once per S3/SQS backend (s3rver + moto, then LocalStack)."""
+    return stack_envs[request.param]
+
+
+def _admin_url(stack_env: dict[str, str], database: str) -> str:
+    return stack_env["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}"
+
+
+@pytest.fixture(scope="session")
+def template_database(stack_env: dict[str, str]) -> str:
+    """A migrated database that each test's database is cloned from (fast: a file copy)."""
+    with psycopg.connect(_admin_url(stack_env, "postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {TEMPLATE_DB}")
+    apply_migrations(_admin_url(stack_env, TEMPLATE_DB), MIGRATIONS)
+    return TEMPLATE_DB
+
+
+@pytest.fixture
+def database_url(stack_env: dict[str, str], template_database: str) -> Iterator[str]:
+    """A fresh, migrated database for one test, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = _admin_url(stack_env, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template_database}")
+    yield _admin_url(stack_env, name)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def empty_database_url(stack_env: dict[str, str]) -> Iterator[str]:
+    """A fresh database without migrations."""
+    name = f"e_{uuid.uuid4().hex[:12]}"
+    admin = _admin_url(stack_env, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield _admin_url(stack_env, name)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -1,0 +1,104 @@
+"""Settings: a bad or missing value stops the process with one line naming the variable."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from deeplens.domain.errors import ConfigurationError
+from deeplens.settings import ApiSettings, IngestSettings, S3Settings, WorkerSettings, load_settings
+
+GOOD = {"DATABASE_URL": "postgresql://u:p@127.0.0.1:5432/db"}
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("DATABASE_URL", "MINIO_PORT", "MINIO_ENDPOINT", "SESSION_ID", "INGEST_QUEUE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_uses_seed_defaults_when_only_database_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", GOOD["DATABASE_URL"])
+    settings = load_settings(ApiSettings)
+    assert (settings.port, settings.session_id, settings.minio_bucket) == (
+        3000,
+        "primary_agent",
+        "whatsapp-media",
+    )
+    assert (settings.default_track_groups, settings.default_track_private) == (False, True)
+    assert settings.s3_endpoint_url is None
+
+
+def test_names_the_variable_when_it_is_missing() -> None:
+    with pytest.raises(ConfigurationError, match="DATABASE_URL: required but not set"):
+        load_settings(IngestSettings)
+
+
+def test_names_variable_and_value_when_port_is_not_a_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", GOOD["DATABASE_URL"])
+    monkeypatch.setenv("MINIO_PORT", "nine")
+    with pytest.raises(ConfigurationError, match=r"MINIO_PORT: .*integer.*'nine'"):
+        load_settings(IngestSettings)
+
+
+def test_hides_the_value_when_a_secret_is_malformed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://root:hunter2@db/x")
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(IngestSettings)
+    assert "DATABASE_URL: expected a postgresql://" in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        ("MINIO_ENDPOINT", "http://minio:9000", "without scheme or port"),
+        ("MINIO_BUCKET", "Bad_Bucket", "S3 bucket name"),
+        ("SESSION_ID", "a b", "letters, digits"),
+        ("DEFAULT_TRACK_GROUPS", "maybe", "valid boolean"),
+        ("REDIS_PORT", "70000", "less than or equal to 65535"),
+    ],
+)
+def test_rejects_with_reason_when_value_is_malformed(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, reason: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", GOOD["DATABASE_URL"])
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=f"{variable}: .*{reason}"):
+        load_settings(ApiSettings)
+
+
+def test_reports_every_bad_variable_at_once_when_several_are_wrong(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MINIO_PORT", "x")
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(WorkerSettings)
+    message = str(caught.value)
+    assert all(name in message for name in ("DATABASE_URL", "INGEST_QUEUE_URL", "MINIO_PORT"))
+    assert "\n" not in message
+
+
+def test_builds_endpoint_url_when_minio_endpoint_is_set() -> None:
+    settings = S3Settings(minio_endpoint="minio", minio_port=9000, minio_use_ssl=True)
+    assert settings.s3_endpoint_url == "https://minio:9000"
+
+
+def test_cli_prints_one_line_and_exits_2_when_configuration_is_bad(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "deeplens.entrypoints.migrate"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin", "MINIO_PORT": "x"},
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    expected = "ConfigurationError: invalid configuration: DATABASE_URL: required"
+    assert done.stderr.startswith(expected)
