@@ -110,7 +110,13 @@ class IngestSettings(DatabaseSettings, SessionSettings, S3Settings, PolicySettin
     """The SQS-triggered ingest function."""
 
 
-class WorkerSettings(IngestSettings, QueueSettings):
+class ReconcileSettings(IngestSettings, QueueSettings):
+    """The reconcile step: the events log, the archive, and the queue it re-enqueues into."""
+
+    reconcile_min_age_seconds: Annotated[int, Field(ge=0)] = 300
+
+
+class WorkerSettings(ReconcileSettings):
     """The local event-source mapping: ingest plus the queue it polls."""
 
     worker_batch_size: Annotated[int, Field(ge=1, le=10)] = 10

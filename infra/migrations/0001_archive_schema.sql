@@ -20,10 +20,19 @@ CREATE FUNCTION dl_search_text(body text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     RETURN lower(public.unaccent('public.unaccent'::regdictionary, body));
 
+-- Ranks used by the ingest upserts: a better copy leads, a worse one only fills gaps.
+CREATE FUNCTION dl_source_rank(source text) RETURNS int
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE source WHEN 'live' THEN 3 WHEN 'history' THEN 2 WHEN 'import' THEN 1 ELSE 0 END;
+CREATE FUNCTION dl_media_rank(status text) RETURNS int
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE status WHEN 'stored' THEN 4 WHEN 'unavailable' THEN 3 WHEN 'failed' THEN 2
+                       WHEN 'skipped' THEN 1 ELSE 0 END;
+
 CREATE TABLE tracking_config (
     session_id          varchar(128) NOT NULL,
     jid                 varchar(128) NOT NULL,
-    name                varchar(255),
+    name                text,
     type                varchar(20)  NOT NULL
         CHECK (type IN ('group', 'private', 'community', 'newsletter', 'broadcast', 'status')),
     is_tracked          boolean      NOT NULL DEFAULT true,
@@ -36,13 +45,14 @@ CREATE TABLE tracking_config (
 CREATE TABLE chats (
     session_id         varchar(128) NOT NULL,
     jid                varchar(128) NOT NULL,
-    name               varchar(255),
+    name               text,
     kind               varchar(20)  NOT NULL DEFAULT 'direct'
         CHECK (kind IN ('direct', 'group', 'community', 'newsletter', 'status', 'broadcast')),
     parent_jid         varchar(128),            -- the community a group belongs to
-    unread_count       int          NOT NULL DEFAULT 0,
+    unread_count       int,                     -- null until WhatsApp tells (history sync)
     last_msg_timestamp bigint,                  -- epoch ms, only ever moves forward
-    is_archived        boolean      NOT NULL DEFAULT false,
+    is_archived        boolean,
+    info_at            bigint       NOT NULL DEFAULT 0,  -- epoch ms of the chat event name/kind came from
     created_at         timestamptz  NOT NULL DEFAULT now(),
     updated_at         timestamptz  NOT NULL DEFAULT now(),
     PRIMARY KEY (session_id, jid)
@@ -58,7 +68,7 @@ CREATE TABLE messages (
     sender_alt_jid varchar(128),                -- the other identity of the sender (LID <-> PN)
     remote_jid     varchar(128),                -- the other party (the chat for 1:1, else sender)
     from_me        boolean      NOT NULL DEFAULT false,
-    push_name      varchar(255),
+    push_name      text,
     content        jsonb,                       -- the full raw message (protobuf as JSON)
     message_type   varchar(50)  NOT NULL DEFAULT 'unknown',
     text_body      text,                        -- newest text, for display and search
@@ -84,16 +94,38 @@ CREATE INDEX messages_sender ON messages (session_id, sender_jid, "timestamp" DE
 CREATE INDEX messages_search ON messages USING gin (search_vector);
 CREATE INDEX messages_text_trgm ON messages USING gin (dl_search_text(text_body) gin_trgm_ops);
 
--- Every version of an edited message (version 0 = the original text, kept when the first edit lands).
+-- Every version of an edited message. The original text is kept as the row with is_original
+-- (written when the message and at least one edit are both known, whatever their order).
 CREATE TABLE message_versions (
     session_id  varchar(128) NOT NULL,
     chat_jid    varchar(128) NOT NULL,
     message_id  varchar(128) NOT NULL,
-    edited_at   bigint       NOT NULL,          -- epoch ms; the original's timestamp for version 0
+    edited_at   bigint       NOT NULL,          -- epoch ms; the message's own timestamp for the original
+    is_original boolean      NOT NULL DEFAULT false,
     text_body   text,
     content     jsonb,
-    event_id    varchar(128),
-    PRIMARY KEY (session_id, chat_jid, message_id, edited_at)
+    PRIMARY KEY (session_id, chat_jid, message_id, edited_at, is_original)
+);
+
+-- Receipts and revokes, kept per message whether or not the message has arrived yet (WhatsApp
+-- delivers them in any order); messages.status / deleted_at are derived from this row.
+CREATE TABLE message_marks (
+    session_id  varchar(128) NOT NULL,
+    chat_jid    varchar(128) NOT NULL,
+    message_id  varchar(128) NOT NULL,
+    status      smallint     NOT NULL DEFAULT 0 CHECK (status BETWEEN 0 AND 3),
+    revoked_at  bigint,
+    revoked_by  varchar(128),
+    PRIMARY KEY (session_id, chat_jid, message_id)
+);
+
+-- Batch objects of the events log that ingest has applied (the reconcile step re-enqueues the rest).
+CREATE TABLE applied_batches (
+    session_id  varchar(128) NOT NULL,
+    batch_key   text         NOT NULL,          -- events/{session}/{YYYY}/{MM}/{DD}/{batch_id}.jsonl.gz
+    event_count int          NOT NULL,
+    applied_at  timestamptz  NOT NULL DEFAULT now(),
+    PRIMARY KEY (session_id, batch_key)
 );
 
 CREATE TABLE reactions (
@@ -106,14 +138,25 @@ CREATE TABLE reactions (
     PRIMARY KEY (session_id, chat_jid, message_id, reactor_jid)
 );
 
+CREATE TABLE poll_votes (
+    session_id       varchar(128) NOT NULL,
+    chat_jid         varchar(128) NOT NULL,
+    message_id       varchar(128) NOT NULL,
+    voter_jid        varchar(128) NOT NULL,
+    selected_options jsonb        NOT NULL,
+    voted_at         bigint       NOT NULL,     -- a newer vote replaces an older one
+    PRIMARY KEY (session_id, chat_jid, message_id, voter_jid)
+);
+
 CREATE TABLE contacts (
     session_id    varchar(128) NOT NULL,
     jid           varchar(128) NOT NULL,
     lid           varchar(128),
     phone_jid     varchar(128),
-    push_name     varchar(255),
-    full_name     varchar(255),
-    business_name varchar(255),
+    push_name     text,
+    full_name     text,
+    business_name text,
+    info_at       bigint       NOT NULL DEFAULT 0,  -- epoch ms of the event the names came from
     updated_at    timestamptz  NOT NULL DEFAULT now(),
     PRIMARY KEY (session_id, jid)
 );
@@ -134,7 +177,8 @@ CREATE TABLE group_participants (
     participant_jid varchar(128) NOT NULL,
     is_admin        boolean      NOT NULL DEFAULT false,
     is_super_admin  boolean      NOT NULL DEFAULT false,
-    left_at         bigint,                     -- epoch ms when they left or were removed
+    listed_at       bigint       NOT NULL,      -- epoch ms of the newest member list naming them;
+                                                -- members now = rows with the group's newest listed_at
     updated_at      timestamptz  NOT NULL DEFAULT now(),
     PRIMARY KEY (session_id, group_jid, participant_jid)
 );
@@ -145,7 +189,7 @@ CREATE TABLE media (
     chat_jid    varchar(128) NOT NULL,
     message_id  varchar(128) NOT NULL,
     bucket_key  text,                           -- null while not downloaded
-    mime        varchar(255),
+    mime        text,
     size        bigint,
     sha256      varchar(64),
     width       int,
@@ -176,7 +220,7 @@ CREATE TABLE connector_status (
 -- Audit log of connection state changes (the envelope's `connection` events).
 CREATE TABLE connection_events (
     session_id  varchar(128) NOT NULL,
-    event_id    varchar(128) NOT NULL,
+    event_id    text         NOT NULL,
     state       varchar(20)  NOT NULL,
     detail      text,
     occurred_at bigint       NOT NULL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import boto3
@@ -81,12 +82,16 @@ class ObjectStore:
 
     def keys(self, prefix: str, start_after: str = "") -> Iterator[str]:
         """Every key under `prefix`, in lexicographic order, after `start_after`."""
+        return (key for key, _ in self.objects(prefix, start_after))
+
+    def objects(self, prefix: str, start_after: str = "") -> Iterator[tuple[str, datetime]]:
+        """(key, last modified) of every object under `prefix`, in key order."""
         paginator = self._client.get_paginator("list_objects_v2")
         pages = paginator.paginate(Bucket=self.bucket, Prefix=prefix, StartAfter=start_after)
         with _translated(prefix):
             for page in pages:
                 for item in page.get("Contents", []):
-                    yield item["Key"]
+                    yield item["Key"], item["LastModified"]
 
 
 class _translated:

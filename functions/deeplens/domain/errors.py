@@ -19,3 +19,22 @@ class TransientError(DeepLensError):
 
 class ObjectNotFound(DeepLensError):
     """No object under that key in the bucket."""
+
+
+class PoisonRecord(DeepLensError):
+    """A queue record that can never be applied as it is: it fails alone and ends in the DLQ."""
+
+
+class InvalidEnvelope(DeepLensError):
+    """An event, batch or queue message breaks the envelope contract; the message names the field.
+
+    Poison, not transient: retrying the same bytes fails the same way, so ingest sends it to the DLQ.
+    """
+
+
+class InvalidJid(InvalidEnvelope):
+    """A string is not a WhatsApp JID."""
+
+
+class UnsupportedVersion(InvalidEnvelope):
+    """The envelope's `v` is not a version this code understands."""

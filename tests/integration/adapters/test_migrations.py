@@ -23,6 +23,9 @@ EXPECTED_TABLES = {
     "media",
     "connector_status",
     "connection_events",
+    "message_marks",
+    "applied_batches",
+    "poll_votes",
 }
 
 

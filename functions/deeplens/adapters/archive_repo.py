@@ -1,0 +1,162 @@
+"""Writes an ArchivePlan into PostgreSQL with bulk statements, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple
+from typing import Any
+
+from psycopg import Connection
+from psycopg.types.json import Jsonb
+
+from deeplens.adapters import archive_sql as sql
+from deeplens.domain.archive_plan import ArchiveContext, TrackingPolicy
+from deeplens.domain.archive_rows import ArchivePlan
+
+Conn = Connection[Any]
+
+_RECOMPUTE = (
+    # Keep the original text as a version once the message and an edit are both known.
+    """INSERT INTO message_versions AS x (session_id, chat_jid, message_id, edited_at, is_original,
+           text_body, content)
+       SELECT m.session_id, m.chat_jid, m.id, m."timestamp", true, m.text_body, m.content
+       FROM messages m JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
+            ON m.chat_jid = t.chat_jid AND m.id = t.id
+       WHERE m.session_id = %(session)s AND m.edited_at IS NULL
+         AND EXISTS (SELECT 1 FROM message_versions v WHERE v.session_id = m.session_id
+                     AND v.chat_jid = m.chat_jid AND v.message_id = m.id AND NOT v.is_original)
+       ON CONFLICT DO NOTHING""",
+    # The newest edit is the message's text.
+    """UPDATE messages m SET text_body = v.text_body, edited_at = v.edited_at, updated_at = now()
+       FROM (SELECT DISTINCT ON (v.chat_jid, v.message_id) v.chat_jid, v.message_id, v.edited_at,
+                    v.text_body
+             FROM message_versions v
+             JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
+               ON v.chat_jid = t.chat_jid AND v.message_id = t.id
+             WHERE v.session_id = %(session)s AND NOT v.is_original
+             ORDER BY v.chat_jid, v.message_id, v.edited_at DESC) v
+       WHERE m.session_id = %(session)s AND m.chat_jid = v.chat_jid AND m.id = v.message_id
+         AND (m.edited_at IS DISTINCT FROM v.edited_at OR m.text_body IS DISTINCT FROM v.text_body)""",
+    # Receipts and revokes.
+    """UPDATE messages m SET status = k.status, deleted_at = k.revoked_at, deleted_by = k.revoked_by,
+              updated_at = now()
+       FROM message_marks k JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
+            ON k.chat_jid = t.chat_jid AND k.message_id = t.id
+       WHERE k.session_id = %(session)s AND m.session_id = k.session_id
+         AND m.chat_jid = k.chat_jid AND m.id = k.message_id
+         AND (m.status, m.deleted_at, m.deleted_by) IS DISTINCT FROM (k.status, k.revoked_at, k.revoked_by)""",
+    # Where the media is in the bucket.
+    """UPDATE messages m SET media_url = md.bucket_key, updated_at = now()
+       FROM media md JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
+            ON md.chat_jid = t.chat_jid AND md.message_id = t.id
+       WHERE md.session_id = %(session)s AND m.session_id = md.session_id
+         AND m.chat_jid = md.chat_jid AND m.id = md.message_id AND m.file_id = md.file_id
+         AND m.media_url IS DISTINCT FROM md.bucket_key""",
+)
+
+
+def load_context(conn: Conn, session: str, lids: Sequence[str], chats: Sequence[str], policy: TrackingPolicy) -> ArchiveContext:
+    aliases = conn.execute(
+        "SELECT alias_jid, canonical_jid FROM jid_aliases WHERE session_id = %s AND alias_jid = ANY(%s)",
+        (session, list(lids)),
+    ).fetchall()
+    alias_map = dict(aliases)
+    canonical = sorted({alias_map.get(jid, jid) for jid in chats})
+    tracked = conn.execute(
+        "SELECT jid, is_tracked FROM tracking_config WHERE session_id = %s AND jid = ANY(%s)",
+        (session, canonical),
+    ).fetchall()
+    return ArchiveContext(aliases=alias_map, tracked=dict(tracked), policy=policy)
+
+
+def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> None:
+    moved: list[tuple[str, str]] = []
+    if plan.aliases:
+        _write(conn, sql.ALIASES, session, [(lid, pn) for lid, pn in sorted(plan.aliases.items())])
+        for lid, pn in sorted(plan.aliases.items()):
+            moved += _merge_identity(conn, session, lid, pn)
+    _write(conn, sql.CHATS, session, map(astuple, plan.chats))
+    _write(conn, sql.TRACKING, session, map(astuple, plan.tracking))
+    if plan.chats:
+        conn.execute(sql.SYNC_TRACKING_NAMES, {"session": session, "jids": [c.jid for c in plan.chats]})
+    _write(conn, sql.MESSAGES, session, (_jsonb_at(astuple(r), 7) for r in plan.messages))
+    _write(conn, sql.MEDIA, session, map(astuple, plan.media))
+    versions = ((r.chat_jid, r.message_id, r.edited_at, False, r.text_body, _jsonb(r.content)) for r in plan.versions)
+    _write(conn, sql.VERSIONS, session, versions)
+    _write(conn, sql.MARKS, session, map(astuple, plan.marks))
+    _write(conn, sql.REACTIONS, session, map(astuple, plan.reactions))
+    _write(conn, sql.POLL_VOTES, session, (_jsonb_at(astuple(r), 3) for r in plan.poll_votes))
+    _write(conn, sql.CONTACTS, session, map(astuple, plan.contacts))
+    _write(conn, sql.PARTICIPANTS, session, map(astuple, plan.participants))
+    _write(conn, sql.CONNECTIONS, session, map(astuple, plan.connections))
+    _recompute(conn, session, sorted(set(_touched(plan)) | set(moved)))
+
+
+def _write(conn: Conn, table: sql.Table, session: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    materialised = list(rows)
+    if not materialised:
+        return
+    columns = [list(column) for column in zip(*materialised, strict=True)]
+    conn.execute(table.insert_rows(), (session, *columns))
+
+
+def _jsonb(value: Any) -> Jsonb | None:
+    return None if value is None else Jsonb(value)
+
+
+def _jsonb_at(row: tuple[Any, ...], index: int) -> tuple[Any, ...]:
+    return (*row[:index], _jsonb(row[index]), *row[index + 1 :])
+
+
+def _merge_identity(conn: Conn, session: str, lid: str, pn: str) -> list[tuple[str, str]]:
+    """Rows stored under a LID before its phone number was known move to the phone JID.
+
+    Returns the message keys that moved (their derived fields are recomputed)."""
+    params = {"session": session, "lid": lid, "pn": pn}
+    moved = conn.execute(sql.MOVED_KEYS, params).fetchall()
+    conn.execute(sql.COPY_CHAT, params)
+    for table, column in sql.REKEYED:
+        conn.execute(table.rekey(column), params)
+    for statement in sql.RENAMED:
+        conn.execute(statement, params)
+    conn.execute(sql.DROP_CHAT, params)
+    return [(str(chat), str(message)) for chat, message in moved]
+
+
+def _touched(plan: ArchivePlan) -> list[tuple[str, str]]:
+    keys = {(r.chat_jid, r.id) for r in plan.messages}
+    keys |= {(r.chat_jid, r.message_id) for r in plan.versions}
+    keys |= {(r.chat_jid, r.message_id) for r in plan.marks}
+    keys |= {(r.chat_jid, r.message_id) for r in plan.media}
+    return sorted(keys)
+
+
+def _recompute(conn: Conn, session: str, keys: list[tuple[str, str]]) -> None:
+    if not keys:
+        return
+    params = {"session": session, "chats": [k[0] for k in keys], "ids": [k[1] for k in keys]}
+    for statement in _RECOMPUTE:
+        conn.execute(statement, params)
+
+
+def batch_applied(conn: Conn, session: str, batch_key: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM applied_batches WHERE session_id = %s AND batch_key = %s", (session, batch_key)
+    ).fetchone()
+    return row is not None
+
+
+def record_batch(conn: Conn, session: str, batch_key: str, event_count: int) -> None:
+    conn.execute(
+        "INSERT INTO applied_batches (session_id, batch_key, event_count) VALUES (%s, %s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (session, batch_key, event_count),
+    )
+
+
+def applied_keys(conn: Conn, session: str, prefix: str) -> set[str]:
+    rows = conn.execute(
+        "SELECT batch_key FROM applied_batches WHERE session_id = %s AND batch_key LIKE %s",
+        (session, prefix.replace("%", r"\%").replace("_", r"\_") + "%"),
+    ).fetchall()
+    return {row[0] for row in rows}

@@ -1,0 +1,262 @@
+"""SQL of the archive: one upsert rule per table, used both to write a batch and to re-key rows
+when a LID turns out to be a known phone number. Every rule is commutative on purpose: applying
+the same rows in any order, any number of times, gives the same table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# `newer` is true when the incoming row's info timestamp is at least the stored one.
+_CHAT_NEWER = "(EXCLUDED.info_at > 0 AND EXCLUDED.info_at >= x.info_at)"
+_MSG_BETTER = "(dl_source_rank(EXCLUDED.source) > dl_source_rank(x.source))"
+_MEDIA_BETTER = "(dl_media_rank(EXCLUDED.status) > dl_media_rank(x.status))"
+_CONTACT_NEWER = "(EXCLUDED.info_at >= x.info_at)"
+
+
+def _prefer(column: str, condition: str) -> str:
+    """The incoming value leads when `condition`, else it only fills a gap."""
+    return (
+        f"{column} = CASE WHEN {condition} THEN COALESCE(EXCLUDED.{column}, x.{column})"
+        f" ELSE COALESCE(x.{column}, EXCLUDED.{column}) END"
+    )
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]  # written columns, session_id excluded
+    types: tuple[str, ...]  # PostgreSQL array element types for unnest()
+    key: tuple[str, ...]  # primary key, session_id excluded
+    on_conflict: str
+
+    def insert_rows(self) -> str:
+        """INSERT of N rows passed as one array per column (one round trip for the batch)."""
+        arrays = ", ".join(f"%s::{kind}[]" for kind in self.types)
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        return (
+            f"INSERT INTO {self.name} AS x (session_id, {cols})"
+            f" SELECT %s, u.* FROM unnest({arrays}) AS u"
+            f" ON CONFLICT (session_id, {', '.join(self.key)}) {self.on_conflict}"
+        )
+
+    def rekey(self, column: str) -> str:
+        """Move rows whose `column` is a LID to the phone JID, merging with the upsert rule.
+
+        Parameters: session, lid, phone JID (in that order)."""
+        selected = ", ".join(f'"{c}"' if c != column else "%(pn)s" for c in self.columns)
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        return (
+            f"WITH moved AS (DELETE FROM {self.name} WHERE session_id = %(session)s"
+            f" AND {column} = %(lid)s RETURNING *)"
+            f" INSERT INTO {self.name} AS x (session_id, {cols})"
+            f" SELECT session_id, {selected} FROM moved"
+            f" ON CONFLICT (session_id, {', '.join(self.key)}) {self.on_conflict}"
+        )
+
+
+CHATS = Table(
+    "chats",
+    ("jid", "kind", "name", "parent_jid", "unread_count", "is_archived", "last_msg_timestamp", "info_at"),
+    ("text", "text", "text", "text", "int", "bool", "bigint", "bigint"),
+    ("jid",),
+    "DO UPDATE SET "
+    + ", ".join(
+        [
+            "last_msg_timestamp = GREATEST(x.last_msg_timestamp, EXCLUDED.last_msg_timestamp)",
+            f"kind = CASE WHEN {_CHAT_NEWER} THEN EXCLUDED.kind ELSE x.kind END",
+            *(_prefer(c, _CHAT_NEWER) for c in ("name", "parent_jid", "unread_count", "is_archived")),
+            "info_at = GREATEST(x.info_at, EXCLUDED.info_at)",
+            "updated_at = now()",
+        ]
+    ),
+)
+
+TRACKING = Table(
+    "tracking_config",
+    ("jid", "type", "name", "is_tracked"),
+    ("text", "text", "text", "bool"),
+    ("jid",),
+    "DO NOTHING",  # the user's choice stays; the name is synced from chats (SYNC_TRACKING_NAMES)
+)
+
+_MESSAGE_FILLED = (
+    "sender_jid",
+    "sender_alt_jid",
+    "remote_jid",
+    "push_name",
+    "content",
+    "text_body",
+    "file_id",
+    "quoted_id",
+)
+MESSAGES = Table(
+    "messages",
+    (
+        "chat_jid", "id", "sender_jid", "sender_alt_jid", "remote_jid", "from_me", "push_name",
+        "content", "message_type", "text_body", "file_id", "quoted_id", "timestamp", "source",
+    ),
+    (
+        "text", "text", "text", "text", "text", "bool", "text",
+        "jsonb", "text", "text", "text", "text", "bigint", "text",
+    ),
+    ("chat_jid", "id"),
+    "DO UPDATE SET "
+    + ", ".join(
+        [
+            *(_prefer(c, _MSG_BETTER) for c in _MESSAGE_FILLED),
+            "message_type = CASE WHEN x.message_type = 'unknown' THEN EXCLUDED.message_type"
+            " WHEN EXCLUDED.message_type = 'unknown' THEN x.message_type"
+            f" WHEN {_MSG_BETTER} THEN EXCLUDED.message_type ELSE x.message_type END",
+            "from_me = x.from_me OR EXCLUDED.from_me",
+            '"timestamp" = LEAST(x."timestamp", EXCLUDED."timestamp")',
+            f"source = CASE WHEN {_MSG_BETTER} THEN EXCLUDED.source ELSE x.source END",
+            "updated_at = now()",
+        ]
+    ),
+)  # fmt: skip
+
+_MEDIA_FILLED = (
+    "bucket_key", "mime", "size", "sha256", "width", "height", "duration_s", "file_name", "thumbnail",
+)  # fmt: skip
+MEDIA = Table(
+    "media",
+    ("file_id", "chat_jid", "message_id", *_MEDIA_FILLED, "status", "error"),
+    ("text", "text", "text", "text", "text", "bigint", "text", "int", "int", "int", "text", "bytea")
+    + ("text", "text"),
+    ("file_id",),
+    "DO UPDATE SET "
+    + ", ".join(
+        [
+            *(_prefer(c, _MEDIA_BETTER) for c in _MEDIA_FILLED),
+            f"error = CASE WHEN {_MEDIA_BETTER} THEN EXCLUDED.error ELSE x.error END",
+            f"status = CASE WHEN {_MEDIA_BETTER} THEN EXCLUDED.status ELSE x.status END",
+            "updated_at = now()",
+        ]
+    ),
+)
+
+VERSIONS = Table(
+    "message_versions",
+    ("chat_jid", "message_id", "edited_at", "is_original", "text_body", "content"),
+    ("text", "text", "bigint", "bool", "text", "jsonb"),
+    ("chat_jid", "message_id", "edited_at", "is_original"),
+    "DO NOTHING",
+)
+
+MARKS = Table(
+    "message_marks",
+    ("chat_jid", "message_id", "status", "revoked_at", "revoked_by"),
+    ("text", "text", "smallint", "bigint", "text"),
+    ("chat_jid", "message_id"),
+    "DO UPDATE SET status = GREATEST(x.status, EXCLUDED.status),"
+    " revoked_by = CASE WHEN x.revoked_at IS NULL OR (EXCLUDED.revoked_at IS NOT NULL AND"
+    " (EXCLUDED.revoked_at, COALESCE(EXCLUDED.revoked_by, '')) < (x.revoked_at, COALESCE(x.revoked_by, '')))"
+    " THEN EXCLUDED.revoked_by ELSE x.revoked_by END,"
+    " revoked_at = LEAST(x.revoked_at, EXCLUDED.revoked_at)",
+)
+
+REACTIONS = Table(
+    "reactions",
+    ("chat_jid", "message_id", "reactor_jid", "emoji", "reacted_at"),
+    ("text", "text", "text", "text", "bigint"),
+    ("chat_jid", "message_id", "reactor_jid"),
+    "DO UPDATE SET emoji = EXCLUDED.emoji, reacted_at = EXCLUDED.reacted_at"
+    " WHERE (EXCLUDED.reacted_at, EXCLUDED.emoji) > (x.reacted_at, x.emoji)",
+)
+
+POLL_VOTES = Table(
+    "poll_votes",
+    ("chat_jid", "message_id", "voter_jid", "selected_options", "voted_at"),
+    ("text", "text", "text", "jsonb", "bigint"),
+    ("chat_jid", "message_id", "voter_jid"),
+    "DO UPDATE SET selected_options = EXCLUDED.selected_options, voted_at = EXCLUDED.voted_at"
+    " WHERE (EXCLUDED.voted_at, EXCLUDED.selected_options::text) > (x.voted_at, x.selected_options::text)",
+)
+
+CONTACTS = Table(
+    "contacts",
+    ("jid", "lid", "phone_jid", "push_name", "full_name", "business_name", "info_at"),
+    ("text", "text", "text", "text", "text", "text", "bigint"),
+    ("jid",),
+    "DO UPDATE SET "
+    + ", ".join(
+        [
+            *(
+                _prefer(c, _CONTACT_NEWER)
+                for c in ("lid", "phone_jid", "push_name", "full_name", "business_name")
+            ),
+            "info_at = GREATEST(x.info_at, EXCLUDED.info_at)",
+            "updated_at = now()",
+        ]
+    ),
+)
+
+PARTICIPANTS = Table(
+    "group_participants",
+    ("group_jid", "participant_jid", "is_admin", "is_super_admin", "listed_at"),
+    ("text", "text", "bool", "bool", "bigint"),
+    ("group_jid", "participant_jid"),
+    "DO UPDATE SET is_admin = EXCLUDED.is_admin, is_super_admin = EXCLUDED.is_super_admin,"
+    " listed_at = EXCLUDED.listed_at, updated_at = now() WHERE EXCLUDED.listed_at >= x.listed_at",
+)
+
+CONNECTIONS = Table(
+    "connection_events",
+    ("event_id", "state", "detail", "occurred_at"),
+    ("text", "text", "text", "bigint"),
+    ("event_id",),
+    "DO NOTHING",
+)
+
+ALIASES = Table(
+    "jid_aliases",
+    ("alias_jid", "canonical_jid"),
+    ("text", "text"),
+    ("alias_jid",),
+    "DO UPDATE SET canonical_jid = EXCLUDED.canonical_jid",
+)
+
+# Tables whose rows move when a LID resolves to a phone JID: (table, column).
+REKEYED = (
+    (TRACKING, "jid"),
+    (MESSAGES, "chat_jid"),
+    (VERSIONS, "chat_jid"),
+    (MARKS, "chat_jid"),
+    (REACTIONS, "chat_jid"),
+    (REACTIONS, "reactor_jid"),
+    (POLL_VOTES, "chat_jid"),
+    (POLL_VOTES, "voter_jid"),
+    (PARTICIPANTS, "participant_jid"),
+    (CONTACTS, "jid"),
+)
+# Plain columns naming a person, rewritten in place.
+RENAMED = (
+    "UPDATE messages SET sender_jid = %(pn)s, sender_alt_jid = %(lid)s"
+    " WHERE session_id = %(session)s AND sender_jid = %(lid)s",
+    "UPDATE messages SET remote_jid = %(pn)s WHERE session_id = %(session)s AND remote_jid = %(lid)s",
+    "UPDATE message_marks SET revoked_by = %(pn)s WHERE session_id = %(session)s AND revoked_by = %(lid)s",
+    "UPDATE media SET chat_jid = %(pn)s WHERE session_id = %(session)s AND chat_jid = %(lid)s",
+    "UPDATE contacts SET lid = COALESCE(lid, %(lid)s), phone_jid = COALESCE(phone_jid, %(pn)s)"
+    " WHERE session_id = %(session)s AND jid = %(pn)s",
+)
+COPY_CHAT = (
+    "INSERT INTO chats AS x (session_id, jid, kind, name, parent_jid, unread_count, is_archived,"
+    " last_msg_timestamp, info_at) SELECT session_id, %(pn)s, kind, name, parent_jid, unread_count,"
+    " is_archived, last_msg_timestamp, info_at FROM chats"
+    " WHERE session_id = %(session)s AND jid = %(lid)s"
+    f" ON CONFLICT (session_id, jid) {CHATS.on_conflict}"
+)
+DROP_CHAT = "DELETE FROM chats WHERE session_id = %(session)s AND jid = %(lid)s"
+MOVED_KEYS = (
+    "SELECT %(pn)s::text, id FROM messages WHERE session_id = %(session)s AND chat_jid = %(lid)s"
+    " UNION SELECT %(pn)s::text, message_id FROM message_versions"
+    " WHERE session_id = %(session)s AND chat_jid = %(lid)s"
+    " UNION SELECT %(pn)s::text, message_id FROM message_marks"
+    " WHERE session_id = %(session)s AND chat_jid = %(lid)s"
+)
+# tracking_config.name mirrors the chat's current name (the admin panel lists it).
+SYNC_TRACKING_NAMES = (
+    "UPDATE tracking_config t SET name = c.name, updated_at = now() FROM chats c"
+    " WHERE t.session_id = %(session)s AND c.session_id = t.session_id AND c.jid = t.jid"
+    " AND t.jid = ANY(%(jids)s::text[]) AND t.name IS DISTINCT FROM c.name"
+)

@@ -1,0 +1,36 @@
+"""Composition root: clients and pools are built here, once per process (Lambda cold start)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from psycopg_pool import ConnectionPool
+
+from deeplens.adapters.object_store import ObjectStore, make_s3_client
+from deeplens.domain.archive_plan import TrackingPolicy
+from deeplens.services.ingest import IngestDeps
+from deeplens.settings import IngestSettings, load_settings
+
+
+def make_pool(database_url: str, max_size: int = 4) -> ConnectionPool[Any]:
+    """A small pool; `open=True` connects lazily per connection but fails fast on a bad URL."""
+    return ConnectionPool(
+        database_url,
+        min_size=1,
+        max_size=max_size,
+        timeout=10,
+        kwargs={"connect_timeout": 5, "application_name": "deeplens"},
+        open=True,
+    )
+
+
+def ingest_deps_from(settings: IngestSettings) -> IngestDeps:
+    events = ObjectStore(make_s3_client(settings), settings.events_bucket)
+    policy = TrackingPolicy(settings.default_track_groups, settings.default_track_private)
+    return IngestDeps(make_pool(settings.database_url.get_secret_value()), events, policy)
+
+
+@cache
+def ingest_deps() -> IngestDeps:
+    return ingest_deps_from(load_settings(IngestSettings))

@@ -1,0 +1,387 @@
+"""Pure archive rules: turn one batch of envelopes into deduplicated, canonical rows.
+
+The rules make ingest idempotent and order-insensitive together with the repository's upserts:
+- JIDs are canonical; a LID with a known phone number becomes that phone JID (one person, one chat);
+- a later copy of a message never erases a field an earlier copy had (merge_messages);
+- edits, revokes, reactions, receipts and votes are kept by their own keys, so they may arrive
+  before their message; the repository derives the message's text/status/deleted flag from them;
+- untracked chats stay listed, but none of their content is kept.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from deeplens.domain.archive_rows import (
+    MEDIA_STATUS_RANK,
+    SOURCE_RANK,
+    ArchivePlan,
+    ChatRow,
+    ConnectionRow,
+    ContactRow,
+    MarkRow,
+    MediaRow,
+    MessageRow,
+    ParticipantRow,
+    PollVoteRow,
+    ReactionRow,
+    TrackingRow,
+    VersionRow,
+)
+from deeplens.domain.ids import is_lid, is_phone_jid, tracking_type_of
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True)
+class TrackingPolicy:
+    """DEFAULT_TRACK_GROUPS / DEFAULT_TRACK_PRIVATE: what a newly seen chat gets."""
+
+    track_groups: bool = False
+    track_private: bool = True
+
+    def default_for(self, kind: str) -> bool:
+        # Direct chats and one's own broadcast lists are private; everything joined (groups,
+        # communities, channels, status) follows the safer group default.
+        return self.track_private if kind in ("direct", "broadcast") else self.track_groups
+
+
+@dataclass(frozen=True)
+class ArchiveContext:
+    """What the database already knows about the JIDs of a batch."""
+
+    aliases: Mapping[str, str]  # LID -> phone JID
+    tracked: Mapping[str, bool]  # canonical chat JID -> is_tracked
+    policy: TrackingPolicy
+
+
+def identity_pairs(events: Iterable[Any]) -> dict[str, str]:
+    """LID -> phone JID pairs stated by the batch itself (mappings, contacts, message senders)."""
+    pairs: dict[str, str] = {}
+    for event in events:
+        if event.kind == "lid_mapping":
+            pairs[event.lid] = event.phone_jid
+        elif event.kind == "contact" and event.lid and event.phone_jid:
+            pairs[event.lid] = event.phone_jid
+        elif event.kind == "message" and event.sender_alt_jid:
+            pair = _lid_pn(event.sender_jid, event.sender_alt_jid)
+            if pair:
+                pairs[pair[0]] = pair[1]
+    return pairs
+
+
+def _lid_pn(first: str, second: str) -> tuple[str, str] | None:
+    if is_lid(first) and is_phone_jid(second):
+        return first, second
+    if is_phone_jid(first) and is_lid(second):
+        return second, first
+    return None
+
+
+class _Planner:
+    def __init__(self, context: ArchiveContext, new_aliases: dict[str, str]) -> None:
+        self.context = context
+        self.aliases = {**context.aliases, **new_aliases}
+        self.plan = ArchivePlan(aliases=new_aliases)
+
+    def canon(self, jid: str | None) -> str | None:
+        return self.aliases.get(jid, jid) if jid else jid
+
+    def jid(self, jid: str) -> str:
+        return self.aliases.get(jid, jid)
+
+    def tracked(self, chat_jid: str, kind: str) -> bool:
+        return self.context.tracked.get(chat_jid, self.context.policy.default_for(kind))
+
+    def alt_of(self, sender: str | None, alt: str | None) -> tuple[str | None, str | None]:
+        """(canonical sender, the other identity): the phone JID leads once it is known."""
+        if sender is None:
+            return None, None
+        canonical = self.jid(sender)
+        other = alt if alt and self.jid(alt) == canonical and alt != canonical else None
+        if canonical != sender:
+            other = sender
+        return canonical, other
+
+
+def plan_archive(events: Sequence[Any], context: ArchiveContext) -> ArchivePlan:
+    """Rows for one batch; pure, deterministic and independent of the order of `events`."""
+    new_aliases = {
+        lid: pn for lid, pn in identity_pairs(events).items() if context.aliases.get(lid) != pn
+    }
+    planner = _Planner(context, new_aliases)
+    chat_kinds = _chat_kinds(events, planner)
+    for event in events:
+        _HANDLERS[event.kind](planner, event, chat_kinds)
+    return _deduplicated(planner.plan)
+
+
+def _chat_kinds(events: Sequence[Any], planner: _Planner) -> dict[str, str]:
+    """The kind of every chat in the batch; a `chat` event's explicit kind beats a message's."""
+    kinds: dict[str, str] = {}
+    for event in events:
+        if event.kind == "message":
+            kinds.setdefault(planner.jid(event.chat_jid), event.chat_kind)
+    for event in events:
+        if event.kind == "chat":
+            kinds[planner.jid(event.jid)] = event.chat_kind
+    return kinds
+
+
+def _on_message(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    chat = planner.jid(event.chat_jid)
+    kind = kinds.get(chat, event.chat_kind)
+    planner.plan.chats.append(ChatRow(jid=chat, kind=kind, last_msg_timestamp=event.timestamp_ms))
+    _track(planner, chat, kind, None)
+    if not planner.tracked(chat, kind):
+        return
+    sender, alt = planner.alt_of(event.sender_jid, event.sender_alt_jid)
+    media = event.media
+    planner.plan.messages.append(
+        MessageRow(
+            chat_jid=chat,
+            id=event.message_id,
+            sender_jid=sender,
+            sender_alt_jid=alt,
+            remote_jid=chat if kind == "direct" else sender,
+            from_me=event.from_me,
+            push_name=event.push_name,
+            content=event.raw,
+            message_type=event.type,
+            text_body=event.text,
+            file_id=media.file_id if media else None,
+            quoted_id=event.quoted.message_id if event.quoted else None,
+            timestamp=event.timestamp_ms,
+            source=event.source,
+        )
+    )
+    if media is not None:
+        planner.plan.media.append(_media_row(chat, event.message_id, media))
+
+
+def _media_row(chat: str, message_id: str, media: Any) -> MediaRow:
+    thumbnail = base64.b64decode(media.thumbnail_b64) if media.thumbnail_b64 else None
+    return MediaRow(
+        file_id=media.file_id,
+        chat_jid=chat,
+        message_id=message_id,
+        bucket_key=media.key,
+        mime=media.mime,
+        size=media.size,
+        sha256=media.sha256,
+        width=media.width,
+        height=media.height,
+        duration_s=media.duration_s,
+        file_name=media.file_name,
+        thumbnail=thumbnail,
+        status=media.status,
+        error=media.error,
+    )
+
+
+def _track(planner: _Planner, chat: str, kind: str, name: str | None) -> None:
+    if chat not in planner.context.tracked:
+        is_tracked = planner.context.policy.default_for(kind)
+        planner.plan.tracking.append(TrackingRow(chat, tracking_type_of(kind), name, is_tracked))
+
+
+def _target(planner: _Planner, target: Any, kinds: dict[str, str]) -> tuple[str, str] | None:
+    """The canonical (chat, message id) of an update's target, or None if the chat is untracked."""
+    chat = planner.jid(target.chat_jid)
+    kind = kinds.get(chat) or _kind_guess(chat)
+    return (chat, target.message_id) if planner.tracked(chat, kind) else None
+
+
+def _kind_guess(chat: str) -> str:
+    return "group" if chat.endswith("@g.us") else "direct"
+
+
+def _on_edit(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    key = _target(planner, event.target, kinds)
+    if key:
+        planner.plan.versions.append(VersionRow(*key, event.edited_at_ms, event.new_text, event.new_raw))
+
+
+def _on_revoke(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    key = _target(planner, event.target, kinds)
+    if key:
+        by = planner.canon(event.revoked_by)
+        planner.plan.marks.append(MarkRow(*key, revoked_at=event.revoked_at_ms, revoked_by=by))
+
+
+def _on_reaction(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    key = _target(planner, event.target, kinds)
+    if key:
+        reactor = planner.jid(event.reactor_jid)
+        planner.plan.reactions.append(ReactionRow(*key, reactor, event.emoji, event.reacted_at_ms))
+
+
+def _on_receipt(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    chat = planner.jid(event.chat_jid)
+    if planner.tracked(chat, kinds.get(chat) or _kind_guess(chat)):
+        for message_id in event.message_ids:
+            planner.plan.marks.append(MarkRow(chat, message_id, status=event.status))
+
+
+def _on_poll_vote(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    key = _target(planner, event.target, kinds)
+    if key:
+        voter = planner.jid(event.voter_jid)
+        options = list(event.selected_options)
+        planner.plan.poll_votes.append(PollVoteRow(*key, voter, options, event.voted_at_ms))
+
+
+def _on_chat(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    chat = planner.jid(event.jid)
+    planner.plan.chats.append(
+        ChatRow(
+            jid=chat,
+            kind=event.chat_kind,
+            name=event.name,
+            parent_jid=planner.canon(event.parent_jid),
+            unread_count=event.unread_count,
+            is_archived=event.is_archived,
+            last_msg_timestamp=event.last_msg_timestamp_ms,
+            info_at=max(event.occurred_at_ms, 1),
+        )
+    )
+    _track(planner, chat, event.chat_kind, event.name)
+    for member in event.participants or ():
+        planner.plan.participants.append(
+            ParticipantRow(
+                chat, planner.jid(member.jid), member.is_admin, member.is_super_admin, event.occurred_at_ms
+            )
+        )
+
+
+def _on_contact(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    planner.plan.contacts.append(
+        ContactRow(
+            jid=planner.jid(event.jid),
+            lid=event.lid if event.lid else (event.jid if is_lid(event.jid) else None),
+            phone_jid=planner.canon(event.phone_jid) or (event.jid if is_phone_jid(event.jid) else None),
+            push_name=event.push_name,
+            full_name=event.full_name,
+            business_name=event.business_name,
+            info_at=event.occurred_at_ms,
+        )
+    )
+
+
+def _on_lid_mapping(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    """Already collected by identity_pairs."""
+
+
+def _on_connection(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+    planner.plan.connections.append(
+        ConnectionRow(event.event_id, event.state, event.detail, event.occurred_at_ms)
+    )
+
+
+_HANDLERS: dict[str, Callable[[_Planner, Any, dict[str, str]], None]] = {
+    "message": _on_message,
+    "edit": _on_edit,
+    "revoke": _on_revoke,
+    "reaction": _on_reaction,
+    "receipt": _on_receipt,
+    "poll_vote": _on_poll_vote,
+    "chat": _on_chat,
+    "contact": _on_contact,
+    "lid_mapping": _on_lid_mapping,
+    "connection": _on_connection,
+}
+
+
+# --- merging copies that share a natural key -------------------------------------------------
+
+
+def merge_messages(first: MessageRow, second: MessageRow) -> MessageRow:
+    """The better source leads (live > history > import); the other only fills its gaps."""
+    lead, other = (
+        (second, first) if SOURCE_RANK[second.source] > SOURCE_RANK[first.source] else (first, second)
+    )
+    filled = {
+        name: getattr(other, name)
+        for name in ("sender_jid", "sender_alt_jid", "remote_jid", "push_name", "content", "text_body")
+        + ("file_id", "quoted_id")
+        if getattr(lead, name) is None
+    }
+    if lead.message_type == "unknown":
+        filled["message_type"] = other.message_type
+    return replace(lead, **filled)
+
+
+def merge_media(first: MediaRow, second: MediaRow) -> MediaRow:
+    lead, other = (
+        (second, first)
+        if MEDIA_STATUS_RANK[second.status] > MEDIA_STATUS_RANK[first.status]
+        else (first, second)
+    )
+    gaps = {name: getattr(other, name) for name in lead.__dataclass_fields__ if getattr(lead, name) is None}
+    gaps.pop("error", None)
+    return replace(lead, **gaps)
+
+
+def merge_chats(first: ChatRow, second: ChatRow) -> ChatRow:
+    """The newest chat event leads, an older one fills its gaps (as the SQL upsert does)."""
+    lead, other = (second, first) if second.info_at > first.info_at else (first, second)
+    gaps = {
+        name: getattr(other, name)
+        for name in ("name", "parent_jid", "unread_count", "is_archived")
+        if getattr(lead, name) is None
+    }
+    stamps = [s for s in (first.last_msg_timestamp, second.last_msg_timestamp) if s is not None]
+    return replace(lead, **gaps, last_msg_timestamp=max(stamps) if stamps else None)
+
+
+def merge_marks(first: MarkRow, second: MarkRow) -> MarkRow:
+    revokes = sorted(
+        ((m.revoked_at, m.revoked_by or "") for m in (first, second) if m.revoked_at is not None)
+    )
+    revoked_at, revoked_by = revokes[0] if revokes else (None, None)
+    return replace(
+        first,
+        status=max(first.status, second.status),
+        revoked_at=revoked_at,
+        revoked_by=revoked_by or None,
+    )
+
+
+def _newest(key: Callable[[RowT], Any]) -> Callable[[RowT, RowT], RowT]:
+    return lambda first, second: second if key(second) > key(first) else first
+
+
+def _dedupe(rows: list[RowT], key: Callable[[RowT], tuple[Any, ...]], merge: Callable[[RowT, RowT], RowT]) -> list[RowT]:
+    merged: dict[tuple[Any, ...], RowT] = {}
+    for row in rows:
+        k = key(row)
+        merged[k] = merge(merged[k], row) if k in merged else row
+    return [merged[k] for k in sorted(merged)]  # sorted: rows are locked in one order everywhere
+
+
+def _deduplicated(plan: ArchivePlan) -> ArchivePlan:
+    plan.chats = _dedupe(plan.chats, lambda r: (r.jid,), merge_chats)
+    plan.tracking = _dedupe(plan.tracking, lambda r: (r.jid,), lambda a, b: a if a.name else b)
+    plan.messages = _dedupe(plan.messages, lambda r: (r.chat_jid, r.id), merge_messages)
+    plan.media = _dedupe(plan.media, lambda r: (r.file_id,), merge_media)
+    plan.versions = _dedupe(plan.versions, lambda r: (r.chat_jid, r.message_id, r.edited_at), lambda a, b: a)
+    plan.marks = _dedupe(plan.marks, lambda r: (r.chat_jid, r.message_id), merge_marks)
+    plan.reactions = _dedupe(
+        plan.reactions,
+        lambda r: (r.chat_jid, r.message_id, r.reactor_jid),
+        _newest(lambda r: (r.reacted_at, r.emoji)),
+    )
+    plan.poll_votes = _dedupe(
+        plan.poll_votes,
+        lambda r: (r.chat_jid, r.message_id, r.voter_jid),
+        _newest(lambda r: (r.voted_at, r.selected_options)),
+    )
+    plan.contacts = _dedupe(plan.contacts, lambda r: (r.jid,), _newest(lambda r: r.info_at))
+    plan.participants = _dedupe(
+        plan.participants, lambda r: (r.group_jid, r.participant_jid), _newest(lambda r: r.listed_at)
+    )
+    plan.connections = _dedupe(plan.connections, lambda r: (r.event_id,), lambda a, b: a)
+    return plan

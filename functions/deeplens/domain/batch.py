@@ -1,0 +1,136 @@
+"""The event log format: gzip'd JSON lines in the events bucket, and the SQS pointer to one batch.
+
+The batch object is the source of truth (replayable); the SQS message only points at it, with a
+copy of the events inline when they fit, so the common small batch needs no S3 read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import StringConstraints, ValidationError, model_validator
+
+from deeplens.domain.envelope import Event, dump_event
+from deeplens.domain.envelope_parts import (
+    ContractModel,
+    Count,
+    SessionIdField,
+    check_version,
+    describe,
+    load_json_object,
+)
+from deeplens.domain.errors import InvalidEnvelope
+from deeplens.domain.ids import SESSION_ID_PATTERN
+
+INLINE_LIMIT_BYTES = 200_000  # SQS takes 256 KiB per message; the rest is the pointer and headroom
+BATCH_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+_BATCH_ID = re.compile(BATCH_ID_PATTERN, re.ASCII)
+_SESSION = re.compile(SESSION_ID_PATTERN, re.ASCII)
+_BATCH_KEY = re.compile(
+    r"events/(?P<session>[A-Za-z0-9_.-]{1,128})/\d{4}/\d{2}/\d{2}/(?P<batch_id>[A-Za-z0-9_-]{1,128})\.jsonl\.gz",
+    re.ASCII,
+)
+_BUCKET = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+
+
+def event_line(event: Event) -> str:
+    """One event as one compact JSON line (JSON escapes newlines inside strings)."""
+    return json.dumps(dump_event(event), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def encode_batch(events: Iterable[Event]) -> bytes:
+    """Gzip'd JSON lines; mtime 0 so the same events always give the same bytes."""
+    return gzip.compress("".join(event_line(e) for e in events).encode(), mtime=0)
+
+
+def decode_batch(data: bytes) -> list[dict[str, Any]]:
+    """The raw event dicts of a batch, unvalidated, so the consumer can name the one bad event."""
+    try:
+        text = gzip.decompress(data).decode()
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as error:
+        raise InvalidEnvelope(f"batch: not gzip'd UTF-8 ({error})") from None
+    # split on "\n" only: str.splitlines would also split on U+2028 inside a JSON string
+    lines = [(number, line) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
+    return [load_json_object(line, f"batch line {number}") for number, line in lines]
+
+
+def batch_key(session: str, batch_id: str, at_ms: int) -> str:
+    """`events/{session}/{YYYY}/{MM}/{DD}/{batch_id}.jsonl.gz`, the UTC day of `at_ms`."""
+    if _SESSION.fullmatch(session) is None:
+        raise InvalidEnvelope(f"session: not a session id: {session!r}")
+    if _BATCH_ID.fullmatch(batch_id) is None:
+        raise InvalidEnvelope(f"batch_id: not a batch id: {batch_id!r}")
+    day = datetime.fromtimestamp(at_ms // 1000, UTC)
+    return f"events/{session}/{day:%Y/%m/%d}/{batch_id}.jsonl.gz"
+
+
+class BatchPointer(ContractModel):
+    """The SQS message body: which batch to apply, and the batch itself when it is small."""
+
+    v: Literal[1] = 1
+    batch_id: Annotated[str, StringConstraints(pattern=BATCH_ID_PATTERN)]
+    session: SessionIdField
+    bucket: Annotated[str, StringConstraints(pattern=_BUCKET)]
+    key: Annotated[str, StringConstraints(max_length=1024)]
+    count: Count | None = None  # None: re-enqueued from the log without reading the batch
+    events: list[dict[str, Any]] | None = None  # dump_event() dicts
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        match = _BATCH_KEY.fullmatch(self.key)
+        if match is None or match["session"] != self.session or match["batch_id"] != self.batch_id:
+            raise ValueError(f"key {self.key!r} is not this session's batch {self.batch_id!r}")
+        if self.events is not None and self.count != len(self.events):
+            raise ValueError(f"count is {self.count} but {len(self.events)} events are inline")
+        return self
+
+
+def should_inline(encoded_events_json_len: int) -> bool:
+    return encoded_events_json_len <= INLINE_LIMIT_BYTES
+
+
+def pointer_for(bucket: str, key: str, session: str, events: Sequence[Event]) -> BatchPointer:
+    """The pointer to a batch just written, with the events inline when they fit."""
+    dumped = [dump_event(event) for event in events]
+    inline = should_inline(len(json.dumps(dumped, ensure_ascii=False, separators=(",", ":")).encode()))
+    batch_id = _batch_id_of(key)
+    return BatchPointer(
+        batch_id=batch_id,
+        session=session,
+        bucket=bucket,
+        key=key,
+        count=len(dumped),
+        events=dumped if inline else None,
+    )
+
+
+def pointer_for_key(bucket: str, key: str, session: str) -> str:
+    """An encoded pointer to a batch already in the log (reconcile, replay): no inline events."""
+    return encode_pointer(BatchPointer(batch_id=_batch_id_of(key), session=session, bucket=bucket, key=key))
+
+
+def _batch_id_of(key: str) -> str:
+    match = _BATCH_KEY.fullmatch(key)
+    if match is None:
+        raise InvalidEnvelope(f"key: not a batch key: {key!r}")
+    return match["batch_id"]
+
+
+def encode_pointer(pointer: BatchPointer) -> str:
+    return json.dumps(pointer.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_pointer(body: str | bytes) -> BatchPointer:
+    """The pointer in an SQS body; InvalidEnvelope (UnsupportedVersion for `v` != 1) otherwise."""
+    data = load_json_object(body, "pointer")
+    check_version(data, "pointer")
+    try:
+        return BatchPointer.model_validate(data)
+    except ValidationError as error:
+        raise InvalidEnvelope(describe(error, "pointer")) from error

@@ -1,0 +1,257 @@
+"""Envelope v1: the events the connector writes and ingest reads (DESIGN.md §3).
+
+One JSON object per event. `kind` selects the model; `v` is checked before anything else so a
+future version is refused as such (UnsupportedVersion) rather than as a pile of field errors.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
+
+from deeplens.domain.envelope_parts import (
+    Body,
+    CanonicalJid,
+    ContactCard,
+    ContractModel,
+    Count,
+    Detail,
+    EventId,
+    LidJid,
+    Location,
+    Media,
+    MessageFlags,
+    MessageIdField,
+    MessageKey,
+    Name,
+    Participant,
+    PhoneJid,
+    Poll,
+    SessionIdField,
+    Source,
+    TimestampMs,
+    check_version,
+    describe,
+    load_json_object,
+)
+from deeplens.domain.errors import InvalidEnvelope
+from deeplens.domain.ids import GROUP_SERVER, ChatKind, kind_fits_jid
+
+MessageType = Literal[
+    "text",
+    "image",
+    "video",
+    "audio",
+    "voice",
+    "document",
+    "sticker",
+    "location",
+    "contact",
+    "poll",
+    "unknown",
+]
+MEDIA_TYPES: frozenset[str] = frozenset({"image", "video", "audio", "voice", "document", "sticker"})
+ConnectionState = Literal[
+    "starting",
+    "waiting_for_qr",
+    "paired",
+    "connecting",
+    "connected",
+    "reconnecting",
+    "offline",
+    "logged_out",
+    "replaced",
+    "outdated",
+    "failed",
+]
+RECEIPT_SENT, RECEIPT_DELIVERED, RECEIPT_READ, RECEIPT_PLAYED = 0, 1, 2, 3
+ReceiptStatus = Annotated[int, Field(ge=RECEIPT_SENT, le=RECEIPT_PLAYED)]
+
+
+class EventBase(ContractModel):
+    """Fields common to every event. `event_id` is stable across retries (dedupe key)."""
+
+    v: Literal[1] = 1
+    kind: str  # each event narrows it to its own literal: the discriminator
+    event_id: EventId
+    session: SessionIdField
+    occurred_at_ms: TimestampMs
+    source: Source
+
+
+class MessageSeen(EventBase):
+    """A message as sent or received, live or from the history sync."""
+
+    kind: Literal["message"] = "message"
+    chat_jid: CanonicalJid
+    chat_kind: ChatKind
+    message_id: MessageIdField
+    sender_jid: CanonicalJid  # always set; from_me says it is the account's own
+    sender_alt_jid: CanonicalJid | None = None  # the sender's other identity (LID <-> phone)
+    from_me: bool
+    push_name: Name | None = None
+    timestamp_ms: TimestampMs
+    type: MessageType
+    text: Body | None = None  # text, or the caption of a media message
+    media: Media | None = None
+    quoted: MessageKey | None = None
+    mentions: list[CanonicalJid] = Field(default_factory=list)
+    flags: MessageFlags = MessageFlags()
+    location: Location | None = None
+    contacts: list[ContactCard] = Field(default_factory=list)
+    poll: Poll | None = None
+    raw: dict[str, Any] | None = None  # the protobuf as JSON, for the `content` column
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        if not kind_fits_jid(self.chat_kind, self.chat_jid):
+            raise ValueError(f"chat_kind {self.chat_kind!r} is impossible for {self.chat_jid}")
+        missing = _missing_payload(self)
+        if missing:
+            raise ValueError(f"a {self.type} message needs {missing}")
+        return self
+
+
+def _missing_payload(message: MessageSeen) -> str | None:
+    if message.type in MEDIA_TYPES and message.media is None:
+        return "media"
+    if message.type == "location" and message.location is None:
+        return "location"
+    if message.type == "contact" and not message.contacts:
+        return "contacts"
+    if message.type == "poll" and message.poll is None:
+        return "poll"
+    return None
+
+
+class MessageEdited(EventBase):
+    kind: Literal["edit"] = "edit"
+    target: MessageKey
+    new_text: Body | None = None
+    new_raw: dict[str, Any] | None = None
+    edited_at_ms: TimestampMs
+
+
+class MessageRevoked(EventBase):
+    """Deleted for everyone; the archive keeps the content and marks it deleted."""
+
+    kind: Literal["revoke"] = "revoke"
+    target: MessageKey
+    revoked_by: CanonicalJid  # the sender, or a group admin
+    revoked_at_ms: TimestampMs
+
+
+class ReactionChanged(EventBase):
+    kind: Literal["reaction"] = "reaction"
+    target: MessageKey
+    reactor_jid: CanonicalJid
+    emoji: Annotated[str, Field(max_length=64)]  # "" = reaction removed
+    reacted_at_ms: TimestampMs
+
+
+class ReceiptReported(EventBase):
+    kind: Literal["receipt"] = "receipt"
+    chat_jid: CanonicalJid
+    message_ids: Annotated[list[MessageIdField], Field(min_length=1)]
+    reader_jid: CanonicalJid | None = None  # the participant, in groups
+    status: ReceiptStatus  # 0 sent, 1 delivered, 2 read, 3 played
+    receipt_at_ms: TimestampMs
+
+
+class PollVoteCast(EventBase):
+    kind: Literal["poll_vote"] = "poll_vote"
+    target: MessageKey
+    voter_jid: CanonicalJid
+    selected_options: list[Name]  # option names, or sha256 hex of them when undecodable; [] = retracted
+    voted_at_ms: TimestampMs
+
+
+class ChatUpdated(EventBase):
+    """A chat discovered or changed. Only this event can say `community` (it needs metadata)."""
+
+    kind: Literal["chat"] = "chat"
+    jid: CanonicalJid
+    name: Name | None = None
+    chat_kind: ChatKind  # not `kind`: that is the event's discriminator
+    parent_jid: CanonicalJid | None = None  # the community of a group
+    participants: list[Participant] | None = None  # None: not known in this event
+    unread_count: Count | None = None
+    is_archived: bool | None = None
+    last_msg_timestamp_ms: TimestampMs | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        if not kind_fits_jid(self.chat_kind, self.jid):
+            raise ValueError(f"chat_kind {self.chat_kind!r} is impossible for {self.jid}")
+        if self.parent_jid is not None and not self.parent_jid.endswith(f"@{GROUP_SERVER}"):
+            raise ValueError(f"parent_jid must be a community (@{GROUP_SERVER}), got {self.parent_jid}")
+        return self
+
+
+class ContactUpdated(EventBase):
+    kind: Literal["contact"] = "contact"
+    jid: CanonicalJid
+    lid: LidJid | None = None
+    phone_jid: PhoneJid | None = None
+    push_name: Name | None = None
+    full_name: Name | None = None
+    business_name: Name | None = None
+
+
+class LidMapped(EventBase):
+    """One person's hidden LID and phone-number JID are the same identity."""
+
+    kind: Literal["lid_mapping"] = "lid_mapping"
+    lid: LidJid
+    phone_jid: PhoneJid
+
+
+class ConnectionChanged(EventBase):
+    kind: Literal["connection"] = "connection"
+    state: ConnectionState
+    detail: Detail | None = None
+
+
+Event = Annotated[
+    MessageSeen
+    | MessageEdited
+    | MessageRevoked
+    | ReactionChanged
+    | ReceiptReported
+    | PollVoteCast
+    | ChatUpdated
+    | ContactUpdated
+    | LidMapped
+    | ConnectionChanged,
+    Field(discriminator="kind"),
+]
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_MODELS: tuple[type[EventBase], ...] = (
+    MessageSeen,
+    MessageEdited,
+    MessageRevoked,
+    ReactionChanged,
+    ReceiptReported,
+    PollVoteCast,
+    ChatUpdated,
+    ContactUpdated,
+    LidMapped,
+    ConnectionChanged,
+)
+EVENT_KINDS: tuple[str, ...] = tuple(model.model_fields["kind"].default for model in EVENT_MODELS)
+
+
+def parse_event(data: dict[str, Any] | str | bytes) -> Event:
+    """A validated event; InvalidEnvelope (UnsupportedVersion for `v` != 1) with a one-line reason."""
+    payload = load_json_object(data, "envelope")
+    check_version(payload)
+    try:
+        return EVENT_ADAPTER.validate_python(payload)
+    except ValidationError as error:
+        raise InvalidEnvelope(describe(error)) from error
+
+
+def dump_event(event: Event) -> dict[str, Any]:
+    """The JSON-safe dict of an event, every field present (None included), by field name."""
+    return event.model_dump(mode="json", exclude_none=False)

@@ -1,0 +1,105 @@
+"""Ingest one SQS record: load its batch (inline or from the events bucket), validate every
+envelope, and apply the whole batch in one transaction. Invalid input is poison (the record goes
+to the DLQ after its retries); an unreachable dependency is transient (the batch is retried)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from deeplens.adapters import archive_repo
+from deeplens.domain.archive_plan import TrackingPolicy, plan_archive
+from deeplens.domain.batch import BatchPointer, decode_batch, decode_pointer
+from deeplens.domain.envelope import parse_event
+from deeplens.domain.errors import InvalidEnvelope, PoisonRecord, TransientError
+
+
+class EventLog(Protocol):
+    def get(self, key: str) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class IngestDeps:
+    pool: ConnectionPool[Any]
+    events: EventLog
+    policy: TrackingPolicy
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    batch_key: str
+    events: int
+    applied: bool  # False when the batch had been applied before (a redelivery)
+
+
+def ingest_record(body: str, deps: IngestDeps) -> IngestResult:
+    try:
+        pointer = decode_pointer(body)
+        events = _validated(pointer, _raw_events(pointer, deps.events))
+    except InvalidEnvelope as error:
+        raise PoisonRecord(str(error)) from error
+    return _apply(pointer, events, deps)
+
+
+def _raw_events(pointer: BatchPointer, log: EventLog) -> list[dict[str, Any]]:
+    if pointer.events is not None:
+        return pointer.events
+    return decode_batch(log.get(pointer.key))
+
+
+def _validated(pointer: BatchPointer, raw: Sequence[dict[str, Any]]) -> list[Any]:
+    events = []
+    for index, item in enumerate(raw):
+        try:
+            event = parse_event(item)
+        except InvalidEnvelope as error:
+            event_id = item.get("event_id", "?") if isinstance(item, dict) else "?"
+            raise InvalidEnvelope(f"event #{index} ({event_id}): {error}") from error
+        if event.session != pointer.session:
+            raise InvalidEnvelope(f"event #{index} belongs to session {event.session!r}, not {pointer.session!r}")
+        events.append(event)
+    return events
+
+
+def _apply(pointer: BatchPointer, events: list[Any], deps: IngestDeps) -> IngestResult:
+    try:
+        with deps.pool.connection() as conn, conn.transaction():
+            if archive_repo.batch_applied(conn, pointer.session, pointer.key):
+                return IngestResult(pointer.key, len(events), applied=False)
+            lids, chats = jids_of(events)
+            context = archive_repo.load_context(conn, pointer.session, lids, chats, deps.policy)
+            archive_repo.apply_plan(conn, pointer.session, plan_archive(events, context))
+            archive_repo.record_batch(conn, pointer.session, pointer.key, len(events))
+    except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as error:
+        raise PoisonRecord(f"archive refused batch {pointer.key}: {error}") from error
+    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+        raise TransientError(f"database unavailable: {error}") from error
+    return IngestResult(pointer.key, len(events), applied=True)
+
+
+def jids_of(events: Sequence[Any]) -> tuple[list[str], list[str]]:
+    """(every LID named anywhere in the batch, every chat JID) for the context look-up."""
+    chats: set[str] = set()
+    lids: set[str] = set()
+    for event in events:
+        for value in _strings(event.model_dump(exclude={"raw", "new_raw"})):
+            if value.endswith("@lid"):
+                lids.add(value)
+        chat = getattr(event, "chat_jid", None) or getattr(getattr(event, "target", None), "chat_jid", None)
+        chats.add(chat or getattr(event, "jid", None) or "")
+    chats.discard("")
+    return sorted(lids), sorted(chats | lids)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
