@@ -99,7 +99,9 @@ def reaction(chat: str, message_id: str, reactor: str, emoji: str, at: int) -> d
     return event
 
 
-def receipt(chat: str, message_ids: list[str], status: int, at: int, reader: str | None = None) -> dict[str, Any]:
+def receipt(
+    chat: str, message_ids: list[str], status: int, at: int, reader: str | None = None
+) -> dict[str, Any]:
     event = base("receipt", at, event_id=f"receipt-{'-'.join(message_ids)}-{status}-{at}")
     event.update(chat_jid=chat, message_ids=message_ids, reader_jid=reader, status=status, receipt_at_ms=at)
     return event
@@ -157,8 +159,21 @@ def story() -> list[dict[str, Any]]:
     events = [
         connection("connecting", t),
         connection("connected", t + 1),
-        chat(GROUP, "group", "Team", t + 2, parent_jid=COMMUNITY, participants=[member(ME, True), member(BOB_LID)]),
-        chat(GROUP, "group", "Team (renamed)", t + 500, participants=[member(ME, True), member(BOB_PN), member(PN)]),
+        chat(
+            GROUP,
+            "group",
+            "Team",
+            t + 2,
+            parent_jid=COMMUNITY,
+            participants=[member(ME, True), member(BOB_LID)],
+        ),
+        chat(
+            GROUP,
+            "group",
+            "Team (renamed)",
+            t + 500,
+            participants=[member(ME, True), member(BOB_PN), member(PN)],
+        ),
         chat(COMMUNITY, "community", "Neighbourhood", t + 3),
         chat(PN, "direct", "Anna", t + 4, unread_count=2),
         contact(LID, t + 5, push_name="Anna"),
@@ -170,7 +185,14 @@ def story() -> list[dict[str, Any]]:
         message(PN, "3EB0A1", PN, t + 10, "Hallo, wie geht's?", source="history", push_name="Anna"),
         message(PN, "3EB0A2", ME, t + 20, "Gut, danke!"),
         message(PN, "3EB0A3", ME, t + 30, **image, media=media("F0000000000000A3", "pending", None)),
-        message(PN, "3EB0A3", ME, t + 30, **image, media=media("F0000000000000A3", "stored", f"{PN}/2025-11-24/F0000000000000A3.jpg")),
+        message(
+            PN,
+            "3EB0A3",
+            ME,
+            t + 30,
+            **image,
+            media=media("F0000000000000A3", "stored", f"{PN}/2025-11-24/F0000000000000A3.jpg"),
+        ),
         message(LID, "3EB0A4", LID, t + 40, "Schau mal", sender_alt_jid=PN),
         receipt(PN, ["3EB0A2", "3EB0A3"], 1, t + 50),
         receipt(PN, ["3EB0A2"], 2, t + 60),
@@ -189,8 +211,15 @@ def story() -> list[dict[str, Any]]:
         message(GROUP, "3EB0B4", BOB_PN, t + 230, "Wrong chat, sorry"),
         revoke(GROUP, "3EB0B4", BOB_PN, t + 240),
         revoke(GROUP, "3EB0B4", BOB_LID, t + 250),
-        message(GROUP, "3EB0B5", BOB_PN, t + 260, None, type="poll",
-                poll={"question": "Lunch?", "options": ["Pizza", "Sushi"], "selectable_count": 1}),
+        message(
+            GROUP,
+            "3EB0B5",
+            BOB_PN,
+            t + 260,
+            None,
+            type="poll",
+            poll={"question": "Lunch?", "options": ["Pizza", "Sushi"], "selectable_count": 1},
+        ),
         poll_vote(GROUP, "3EB0B5", PN, ["Pizza"], t + 270),
         poll_vote(GROUP, "3EB0B5", LID, ["Sushi"], t + 280),
         poll_vote(GROUP, "3EB0B5", ME, ["Pizza"], t + 290),
@@ -201,14 +230,30 @@ def story() -> list[dict[str, Any]]:
         reaction(GROUP, "3EB0B3", BOB_PN, "🎉", t + 340),
         receipt(GROUP, ["3EB0B1"], 1, t + 350, reader=BOB_PN),
         receipt(GROUP, ["3EB0B1"], 2, t + 360, reader=LID),
-        message(GROUP, "3EB0B6", BOB_PN, t + 370, "see photo",
-                quoted=key(GROUP, "3EB0B1", ME), mentions=[ME, LID]),
-        message(GROUP, "3EB0B7", LID, t + 380, None, type="image",
-                media=media("F0000000000000B7", "unavailable", None, error="media expired (410)")),
-        message(GROUP, "3EB0B7", PN, t + 380, None, type="image", source="history",
-                media=media("F0000000000000B7", "failed", None, error="timeout")),
+        message(
+            GROUP, "3EB0B6", BOB_PN, t + 370, "see photo", quoted=key(GROUP, "3EB0B1", ME), mentions=[ME, LID]
+        ),
+        message(
+            GROUP,
+            "3EB0B7",
+            LID,
+            t + 380,
+            None,
+            type="image",
+            media=media("F0000000000000B7", "unavailable", None, error="media expired (410)"),
+        ),
+        message(
+            GROUP,
+            "3EB0B7",
+            PN,
+            t + 380,
+            None,
+            type="image",
+            source="history",
+            media=media("F0000000000000B7", "failed", None, error="timeout"),
+        ),
         message(GROUP, "3EB0B8", ME, t + 390, "history only", source="history"),
         receipt(GROUP, ["3EB0B8"], 2, t + 395),
         connection("offline", t + 400),
-    ]  # fmt: skip
+    ]
     return events

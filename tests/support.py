@@ -38,6 +38,6 @@ def canonical_dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
             ]
             listed = ", ".join(f'"{c}"' for c in columns)
             order = ", ".join(str(i + 1) for i in range(len(columns)))
-            rows = conn.execute(f"SELECT {listed} FROM {table} ORDER BY {order}").fetchall()  # noqa: S608
+            rows = conn.execute(f"SELECT {listed} FROM {table} ORDER BY {order}").fetchall()
             dump[table] = [tuple(row) for row in rows]
     return dump

@@ -44,7 +44,8 @@ _RECOMPUTE = (
             ON k.chat_jid = t.chat_jid AND k.message_id = t.id
        WHERE k.session_id = %(session)s AND m.session_id = k.session_id
          AND m.chat_jid = k.chat_jid AND m.id = k.message_id
-         AND (m.status, m.deleted_at, m.deleted_by) IS DISTINCT FROM (k.status, k.revoked_at, k.revoked_by)""",
+         AND (m.status, m.deleted_at, m.deleted_by)
+             IS DISTINCT FROM (k.status, k.revoked_at, k.revoked_by)""",
     # Where the media is in the bucket.
     """UPDATE messages m SET media_url = md.bucket_key, updated_at = now()
        FROM media md JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
@@ -55,7 +56,9 @@ _RECOMPUTE = (
 )
 
 
-def load_context(conn: Conn, session: str, lids: Sequence[str], chats: Sequence[str], policy: TrackingPolicy) -> ArchiveContext:
+def load_context(
+    conn: Conn, session: str, lids: Sequence[str], chats: Sequence[str], policy: TrackingPolicy
+) -> ArchiveContext:
     aliases = conn.execute(
         "SELECT alias_jid, canonical_jid FROM jid_aliases WHERE session_id = %s AND alias_jid = ANY(%s)",
         (session, list(lids)),
@@ -81,7 +84,9 @@ def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> None:
         conn.execute(sql.SYNC_TRACKING_NAMES, {"session": session, "jids": [c.jid for c in plan.chats]})
     _write(conn, sql.MESSAGES, session, (_jsonb_at(astuple(r), 7) for r in plan.messages))
     _write(conn, sql.MEDIA, session, map(astuple, plan.media))
-    versions = ((r.chat_jid, r.message_id, r.edited_at, False, r.text_body, _jsonb(r.content)) for r in plan.versions)
+    versions = (
+        (r.chat_jid, r.message_id, r.edited_at, False, r.text_body, _jsonb(r.content)) for r in plan.versions
+    )
     _write(conn, sql.VERSIONS, session, versions)
     _write(conn, sql.MARKS, session, map(astuple, plan.marks))
     _write(conn, sql.REACTIONS, session, map(astuple, plan.reactions))

@@ -121,8 +121,10 @@ _MEDIA_FILLED = (
 MEDIA = Table(
     "media",
     ("file_id", "chat_jid", "message_id", *_MEDIA_FILLED, "status", "error"),
-    ("text", "text", "text", "text", "text", "bigint", "text", "int", "int", "int", "text", "bytea")
-    + ("text", "text"),
+    (
+        *("text", "text", "text", "text", "text", "bigint", "text", "int", "int", "int", "text"),
+        *("bytea", "text", "text"),
+    ),
     ("file_id",),
     "DO UPDATE SET "
     + ", ".join(

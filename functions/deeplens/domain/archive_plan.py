@@ -62,9 +62,7 @@ def identity_pairs(events: Iterable[Any]) -> dict[str, str]:
     """LID -> phone JID pairs stated by the batch itself (mappings, contacts, message senders)."""
     pairs: dict[str, str] = {}
     for event in events:
-        if event.kind == "lid_mapping":
-            pairs[event.lid] = event.phone_jid
-        elif event.kind == "contact" and event.lid and event.phone_jid:
+        if event.kind == "lid_mapping" or (event.kind == "contact" and event.lid and event.phone_jid):
             pairs[event.lid] = event.phone_jid
         elif event.kind == "message" and event.sender_alt_jid:
             pair = _lid_pn(event.sender_jid, event.sender_alt_jid)
@@ -109,9 +107,7 @@ class _Planner:
 
 def plan_archive(events: Sequence[Any], context: ArchiveContext) -> ArchivePlan:
     """Rows for one batch; pure, deterministic and independent of the order of `events`."""
-    new_aliases = {
-        lid: pn for lid, pn in identity_pairs(events).items() if context.aliases.get(lid) != pn
-    }
+    new_aliases = {lid: pn for lid, pn in identity_pairs(events).items() if context.aliases.get(lid) != pn}
     planner = _Planner(context, new_aliases)
     chat_kinds = _chat_kinds(events, planner)
     for event in events:
@@ -298,17 +294,17 @@ _HANDLERS: dict[str, Callable[[_Planner, Any, dict[str, str]], None]] = {
 # --- merging copies that share a natural key -------------------------------------------------
 
 
+_MESSAGE_GAPS = (
+    "sender_jid", "sender_alt_jid", "remote_jid", "push_name", "content", "text_body", "file_id", "quoted_id",
+)  # fmt: skip
+
+
 def merge_messages(first: MessageRow, second: MessageRow) -> MessageRow:
     """The better source leads (live > history > import); the other only fills its gaps."""
     lead, other = (
         (second, first) if SOURCE_RANK[second.source] > SOURCE_RANK[first.source] else (first, second)
     )
-    filled = {
-        name: getattr(other, name)
-        for name in ("sender_jid", "sender_alt_jid", "remote_jid", "push_name", "content", "text_body")
-        + ("file_id", "quoted_id")
-        if getattr(lead, name) is None
-    }
+    filled = {name: getattr(other, name) for name in _MESSAGE_GAPS if getattr(lead, name) is None}
     if lead.message_type == "unknown":
         filled["message_type"] = other.message_type
     return replace(lead, **filled)
@@ -338,9 +334,7 @@ def merge_chats(first: ChatRow, second: ChatRow) -> ChatRow:
 
 
 def merge_marks(first: MarkRow, second: MarkRow) -> MarkRow:
-    revokes = sorted(
-        ((m.revoked_at, m.revoked_by or "") for m in (first, second) if m.revoked_at is not None)
-    )
+    revokes = sorted((m.revoked_at, m.revoked_by or "") for m in (first, second) if m.revoked_at is not None)
     revoked_at, revoked_by = revokes[0] if revokes else (None, None)
     return replace(
         first,
@@ -354,7 +348,9 @@ def _newest(key: Callable[[RowT], Any]) -> Callable[[RowT, RowT], RowT]:
     return lambda first, second: second if key(second) > key(first) else first
 
 
-def _dedupe(rows: list[RowT], key: Callable[[RowT], tuple[Any, ...]], merge: Callable[[RowT, RowT], RowT]) -> list[RowT]:
+def _dedupe(
+    rows: list[RowT], key: Callable[[RowT], tuple[Any, ...]], merge: Callable[[RowT, RowT], RowT]
+) -> list[RowT]:
     merged: dict[tuple[Any, ...], RowT] = {}
     for row in rows:
         k = key(row)

@@ -36,6 +36,7 @@ _BATCH_KEY = re.compile(
     r"events/(?P<session>[A-Za-z0-9_.-]{1,128})/\d{4}/\d{2}/\d{2}/(?P<batch_id>[A-Za-z0-9_-]{1,128})\.jsonl\.gz",
     re.ASCII,
 )
+_GZIP_MAGIC = b"\x1f\x8b"
 _BUCKET = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 
 
@@ -51,13 +52,19 @@ def encode_batch(events: Iterable[Event]) -> bytes:
 
 def decode_batch(data: bytes) -> list[dict[str, Any]]:
     """The raw event dicts of a batch, unvalidated, so the consumer can name the one bad event."""
-    try:
-        text = gzip.decompress(data).decode()
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as error:
-        raise InvalidEnvelope(f"batch: not gzip'd UTF-8 ({error})") from None
+    text = _gunzip(data)
     # split on "\n" only: str.splitlines would also split on U+2028 inside a JSON string
     lines = [(number, line) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
     return [load_json_object(line, f"batch line {number}") for number, line in lines]
+
+
+def _gunzip(data: bytes) -> str:
+    if not data.startswith(_GZIP_MAGIC):  # gzip.decompress(b"") is b"", not an error
+        raise InvalidEnvelope("batch: not gzip'd UTF-8 (no gzip header)")
+    try:
+        return gzip.decompress(data).decode()
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as error:
+        raise InvalidEnvelope(f"batch: not gzip'd UTF-8 ({error})") from None
 
 
 def batch_key(session: str, batch_id: str, at_ms: int) -> str:

@@ -117,6 +117,8 @@ class Media(ContractModel):
     def _key_only_when_stored(self) -> Self:
         if (self.status == "stored") != (self.key is not None):
             raise ValueError("media.key is set exactly when media.status is 'stored'")
+        if self.key is not None and not self.key.rsplit("/", 1)[-1].startswith(f"{self.file_id}."):
+            raise ValueError(f"media.key {self.key!r} does not name file {self.file_id}")
         return self
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -20,7 +21,9 @@ from deeplens.services.ingest import IngestDeps, ingest_record
 logger = Logger(service="deeplens-ingest")
 
 
-def handler(event: dict[str, Any], context: LambdaContext, deps: IngestDeps | None = None) -> dict[str, Any]:
+def handler(
+    event: dict[str, Any], context: LambdaContext, deps: IngestDeps | None = None
+) -> PartialItemFailureResponse:
     resolved = deps or ingest_deps()
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -32,7 +35,9 @@ def handler(event: dict[str, Any], context: LambdaContext, deps: IngestDeps | No
     )
     transient = [info[1] for info in processor.exceptions if isinstance(info[1], TransientError)]
     if transient:
-        logger.error("batch failed on a transient error; SQS will redeliver it", extra={"error": str(transient[0])})
+        logger.error(
+            "batch failed on a transient error; SQS will redeliver it", extra={"error": str(transient[0])}
+        )
         raise transient[0]
     return response
 
@@ -42,7 +47,10 @@ def _handle_record(record: SQSRecord, deps: IngestDeps) -> None:
         result = ingest_record(record.body, deps)
     except PoisonRecord as error:
         receives = record.attributes.approximate_receive_count
-        logger.error("poison record", extra={"message_id": record.message_id, "reason": str(error), "receives": receives})
+        logger.error(
+            "poison record",
+            extra={"message_id": record.message_id, "reason": str(error), "receives": receives},
+        )
         raise
     logger.info(
         "batch ingested" if result.applied else "batch already applied",

@@ -31,7 +31,9 @@ def run(settings: ReconcileSettings, replay_from: date | None = None) -> Reconci
         if replay_from is not None:
             return replay(store, pool, queue, settings.session_id, replay_from)
         min_age = timedelta(seconds=settings.reconcile_min_age_seconds)
-        return reconcile(store, pool, queue, settings.session_id, datetime.now(UTC), min_age)
+        return reconcile(
+            store, pool, queue, session=settings.session_id, now=datetime.now(UTC), min_age=min_age
+        )
     finally:
         pool.close()
 

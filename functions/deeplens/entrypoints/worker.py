@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -55,7 +56,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, _Stop.request)
     logger.info("ingest worker polling", extra={"queue": queue.url})
 
-    def invoke(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def invoke(event: dict[str, Any], context: Any) -> Mapping[str, Any]:
         return handler(event, context, deps)
 
     while not _Stop.requested:
@@ -67,8 +68,8 @@ def main(argv: list[str]) -> int:
 def _poll(queue: Queue, invoke: Any, settings: WorkerSettings) -> None:
     try:
         result = poll_once(
-            queue, invoke, LocalContext(), settings.aws_region,
-            settings.worker_wait_seconds, settings.worker_batch_size,
+            queue, invoke, LocalContext(), region=settings.aws_region,
+            wait_s=settings.worker_wait_seconds, batch_size=settings.worker_batch_size,
         )  # fmt: skip
     except Exception as error:  # the queue itself is unreachable: wait and try again
         logger.warning("queue unreachable, retrying", extra={"error": str(error)})

@@ -7,7 +7,7 @@ policy (after maxReceiveCount receives a message moves to the DLQ)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,7 +21,7 @@ class QueuePort(Protocol):
     def delete(self, receipt_handles: Any) -> None: ...
 
 
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+Handler = Callable[[dict[str, Any], Any], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,16 @@ def _record(message: Received, arn: str, region: str) -> dict[str, Any]:
         "body": message.body,
         "attributes": message.attributes,
         "messageAttributes": {},
-        "md5OfBody": message.md5_of_body or hashlib.md5(message.body.encode()).hexdigest(),  # noqa: S324
+        "md5OfBody": message.md5_of_body or hashlib.md5(message.body.encode()).hexdigest(),
         "eventSource": "aws:sqs",
         "eventSourceARN": arn,
         "awsRegion": region,
     }
 
 
-def poll_once(queue: QueuePort, handler: Handler, context: Any, region: str, wait_s: int = 5, batch_size: int = 10) -> PollResult:
+def poll_once(
+    queue: QueuePort, handler: Handler, context: Any, *, region: str, wait_s: int = 5, batch_size: int = 10
+) -> PollResult:
     messages = queue.receive(batch_size, wait_s=wait_s)
     if not messages:
         return PollResult(0, 0, 0, crashed=False)

@@ -60,7 +60,9 @@ def _validated(pointer: BatchPointer, raw: Sequence[dict[str, Any]]) -> list[Any
             event_id = item.get("event_id", "?") if isinstance(item, dict) else "?"
             raise InvalidEnvelope(f"event #{index} ({event_id}): {error}") from error
         if event.session != pointer.session:
-            raise InvalidEnvelope(f"event #{index} belongs to session {event.session!r}, not {pointer.session!r}")
+            raise InvalidEnvelope(
+                f"event #{index} belongs to session {event.session!r}, not {pointer.session!r}"
+            )
         events.append(event)
     return events
 

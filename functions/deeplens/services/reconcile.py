@@ -40,7 +40,7 @@ def log_prefix(session: str) -> str:
 
 
 def reconcile(
-    store: EventObjects, pool: ConnectionPool[Any], queue: Sender, session: str, now: datetime,
+    store: EventObjects, pool: ConnectionPool[Any], queue: Sender, *, session: str, now: datetime,
     min_age: timedelta, start_after: str = "",
 ) -> ReconcileResult:  # fmt: skip
     """Enqueue a pointer for every batch object under the session's log that was never applied.

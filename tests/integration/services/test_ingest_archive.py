@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
-
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.domain.batch import BatchPointer, encode_pointer
 from deeplens.services.ingest import IngestDeps, ingest_record
+
 from tests import factories as f
 from tests.support import canonical_dump
 
@@ -18,7 +18,12 @@ from tests.support import canonical_dump
 def inline_record(events: list[dict[str, Any]], batch_id: str) -> str:
     key = f"events/{f.SESSION}/2025/11/24/{batch_id}.jsonl.gz"
     pointer = BatchPointer(
-        batch_id=batch_id, session=f.SESSION, bucket="deeplens-events", key=key, count=len(events), events=events
+        batch_id=batch_id,
+        session=f.SESSION,
+        bucket="deeplens-events",
+        key=key,
+        count=len(events),
+        events=events,
     )
     return encode_pointer(pointer)
 
@@ -67,7 +72,9 @@ def test_lid_and_phone_copies_end_in_one_chat_when_mapping_arrives_last(
     ingest_record(inline_record([f.message(f.PN, "3EB0A2", f.PN, f.T0 + 9, "noch da?")], "b3"), deps)
     ingest_record(inline_record([f.lid_mapping(f.LID, f.PN, f.T0 + 10)], "b4"), deps)
     assert rows(database_url, "SELECT jid FROM chats") == [(f.PN,)]
-    assert rows(database_url, "SELECT chat_jid, id, sender_jid, sender_alt_jid, text_body FROM messages ORDER BY id") == [
+    assert rows(
+        database_url, "SELECT chat_jid, id, sender_jid, sender_alt_jid, text_body FROM messages ORDER BY id"
+    ) == [
         (f.PN, "3EB0A1", f.PN, f.LID, "hallo!"),
         (f.PN, "3EB0A2", f.PN, None, "noch da?"),
     ]
@@ -133,7 +140,9 @@ def test_untracked_group_is_listed_without_content_when_default_policy_applies(
     assert rows(database_url, "SELECT count(*) FROM reactions") == [(0,)]
 
 
-def test_batch_is_applied_once_when_redelivered(database_url: str, make_deps: Callable[..., IngestDeps]) -> None:
+def test_batch_is_applied_once_when_redelivered(
+    database_url: str, make_deps: Callable[..., IngestDeps]
+) -> None:
     deps = make_deps(database_url)
     record = inline_record([f.message(f.PN, "M1", f.PN, f.T0, "once")], "same-batch")
     assert ingest_record(record, deps).applied

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from deeplens.domain.errors import InvalidEnvelope, InvalidJid
 from deeplens.domain.ids import (
     ParsedJid,

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
 import pytest
-
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
+from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.bootstrap import make_pool
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.services.ingest import IngestDeps
-from deeplens.settings import S3Settings
+from deeplens.settings import QueueSettings, S3Settings
+
 from tests.support import settings_from
 
 
@@ -53,3 +55,21 @@ def fresh_databases(stack_env: dict[str, str], template_database: str) -> Iterat
     with psycopg.connect(admin, autocommit=True) as conn:
         for name in names:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def queue_pair(backend_env: dict[str, str]) -> Callable[..., tuple[Queue, Queue]]:
+    """A fresh ingest queue + DLQ (visibility 1 s), once per S3/SQS backend."""
+    sqs = make_sqs_client(settings_from(QueueSettings, backend_env), settings_from(S3Settings, backend_env))
+
+    def create(max_receive_count: int = 2) -> tuple[Queue, Queue]:
+        name = f"t-{uuid.uuid4().hex[:10]}"
+        dlq = sqs.create_queue(QueueName=f"{name}-dlq", Attributes={"VisibilityTimeout": "1"})["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        redrive = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": max_receive_count})
+        url = sqs.create_queue(
+            QueueName=name, Attributes={"VisibilityTimeout": "1", "RedrivePolicy": redrive}
+        )
+        return Queue(sqs, url["QueueUrl"]), Queue(sqs, dlq)
+
+    return create

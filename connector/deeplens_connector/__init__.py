@@ -1,0 +1,1 @@
+"""The connector: one neonize process per WhatsApp account (built by its own issue)."""
