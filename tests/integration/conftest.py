@@ -57,10 +57,8 @@ def fresh_databases(stack_env: dict[str, str], template_database: str) -> Iterat
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@pytest.fixture
-def queue_pair(backend_env: dict[str, str]) -> Callable[..., tuple[Queue, Queue]]:
-    """A fresh ingest queue + DLQ (visibility 1 s), once per S3/SQS backend."""
-    sqs = make_sqs_client(settings_from(QueueSettings, backend_env), settings_from(S3Settings, backend_env))
+def _queue_factory(env: dict[str, str]) -> Callable[..., tuple[Queue, Queue]]:
+    sqs = make_sqs_client(settings_from(QueueSettings, env), settings_from(S3Settings, env))
 
     def create(max_receive_count: int = 2) -> tuple[Queue, Queue]:
         name = f"t-{uuid.uuid4().hex[:10]}"
@@ -73,3 +71,15 @@ def queue_pair(backend_env: dict[str, str]) -> Callable[..., tuple[Queue, Queue]
         return Queue(sqs, url["QueueUrl"]), Queue(sqs, dlq)
 
     return create
+
+
+@pytest.fixture
+def queue_pair(backend_env: dict[str, str]) -> Callable[..., tuple[Queue, Queue]]:
+    """A fresh ingest queue + DLQ (visibility 1 s), once per S3/SQS backend."""
+    return _queue_factory(backend_env)
+
+
+@pytest.fixture
+def local_queue_pair(stack_env: dict[str, str]) -> Callable[..., tuple[Queue, Queue]]:
+    """A fresh ingest queue + DLQ (visibility 1 s) on the default backend (moto)."""
+    return _queue_factory(stack_env)

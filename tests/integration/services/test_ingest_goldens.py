@@ -1,0 +1,130 @@
+"""Every golden envelope ingests to the rows it describes (the consumer side of the contract)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from deeplens.domain.archive_plan import TrackingPolicy
+from deeplens.domain.ids import is_lid
+from deeplens.services.ingest import IngestDeps, ingest_record
+
+from tests.golden.goldens import golden_names, load_golden
+from tests.integration.services.test_ingest_archive import inline_record, rows
+
+TRACK_ALL = TrackingPolicy(track_groups=True, track_private=True)
+
+
+def _expect_message(url: str, g: dict[str, Any]) -> None:
+    [row] = rows(
+        url,
+        'SELECT sender_jid, from_me, message_type, text_body, "timestamp", source, push_name, content,'
+        " quoted_id FROM messages WHERE chat_jid = %s AND id = %s",
+        g["chat_jid"],
+        g["message_id"],
+    )
+    quoted = g["quoted"]["message_id"] if g["quoted"] else None
+    # A LID sender with a known phone number is archived under the phone JID (one person, one id).
+    lid_with_phone = is_lid(g["sender_jid"]) and g["sender_alt_jid"]
+    sender = g["sender_alt_jid"] if lid_with_phone else g["sender_jid"]
+    expected = (sender, g["from_me"], g["type"], g["text"], g["timestamp_ms"], g["source"])
+    assert row == (*expected, g["push_name"], g["raw"], quoted)
+    if g["media"]:
+        media = g["media"]
+        assert rows(
+            url,
+            "SELECT status, bucket_key, mime, size, sha256 FROM media WHERE file_id = %s",
+            media["file_id"],
+        ) == [(media["status"], media["key"], media["mime"], media["size"], media["sha256"])]
+        assert rows(url, "SELECT media_url, file_id FROM messages") == [(media["key"], media["file_id"])]
+    assert rows(url, "SELECT kind FROM chats WHERE jid = %s", g["chat_jid"]) == [(g["chat_kind"],)]
+
+
+def _expect_edit(url: str, g: dict[str, Any]) -> None:
+    target = g["target"]
+    assert rows(
+        url,
+        "SELECT edited_at, text_body, is_original FROM message_versions WHERE chat_jid = %s AND message_id = %s",
+        target["chat_jid"],
+        target["message_id"],
+    ) == [(g["edited_at_ms"], g["new_text"], False)]
+
+
+def _expect_revoke(url: str, g: dict[str, Any]) -> None:
+    target = g["target"]
+    assert rows(
+        url,
+        "SELECT revoked_at, revoked_by FROM message_marks WHERE chat_jid = %s AND message_id = %s",
+        target["chat_jid"],
+        target["message_id"],
+    ) == [(g["revoked_at_ms"], g["revoked_by"])]
+
+
+def _expect_reaction(url: str, g: dict[str, Any]) -> None:
+    assert rows(url, "SELECT message_id, reactor_jid, emoji, reacted_at FROM reactions") == [
+        (g["target"]["message_id"], g["reactor_jid"], g["emoji"], g["reacted_at_ms"])
+    ]
+
+
+def _expect_receipt(url: str, g: dict[str, Any]) -> None:
+    assert rows(url, "SELECT message_id, status FROM message_marks ORDER BY message_id") == [
+        (message_id, g["status"]) for message_id in sorted(g["message_ids"])
+    ]
+
+
+def _expect_poll_vote(url: str, g: dict[str, Any]) -> None:
+    assert rows(url, "SELECT message_id, voter_jid, selected_options, voted_at FROM poll_votes") == [
+        (g["target"]["message_id"], g["voter_jid"], g["selected_options"], g["voted_at_ms"])
+    ]
+
+
+def _expect_chat(url: str, g: dict[str, Any]) -> None:
+    assert rows(url, "SELECT jid, name, kind, parent_jid FROM chats") == [
+        (g["jid"], g["name"], g["chat_kind"], g["parent_jid"])
+    ]
+    assert rows(url, "SELECT name FROM tracking_config WHERE jid = %s", g["jid"]) == [(g["name"],)]
+    members = sorted((p["jid"], p["is_admin"]) for p in g["participants"] or [])
+    assert rows(url, "SELECT participant_jid, is_admin FROM group_participants ORDER BY 1") == members
+
+
+def _expect_contact(url: str, g: dict[str, Any]) -> None:
+    [(push_name, full_name)] = rows(url, "SELECT push_name, full_name FROM contacts")
+    assert (push_name, full_name) == (g["push_name"], g["full_name"])
+
+
+def _expect_lid_mapping(url: str, g: dict[str, Any]) -> None:
+    assert rows(url, "SELECT alias_jid, canonical_jid FROM jid_aliases") == [(g["lid"], g["phone_jid"])]
+
+
+def _expect_connection(url: str, g: dict[str, Any]) -> None:
+    assert rows(url, "SELECT event_id, state, detail FROM connection_events") == [
+        (g["event_id"], g["state"], g["detail"])
+    ]
+
+
+EXPECTATIONS: dict[str, Callable[[str, dict[str, Any]], None]] = {
+    "message": _expect_message,
+    "edit": _expect_edit,
+    "revoke": _expect_revoke,
+    "reaction": _expect_reaction,
+    "receipt": _expect_receipt,
+    "poll_vote": _expect_poll_vote,
+    "chat": _expect_chat,
+    "contact": _expect_contact,
+    "lid_mapping": _expect_lid_mapping,
+    "connection": _expect_connection,
+}
+
+
+@pytest.mark.parametrize("name", golden_names())
+def test_golden_envelope_ingests_to_its_rows_when_delivered_alone(
+    name: str, database_url: str, make_deps: Callable[..., IngestDeps]
+) -> None:
+    golden = load_golden(name)
+    ingest_record(inline_record([golden], f"golden-{name}"), make_deps(database_url, TRACK_ALL))
+    EXPECTATIONS[golden["kind"]](database_url, golden)
+
+
+def test_every_kind_has_a_golden_when_contract_is_checked() -> None:
+    assert {load_golden(name)["kind"] for name in golden_names()} == set(EXPECTATIONS)
