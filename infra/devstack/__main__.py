@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 
 from deeplens.domain.errors import DeepLensError
@@ -31,7 +32,7 @@ def main(argv: list[str]) -> int:
         cfg = StackConfig.load(args.profile)
         backends = tuple(args.backend or [default_backend()])
         return COMMANDS[args.command](cfg, backends)
-    except (StackConfigError, DeepLensError) as error:
+    except (StackConfigError, DeepLensError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
         _say(f"devstack: {error}")
         return 2
 

@@ -44,17 +44,25 @@ def _is_zombie(pid: int) -> bool:
 
 
 def spawn(argv: Sequence[str], log: Path, pidfile: Path, env: Mapping[str, str] | None = None) -> int:
-    """Start a server in its own session (it outlives this process), logging to `log`."""
-    with log.open("ab") as out:
-        child = subprocess.Popen(
-            list(argv),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, **(env or {})},
-            start_new_session=True,
-        )
-    pidfile.write_text(str(child.pid))
+    """Start a server in its own session (it outlives this process), logging to `log`.
+
+    Ctrl-C is held back until the PID file is written, so no server is ever left untracked."""
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    try:
+        with log.open("ab") as out:
+            child = subprocess.Popen(
+                list(argv),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, **(env or {})},
+                start_new_session=True,
+                preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals),  # noqa: PLW1509
+            )
+        pidfile.write_text(str(child.pid))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return child.pid
 
 

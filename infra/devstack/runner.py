@@ -46,11 +46,15 @@ def run_product(cfg: StackConfig, backends: tuple[str, ...]) -> int:
         _say(f"stack up in {seconds:.2f}s, data in {cfg.data_dir}")
         for name, state in health(env).items():
             _say(f"  {name:9} {state}")
+        _catch_up(env)
         children = _start_parts(cfg, env)
         _say("running; Ctrl-C stops everything")
         _watch(children)
     except (KeyboardInterrupt, _Stop):
         _say("stopping")
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
+        _say(f"devstack: could not start: {error}")
+        return 1
     finally:
         for _, child in children:
             _stop_child(child)
@@ -69,6 +73,18 @@ def _start_parts(cfg: StackConfig, env: dict[str, str]) -> list[tuple[Part, subp
         started.append((part, subprocess.Popen([sys.executable, "-m", module], env=child_env)))
         _say(f"  {part.name:14} started")
     return started
+
+
+def _catch_up(env: dict[str, str]) -> None:
+    """The local SQS keeps messages in memory: refill it from the event log before starting."""
+    done = subprocess.run(
+        [sys.executable, "-m", "deeplens.entrypoints.reconcile", "--min-age-seconds", "0"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    _say(f"  reconcile  {(done.stdout or done.stderr).strip()}")
 
 
 def _exists(module: str) -> bool:

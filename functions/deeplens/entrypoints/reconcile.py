@@ -23,14 +23,17 @@ from deeplens.settings import ReconcileSettings, load_settings
 logger = Logger(service="deeplens-reconcile")
 
 
-def run(settings: ReconcileSettings, replay_from: date | None = None) -> ReconcileResult:
+def run(
+    settings: ReconcileSettings, replay_from: date | None = None, min_age_s: int | None = None
+) -> ReconcileResult:
     store = ObjectStore(make_s3_client(settings), settings.events_bucket)
     queue = Queue(make_sqs_client(settings, settings), str(settings.ingest_queue_url))
     pool = make_pool(settings.database_url.get_secret_value(), max_size=1)
     try:
         if replay_from is not None:
             return replay(store, pool, queue, settings.session_id, replay_from)
-        min_age = timedelta(seconds=settings.reconcile_min_age_seconds)
+        age = settings.reconcile_min_age_seconds if min_age_s is None else min_age_s
+        min_age = timedelta(seconds=age)
         return reconcile(
             store, pool, queue, session=settings.session_id, now=datetime.now(UTC), min_age=min_age
         )
@@ -47,8 +50,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="reconcile", description=__doc__)
     parser.add_argument("--replay-from", type=date.fromisoformat, help="YYYY-MM-DD (UTC)")
+    parser.add_argument("--min-age-seconds", type=int, help="override RECONCILE_MIN_AGE_SECONDS")
     args = parser.parse_args(argv)
-    result = run(load_settings(ReconcileSettings), args.replay_from)
+    result = run(load_settings(ReconcileSettings), args.replay_from, args.min_age_seconds)
     sys.stdout.write(" ".join(f"{k}={v}" for k, v in asdict(result).items()) + "\n")
     return 0
 

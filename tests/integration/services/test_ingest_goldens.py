@@ -45,7 +45,8 @@ def _expect_edit(url: str, g: dict[str, Any]) -> None:
     target = g["target"]
     assert rows(
         url,
-        "SELECT edited_at, text_body, is_original FROM message_versions WHERE chat_jid = %s AND message_id = %s",
+        "SELECT edited_at, text_body, is_original FROM message_versions"
+        " WHERE chat_jid = %s AND message_id = %s",
         target["chat_jid"],
         target["message_id"],
     ) == [(g["edited_at_ms"], g["new_text"], False)]
