@@ -231,6 +231,8 @@ class Postgres:
         password = self.cfg.secret("postgres_password")
         if not self.psql("SELECT 1 FROM pg_roles WHERE rolname = 'deeplens'"):
             self.psql(f"CREATE ROLE deeplens LOGIN CREATEDB PASSWORD '{password}'")
+        # DROP DATABASE ... WITH (FORCE) of test and bench databases must end autovacuum's sessions.
+        self.psql("GRANT pg_signal_backend TO deeplens")
         for database in ("deeplens", "deeplens_wa"):
             if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'"):
                 self.psql(f"CREATE DATABASE {database} OWNER deeplens")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple
+from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from psycopg import Connection
-from psycopg.types.json import Jsonb
 
 from deeplens.adapters import archive_sql as sql
 from deeplens.domain.archive_plan import ArchiveContext, TrackingPolicy
@@ -78,39 +79,53 @@ def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> None:
         _write(conn, sql.ALIASES, session, [(lid, pn) for lid, pn in sorted(plan.aliases.items())])
         for lid, pn in sorted(plan.aliases.items()):
             moved += _merge_identity(conn, session, lid, pn)
-    _write(conn, sql.CHATS, session, map(astuple, plan.chats))
-    _write(conn, sql.TRACKING, session, map(astuple, plan.tracking))
-    if plan.chats:
-        conn.execute(sql.SYNC_TRACKING_NAMES, {"session": session, "jids": [c.jid for c in plan.chats]})
-    _write(conn, sql.MESSAGES, session, (_jsonb_at(astuple(r), 7) for r in plan.messages))
-    _write(conn, sql.MEDIA, session, map(astuple, plan.media))
+    _write(conn, sql.CHATS, session, _rows(plan.chats))
+    _write(conn, sql.TRACKING, session, _rows(plan.tracking))
+    named = [chat.jid for chat in plan.chats if chat.info_at > 0]  # names come from chat events only
+    if named or moved:
+        conn.execute(sql.SYNC_TRACKING_NAMES, {"session": session, "jids": named + [k[0] for k in moved]})
+    _write(conn, sql.MESSAGES, session, (_json_at(row, 7) for row in _rows(plan.messages)))
+    _write(conn, sql.MEDIA, session, _rows(plan.media))
     versions = (
         (r.chat_jid, r.message_id, r.edited_at, False, r.text_body, _jsonb(r.content)) for r in plan.versions
     )
     _write(conn, sql.VERSIONS, session, versions)
-    _write(conn, sql.MARKS, session, map(astuple, plan.marks))
-    _write(conn, sql.REACTIONS, session, map(astuple, plan.reactions))
-    _write(conn, sql.POLL_VOTES, session, (_jsonb_at(astuple(r), 3) for r in plan.poll_votes))
-    _write(conn, sql.CONTACTS, session, map(astuple, plan.contacts))
-    _write(conn, sql.PARTICIPANTS, session, map(astuple, plan.participants))
-    _write(conn, sql.CONNECTIONS, session, map(astuple, plan.connections))
+    _write(conn, sql.MARKS, session, _rows(plan.marks))
+    _write(conn, sql.REACTIONS, session, _rows(plan.reactions))
+    _write(conn, sql.POLL_VOTES, session, (_json_at(row, 3) for row in _rows(plan.poll_votes)))
+    _write(conn, sql.CONTACTS, session, _rows(plan.contacts))
+    _write(conn, sql.PARTICIPANTS, session, _rows(plan.participants))
+    _write(conn, sql.CONNECTIONS, session, _rows(plan.connections))
     _recompute(conn, session, sorted(set(_touched(plan)) | set(moved)))
 
 
 def _write(conn: Conn, table: sql.Table, session: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """COPY the rows into the table's stage, then one upsert: bulk, one pass, any batch size."""
     materialised = list(rows)
     if not materialised:
         return
-    columns = [list(column) for column in zip(*materialised, strict=True)]
-    conn.execute(table.insert_rows(), (session, *columns))
+    conn.execute(table.create_stage())
+    with conn.cursor() as cursor, cursor.copy(table.copy_stage()) as copy:
+        for row in materialised:
+            copy.write_row(row)
+    conn.execute(table.insert_from_stage(), (session,))
 
 
-def _jsonb(value: Any) -> Jsonb | None:
-    return None if value is None else Jsonb(value)
+def _rows(rows: Sequence[Any]) -> Iterable[tuple[Any, ...]]:
+    """Field values of dataclass rows, shallow (dataclasses.astuple deep-copies every dict)."""
+    if not rows:
+        return ()
+    getter = attrgetter(*(field.name for field in fields(rows[0])))
+    return (getter(row) for row in rows)
 
 
-def _jsonb_at(row: tuple[Any, ...], index: int) -> tuple[Any, ...]:
-    return (*row[:index], _jsonb(row[index]), *row[index + 1 :])
+def _json(value: Any) -> str | None:
+    """JSON text, cast to jsonb by the statement (much cheaper than a Jsonb wrapper per row)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_at(row: tuple[Any, ...], index: int) -> tuple[Any, ...]:
+    return (*row[:index], _json(row[index]), *row[index + 1 :])
 
 
 def _merge_identity(conn: Conn, session: str, lid: str, pn: str) -> list[tuple[str, str]]:

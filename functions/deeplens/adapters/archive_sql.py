@@ -29,13 +29,24 @@ class Table:
     key: tuple[str, ...]  # primary key, session_id excluded
     on_conflict: str
 
-    def insert_rows(self) -> str:
-        """INSERT of N rows passed as one array per column (one round trip for the batch)."""
-        arrays = ", ".join(f"%s::{kind}[]" for kind in self.types)
+    @property
+    def stage(self) -> str:
+        return f"stage_{self.name}"
+
+    def create_stage(self) -> str:
+        """A temporary table the batch's rows are COPYed into (emptied at commit)."""
+        cols = ", ".join(f'"{c}" {kind}' for c, kind in zip(self.columns, self.types, strict=True))
+        return f"CREATE TEMP TABLE IF NOT EXISTS {self.stage} ({cols}) ON COMMIT DELETE ROWS"
+
+    def copy_stage(self) -> str:
+        return f"COPY {self.stage} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in self.columns)}) FROM STDIN"
+
+    def insert_from_stage(self) -> str:
+        """One set-based upsert of every staged row; parameter: the session."""
         cols = ", ".join(f'"{c}"' for c in self.columns)
         return (
             f"INSERT INTO {self.name} AS x (session_id, {cols})"
-            f" SELECT %s, u.* FROM unnest({arrays}) AS u"
+            f" SELECT %s, {cols} FROM {self.stage}"
             f" ON CONFLICT (session_id, {', '.join(self.key)}) {self.on_conflict}"
         )
 
@@ -68,7 +79,11 @@ CHATS = Table(
             "info_at = GREATEST(x.info_at, EXCLUDED.info_at)",
             "updated_at = now()",
         ]
-    ),
+    )
+    # Skip no-op updates (most message batches only confirm what the chat row already says).
+    + " WHERE EXCLUDED.info_at > 0"
+    " OR EXCLUDED.last_msg_timestamp > COALESCE(x.last_msg_timestamp, -1)"
+    " OR (x.name IS NULL AND EXCLUDED.name IS NOT NULL)",
 )
 
 TRACKING = Table(

@@ -83,25 +83,20 @@ def _apply(pointer: BatchPointer, events: list[Any], deps: IngestDeps) -> Ingest
     return IngestResult(pointer.key, len(events), applied=True)
 
 
+_PERSON_FIELDS = ("sender_jid", "sender_alt_jid", "reactor_jid", "voter_jid", "revoked_by", "jid", "lid")
+
+
 def jids_of(events: Sequence[Any]) -> tuple[list[str], list[str]]:
-    """(every LID named anywhere in the batch, every chat JID) for the context look-up."""
+    """(every LID a batch names as chat or person, every chat JID) for the context look-up."""
     chats: set[str] = set()
-    lids: set[str] = set()
+    people: set[str] = set()
     for event in events:
-        for value in _strings(event.model_dump(exclude={"raw", "new_raw"})):
-            if value.endswith("@lid"):
-                lids.add(value)
-        chat = getattr(event, "chat_jid", None) or getattr(getattr(event, "target", None), "chat_jid", None)
-        chats.add(chat or getattr(event, "jid", None) or "")
-    chats.discard("")
+        values = vars(event)  # plain dict look-ups: pydantic's __getattr__ is slow for absent fields
+        target = values.get("target")
+        chat = values.get("chat_jid") or (target.chat_jid if target else values.get("jid"))
+        if chat:
+            chats.add(chat)
+        people.update(value for name in _PERSON_FIELDS if (value := values.get(name)))
+        people.update(member.jid for member in values.get("participants") or ())
+    lids = {jid for jid in chats | people if jid.endswith("@lid")}
     return sorted(lids), sorted(chats | lids)
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
