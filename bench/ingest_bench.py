@@ -32,7 +32,12 @@ from devstack.config import StackConfig
 from devstack.stack import MIGRATIONS, up
 
 SESSION = "bench"
-WORDS = ["hallo", "wie", "geht", "es", "dir", "heute", "morgen", "treffen", "wir", "uns", "um", "zehn", "im", "büro", "okay", "super", "danke", "hola", "qué", "tal", "nos", "vemos", "mañana", "sim", "obrigado", "até", "logo", "the", "report", "is", "ready", "please", "review", "meeting", "lunch", "pizza", "sushi", "photo", "video", "call", "later", "tomorrow", "tonight", "weekend", "नमस्ते", "धन्यवाद"]
+WORDS = (  # a multilingual vocabulary: the search indexes see realistic text
+    "hallo wie geht es dir heute morgen treffen wir uns um zehn im büro okay super danke hola qué tal",
+    "nos vemos mañana sim obrigado até logo the report is ready please review meeting lunch pizza",
+    "sushi photo video call later tomorrow tonight weekend नमस्ते धन्यवाद",
+)
+VOCABULARY = " ".join(WORDS).split(" ")
 
 
 def envelopes(count: int, chats: int, seed: int = 7) -> list[dict[str, Any]]:
@@ -46,7 +51,7 @@ def envelopes(count: int, chats: int, seed: int = 7) -> list[dict[str, Any]]:
         group = index % 3 == 0
         chat = f"120363{index:012d}@g.us" if group else f"4915{index:09d}@s.whatsapp.net"
         sender = f"4917{rng.randrange(10**8):08d}@s.whatsapp.net" if group else chat
-        text = " ".join(rng.choices(WORDS, k=rng.randint(2, 30)))
+        text = " ".join(rng.choices(VOCABULARY, k=rng.randint(2, 30)))
         at = base_ms + number * 1000
         out.append(
             {
@@ -153,7 +158,10 @@ def run_copy(url: str, events: list[dict[str, Any]]) -> float:
         create_chats(conn, events)
         rows = rows_of(events)
         started = time.perf_counter()
-        columns = 'session_id, chat_jid, id, sender_jid, remote_jid, push_name, content, message_type, text_body, "timestamp", source'
+        columns = (
+            "session_id, chat_jid, id, sender_jid, remote_jid, push_name, content, message_type,"
+            ' text_body, "timestamp", source'
+        )
         with conn.cursor() as cur, cur.copy(f"COPY messages ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

@@ -87,7 +87,7 @@ def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> None:
     _write(conn, sql.MESSAGES, session, (_json_at(row, 7) for row in _rows(plan.messages)))
     _write(conn, sql.MEDIA, session, _rows(plan.media))
     versions = (
-        (r.chat_jid, r.message_id, r.edited_at, False, r.text_body, _jsonb(r.content)) for r in plan.versions
+        (r.chat_jid, r.message_id, r.edited_at, False, r.text_body, _json(r.content)) for r in plan.versions
     )
     _write(conn, sql.VERSIONS, session, versions)
     _write(conn, sql.MARKS, session, _rows(plan.marks))
