@@ -35,6 +35,7 @@ class StackConfig:
     profile: str
     data_dir: Path
     max_receive_count: int
+    port_offset: int = 0
 
     @classmethod
     def load(cls, profile: str) -> StackConfig:
@@ -44,12 +45,17 @@ class StackConfig:
         raw = os.environ.get("INGEST_MAX_RECEIVE_COUNT", "3")
         if not raw.isdigit() or not 1 <= int(raw) <= 1000:
             raise StackConfigError(f"INGEST_MAX_RECEIVE_COUNT: expected an integer 1-1000, got {raw!r}")
-        return cls(profile=profile, data_dir=root / profile, max_receive_count=int(raw))
+        offset = os.environ.get("DEEPLENS_PORT_OFFSET", "0")
+        if not offset.isdigit() or int(offset) > 5000:
+            raise StackConfigError(f"DEEPLENS_PORT_OFFSET: expected an integer 0-5000, got {offset!r}")
+        return cls(profile, root / profile, int(raw), int(offset))
 
     def port(self, service: str) -> int:
+        """Private ports per profile; DEEPLENS_PORT_OFFSET moves a whole second checkout aside."""
         if service == "api":
-            return BASE_PORTS["api"] + (0 if self.profile == "run" else 5000 + PROFILE_SHIFT[self.profile])
-        return BASE_PORTS[service] + PROFILE_SHIFT[self.profile]
+            shift = 0 if self.profile == "run" else 5000 + PROFILE_SHIFT[self.profile]
+            return BASE_PORTS["api"] + shift + self.port_offset
+        return BASE_PORTS[service] + PROFILE_SHIFT[self.profile] + self.port_offset
 
     def dir(self, service: str) -> Path:
         path = self.data_dir / service
