@@ -12,7 +12,6 @@ from devstack.config import StackConfig
 from devstack.stack import MIGRATIONS, up
 
 BACKENDS = ("s3rver", "localstack")
-TEMPLATE_DB = "deeplens_test_template"
 
 
 @pytest.fixture(scope="session")
@@ -37,13 +36,18 @@ def _admin_url(stack_env: dict[str, str], database: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def template_database(stack_env: dict[str, str]) -> str:
-    """A migrated database that each test's database is cloned from (fast: a file copy)."""
-    with psycopg.connect(_admin_url(stack_env, "postgres"), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {TEMPLATE_DB}")
-    apply_migrations(_admin_url(stack_env, TEMPLATE_DB), MIGRATIONS)
-    return TEMPLATE_DB
+def template_database(stack_env: dict[str, str]) -> Iterator[str]:
+    """A migrated database that each test's database is cloned from (fast: a file copy).
+
+    Named per test session, so two pytest runs against one stack don't drop each other's."""
+    name = f"tmpl_{uuid.uuid4().hex[:12]}"
+    admin = _admin_url(stack_env, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    apply_migrations(_admin_url(stack_env, name), MIGRATIONS)
+    yield name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture

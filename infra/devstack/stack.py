@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import redis
 from deeplens.adapters.migrations import apply_migrations
+from deeplens.domain.errors import MigrationError
 
 from devstack.config import BACKENDS, REPO_ROOT, StackConfig
 from devstack.resources import ensure_buckets, ensure_queues, s3_client, sqs_client, stack_env
@@ -58,8 +59,22 @@ def up(cfg: StackConfig, backends: tuple[str, ...]) -> dict[str, dict[str, str]]
             env |= ensure_queues(env, cfg.max_receive_count)
             write_env(env_file(cfg, backend), env)
             envs[backend] = env
-        apply_migrations(envs[backends[0]]["DATABASE_URL"], MIGRATIONS)
+        _migrate(cfg, envs[backends[0]]["DATABASE_URL"])
     return envs
+
+
+def _migrate(cfg: StackConfig, url: str) -> None:
+    try:
+        apply_migrations(url, MIGRATIONS)
+    except MigrationError:
+        if cfg.profile == "run":
+            raise  # the user's archive is never thrown away
+        # A disposable stack whose schema predates an edited migration: start it afresh.
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("DROP DATABASE deeplens WITH (FORCE)")
+            conn.execute("CREATE DATABASE deeplens")
+        apply_migrations(url, MIGRATIONS)
 
 
 def down(cfg: StackConfig) -> list[str]:

@@ -219,6 +219,17 @@ CREATE TABLE connector_status (
     updated_at       timestamptz  NOT NULL DEFAULT now()
 );
 
+-- Why ingest refused a queue record (the DLQ keeps only the body): one row per SQS message id.
+CREATE TABLE ingest_rejections (
+    sqs_message_id text        PRIMARY KEY,
+    session_id     varchar(128),                -- null when the record was not even a batch pointer
+    batch_key      text,
+    reason         text        NOT NULL,
+    receives       int         NOT NULL,
+    first_at       timestamptz NOT NULL DEFAULT now(),
+    last_at        timestamptz NOT NULL DEFAULT now()
+);
+
 -- Audit log of connection state changes (the envelope's `connection` events).
 CREATE TABLE connection_events (
     session_id  varchar(128) NOT NULL,

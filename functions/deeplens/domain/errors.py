@@ -24,6 +24,11 @@ class ObjectNotFound(DeepLensError):
 class PoisonRecord(DeepLensError):
     """A queue record that can never be applied as it is: it fails alone and ends in the DLQ."""
 
+    def __init__(self, reason: str, session: str | None = None, batch_key: str | None = None) -> None:
+        super().__init__(reason)
+        self.session = session
+        self.batch_key = batch_key
+
 
 class InvalidEnvelope(DeepLensError):
     """An event, batch or queue message breaks the envelope contract; the message names the field.

@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from deeplens.bootstrap import ingest_deps
 from deeplens.domain.errors import PoisonRecord, TransientError
-from deeplens.services.ingest import IngestDeps, ingest_record
+from deeplens.services.ingest import IngestDeps, ingest_record, record_rejection
 
 logger = Logger(service="deeplens-ingest")
 
@@ -42,15 +42,23 @@ def handler(
     return response
 
 
+def _keep_reason(deps: IngestDeps, message_id: str, error: PoisonRecord, receives: int) -> None:
+    try:
+        record_rejection(deps.pool, message_id, error, receives)
+    except Exception as failure:  # best effort: the log line above already has the reason
+        logger.warning("could not record the rejection", extra={"error": str(failure)})
+
+
 def _handle_record(record: SQSRecord, deps: IngestDeps) -> None:
     try:
         result = ingest_record(record.body, deps)
     except PoisonRecord as error:
-        receives = record.attributes.approximate_receive_count
+        receives = int(record.attributes.approximate_receive_count or 0)
         logger.error(
             "poison record",
             extra={"message_id": record.message_id, "reason": str(error), "receives": receives},
         )
+        _keep_reason(deps, record.message_id, error, receives)
         raise
     logger.info(
         "batch ingested" if result.applied else "batch already applied",

@@ -15,7 +15,7 @@ from deeplens.adapters import archive_repo
 from deeplens.domain.archive_plan import TrackingPolicy, plan_archive
 from deeplens.domain.batch import BatchPointer, decode_batch, decode_pointer
 from deeplens.domain.envelope import parse_event
-from deeplens.domain.errors import InvalidEnvelope, PoisonRecord, TransientError
+from deeplens.domain.errors import InvalidEnvelope, ObjectNotFound, PoisonRecord, TransientError
 
 
 class EventLog(Protocol):
@@ -39,10 +39,27 @@ class IngestResult:
 def ingest_record(body: str, deps: IngestDeps) -> IngestResult:
     try:
         pointer = decode_pointer(body)
-        events = _validated(pointer, _raw_events(pointer, deps.events))
     except InvalidEnvelope as error:
         raise PoisonRecord(str(error)) from error
+    try:
+        events = _validated(pointer, _raw_events(pointer, deps.events))
+    except InvalidEnvelope as error:
+        raise PoisonRecord(str(error), pointer.session, pointer.key) from error
+    except ObjectNotFound as error:
+        raise PoisonRecord(f"batch object missing: {pointer.key}", pointer.session, pointer.key) from error
     return _apply(pointer, events, deps)
+
+
+def record_rejection(pool: ConnectionPool[Any], message_id: str, error: PoisonRecord, receives: int) -> None:
+    """Keep why a record was refused, next to the archive (the DLQ keeps only the body)."""
+    with pool.connection() as conn:
+        conn.execute(
+            "INSERT INTO ingest_rejections AS x (sqs_message_id, session_id, batch_key, reason, receives)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (sqs_message_id)"
+            " DO UPDATE SET reason = EXCLUDED.reason,"
+            " receives = GREATEST(x.receives, EXCLUDED.receives), last_at = now()",
+            (message_id, error.session, error.batch_key, str(error)[:4000], receives),
+        )
 
 
 def _raw_events(pointer: BatchPointer, log: EventLog) -> list[dict[str, Any]]:
@@ -77,7 +94,9 @@ def _apply(pointer: BatchPointer, events: list[Any], deps: IngestDeps) -> Ingest
             archive_repo.apply_plan(conn, pointer.session, plan_archive(events, context))
             archive_repo.record_batch(conn, pointer.session, pointer.key, len(events))
     except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as error:
-        raise PoisonRecord(f"archive refused batch {pointer.key}: {error}") from error
+        raise PoisonRecord(
+            f"archive refused batch {pointer.key}: {error}", pointer.session, pointer.key
+        ) from error
     except (psycopg.OperationalError, psycopg.InterfaceError) as error:
         raise TransientError(f"database unavailable: {error}") from error
     return IngestResult(pointer.key, len(events), applied=True)

@@ -26,6 +26,7 @@ EXPECTED_TABLES = {
     "message_marks",
     "applied_batches",
     "poll_votes",
+    "ingest_rejections",
 }
 
 

@@ -64,6 +64,11 @@ def test_reports_only_the_poison_record_when_one_envelope_is_invalid(
     response = handler(event, LocalContext(), deps)
     assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}, {"itemIdentifier": "msg-2"}]}
     assert rows(database_url, "SELECT id FROM messages ORDER BY id") == [("M1",), ("M4",)]
+    reasons = rows(database_url, "SELECT sqs_message_id, batch_key, reason FROM ingest_rejections ORDER BY 1")
+    batch = f"events/{f.SESSION}/2025/11/24/p2.jsonl.gz"
+    assert [(r[0], r[1]) for r in reasons] == [("msg-1", batch), ("msg-2", None)]
+    assert "timestamp_ms" in reasons[0][2]
+    assert "not JSON" in reasons[1][2]
 
 
 def test_fails_whole_batch_when_database_is_unreachable(make_deps: Callable[..., IngestDeps]) -> None:
