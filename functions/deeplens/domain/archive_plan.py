@@ -31,6 +31,20 @@ from deeplens.domain.archive_rows import (
     TrackingRow,
     VersionRow,
 )
+from deeplens.domain.envelope import (
+    ChatUpdated,
+    ConnectionChanged,
+    ContactUpdated,
+    Event,
+    LidMapped,
+    MessageEdited,
+    MessageRevoked,
+    MessageSeen,
+    PollVoteCast,
+    ReactionChanged,
+    ReceiptReported,
+)
+from deeplens.domain.envelope_parts import Media, MessageKey
 from deeplens.domain.ids import is_lid, is_phone_jid, tracking_type_of
 
 RowT = TypeVar("RowT")
@@ -58,16 +72,19 @@ class ArchiveContext:
     policy: TrackingPolicy
 
 
-def identity_pairs(events: Iterable[Any]) -> dict[str, str]:
+def identity_pairs(events: Iterable[Event]) -> dict[str, str]:
     """LID -> phone JID pairs stated by the batch itself (mappings, contacts, message senders)."""
     pairs: dict[str, str] = {}
     for event in events:
-        if event.kind == "lid_mapping" or (event.kind == "contact" and event.lid and event.phone_jid):
-            pairs[event.lid] = event.phone_jid
-        elif event.kind == "message" and event.sender_alt_jid:
+        pair = None
+        if isinstance(event, LidMapped):
+            pair = (event.lid, event.phone_jid)
+        elif isinstance(event, ContactUpdated) and event.lid and event.phone_jid:
+            pair = (event.lid, event.phone_jid)
+        elif isinstance(event, MessageSeen) and event.sender_alt_jid:
             pair = _lid_pn(event.sender_jid, event.sender_alt_jid)
-            if pair:
-                pairs[pair[0]] = pair[1]
+        if pair:
+            pairs[pair[0]] = pair[1]
     return pairs
 
 
@@ -105,7 +122,7 @@ class _Planner:
         return canonical, other
 
 
-def plan_archive(events: Sequence[Any], context: ArchiveContext) -> ArchivePlan:
+def plan_archive(events: Sequence[Event], context: ArchiveContext) -> ArchivePlan:
     """Rows for one batch; pure, deterministic and independent of the order of `events`."""
     new_aliases = {lid: pn for lid, pn in identity_pairs(events).items() if context.aliases.get(lid) != pn}
     planner = _Planner(context, new_aliases)
@@ -115,7 +132,7 @@ def plan_archive(events: Sequence[Any], context: ArchiveContext) -> ArchivePlan:
     return _deduplicated(planner.plan)
 
 
-def _chat_kinds(events: Sequence[Any], planner: _Planner) -> dict[str, str]:
+def _chat_kinds(events: Sequence[Event], planner: _Planner) -> dict[str, str]:
     """The kind of every chat in the batch; a `chat` event's explicit kind beats a message's."""
     kinds: dict[str, str] = {}
     for event in events:
@@ -127,7 +144,7 @@ def _chat_kinds(events: Sequence[Any], planner: _Planner) -> dict[str, str]:
     return kinds
 
 
-def _on_message(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_message(planner: _Planner, event: MessageSeen, kinds: dict[str, str]) -> None:
     chat = planner.jid(event.chat_jid)
     kind = kinds.get(chat, event.chat_kind)
     planner.plan.chats.append(ChatRow(jid=chat, kind=kind, last_msg_timestamp=event.timestamp_ms))
@@ -158,7 +175,7 @@ def _on_message(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
         planner.plan.media.append(_media_row(chat, event.message_id, media))
 
 
-def _media_row(chat: str, message_id: str, media: Any) -> MediaRow:
+def _media_row(chat: str, message_id: str, media: Media) -> MediaRow:
     thumbnail = base64.b64decode(media.thumbnail_b64) if media.thumbnail_b64 else None
     return MediaRow(
         file_id=media.file_id,
@@ -184,7 +201,7 @@ def _track(planner: _Planner, chat: str, kind: str, name: str | None) -> None:
         planner.plan.tracking.append(TrackingRow(chat, tracking_type_of(kind), name, is_tracked))
 
 
-def _target(planner: _Planner, target: Any, kinds: dict[str, str]) -> tuple[str, str] | None:
+def _target(planner: _Planner, target: MessageKey, kinds: dict[str, str]) -> tuple[str, str] | None:
     """The canonical (chat, message id) of an update's target, or None if the chat is untracked."""
     chat = planner.jid(target.chat_jid)
     kind = kinds.get(chat) or _kind_guess(chat)
@@ -195,34 +212,34 @@ def _kind_guess(chat: str) -> str:
     return "group" if chat.endswith("@g.us") else "direct"
 
 
-def _on_edit(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_edit(planner: _Planner, event: MessageEdited, kinds: dict[str, str]) -> None:
     key = _target(planner, event.target, kinds)
     if key:
         planner.plan.versions.append(VersionRow(*key, event.edited_at_ms, event.new_text, event.new_raw))
 
 
-def _on_revoke(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_revoke(planner: _Planner, event: MessageRevoked, kinds: dict[str, str]) -> None:
     key = _target(planner, event.target, kinds)
     if key:
         by = planner.canon(event.revoked_by)
         planner.plan.marks.append(MarkRow(*key, revoked_at=event.revoked_at_ms, revoked_by=by))
 
 
-def _on_reaction(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_reaction(planner: _Planner, event: ReactionChanged, kinds: dict[str, str]) -> None:
     key = _target(planner, event.target, kinds)
     if key:
         reactor = planner.jid(event.reactor_jid)
         planner.plan.reactions.append(ReactionRow(*key, reactor, event.emoji, event.reacted_at_ms))
 
 
-def _on_receipt(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_receipt(planner: _Planner, event: ReceiptReported, kinds: dict[str, str]) -> None:
     chat = planner.jid(event.chat_jid)
     if planner.tracked(chat, kinds.get(chat) or _kind_guess(chat)):
         for message_id in event.message_ids:
             planner.plan.marks.append(MarkRow(chat, message_id, status=event.status))
 
 
-def _on_poll_vote(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_poll_vote(planner: _Planner, event: PollVoteCast, kinds: dict[str, str]) -> None:
     key = _target(planner, event.target, kinds)
     if key:
         voter = planner.jid(event.voter_jid)
@@ -230,7 +247,7 @@ def _on_poll_vote(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
         planner.plan.poll_votes.append(PollVoteRow(*key, voter, options, event.voted_at_ms))
 
 
-def _on_chat(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_chat(planner: _Planner, event: ChatUpdated, kinds: dict[str, str]) -> None:
     chat = planner.jid(event.jid)
     planner.plan.chats.append(
         ChatRow(
@@ -253,7 +270,7 @@ def _on_chat(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
         )
 
 
-def _on_contact(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_contact(planner: _Planner, event: ContactUpdated, kinds: dict[str, str]) -> None:
     planner.plan.contacts.append(
         ContactRow(
             jid=planner.jid(event.jid),
@@ -267,11 +284,11 @@ def _on_contact(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
     )
 
 
-def _on_lid_mapping(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_lid_mapping(planner: _Planner, event: LidMapped, kinds: dict[str, str]) -> None:
     """Already collected by identity_pairs."""
 
 
-def _on_connection(planner: _Planner, event: Any, kinds: dict[str, str]) -> None:
+def _on_connection(planner: _Planner, event: ConnectionChanged, kinds: dict[str, str]) -> None:
     planner.plan.connections.append(
         ConnectionRow(event.event_id, event.state, event.detail, event.occurred_at_ms)
     )
