@@ -31,13 +31,17 @@ pip_quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a dire
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
 # App venv: the full lock first, then the project itself without dependencies.
-lock_hash=$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+lock_hash=$(sha256sum requirements.lock | cut -c1-16)
 if ! stamp_ok .venv/.stamp "$lock_hash"; then
-  log "creating .venv from requirements.lock"
+  log "installing requirements.lock into .venv"
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   pip_quiet .venv/bin/python -m pip install -q -r requirements.lock
-  pip_quiet .venv/bin/python -m pip install -q --no-deps -e .
   echo "$lock_hash" > .venv/.stamp
+fi
+project_hash=$(cat pyproject.toml | sha256sum | cut -c1-16)
+if ! stamp_ok .venv/.project-stamp "$project_hash"; then
+  pip_quiet .venv/bin/python -m pip install -q --no-deps -e .
+  echo "$project_hash" > .venv/.project-stamp
 fi
 
 # s3rver (the S3 server that keeps objects on disk).
