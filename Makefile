@@ -1,6 +1,6 @@
 # The two commands: `make run` starts the whole product, `make test` runs the whole test suite.
 # Both install what is missing first (infra/bootstrap.sh), so they work on a fresh Debian machine.
-.PHONY: run test stop status setup lint
+.PHONY: run test stop status setup lint bench
 
 run: setup
 	.venv/bin/python -m devstack run
@@ -20,3 +20,6 @@ setup:
 
 lint: setup
 	bash infra/lint.sh
+
+bench: setup
+	.venv/bin/python bench/ingest_bench.py
