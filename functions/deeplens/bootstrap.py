@@ -7,10 +7,12 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
+from deeplens.adapters.cache import Cache, make_redis
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.domain.archive_plan import TrackingPolicy
+from deeplens.services.api import ApiDeps
 from deeplens.services.ingest import IngestDeps
-from deeplens.settings import IngestSettings, load_settings
+from deeplens.settings import ApiSettings, IngestSettings, load_settings
 
 
 def make_pool(database_url: str, max_size: int = 4) -> ConnectionPool[Any]:
@@ -34,3 +36,18 @@ def ingest_deps_from(settings: IngestSettings) -> IngestDeps:
 @cache
 def ingest_deps() -> IngestDeps:
     return ingest_deps_from(load_settings(IngestSettings))
+
+
+def api_deps_from(settings: ApiSettings) -> ApiDeps:
+    return ApiDeps(
+        settings=settings,
+        pool=make_pool(settings.database_url.get_secret_value(), max_size=settings.db_pool_size),
+        cache=Cache(make_redis(settings)),
+        media=ObjectStore(make_s3_client(settings), settings.minio_bucket),
+    )
+
+
+@cache
+def api_deps() -> ApiDeps:
+    """The API's clients, once per process (a Lambda cold start, a uvicorn server)."""
+    return api_deps_from(load_settings(ApiSettings))

@@ -7,10 +7,11 @@ read too. A missing or malformed value raises ConfigurationError with one line p
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from deeplens.domain.errors import ConfigurationError
 
@@ -123,10 +124,61 @@ class WorkerSettings(ReconcileSettings):
     worker_wait_seconds: Annotated[int, Field(ge=0, le=20)] = 5
 
 
+_PLACEHOLDERS = frozenset({"change-me", "changeme", "password", "admin", "secret", "letmein", "deeplens"})
+_PASSWORD_HASH = re.compile(r"^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$")
+MIN_PASSWORD_LENGTH = 12
+
+
 class ApiSettings(DatabaseSettings, SessionSettings, S3Settings, RedisSettings, PolicySettings):
     """The HTTP API function (uvicorn locally, Mangum in Lambda)."""
 
     port: Port = 3000
+    admin_password: SecretStr | None = Field(default=None, description="the admin login; >= 12 chars")
+    admin_password_hash: SecretStr | None = Field(
+        default=None, description="scrypt$N$r$p$salt$hash (python -m deeplens.entrypoints.local_api --hash)"
+    )
+    session_ttl_seconds: Annotated[int, Field(ge=300, le=90 * 86400)] = 7 * 86400
+    cookie_secure: bool = False
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    frontend_dir: Path = Path("frontend/dist")
+    presign_ttl_seconds: Annotated[int, Field(ge=60, le=7 * 86400)] = 3600
+    presign_cache_seconds: Annotated[int, Field(ge=1)] = 3300
+    login_max_attempts: Annotated[int, Field(ge=1)] = 10
+    login_window_seconds: Annotated[int, Field(ge=1)] = 300
+    db_pool_size: Annotated[int, Field(ge=1, le=64)] = 8
+
+    @field_validator("admin_password")
+    @classmethod
+    def _real_password(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        if secret.lower() in _PLACEHOLDERS or len(secret) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"a placeholder or shorter than {MIN_PASSWORD_LENGTH} characters")
+        return value
+
+    @field_validator("admin_password_hash")
+    @classmethod
+    def _hash_format(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not _PASSWORD_HASH.match(value.get_secret_value()):
+            raise ValueError("expected scrypt$N$r$p$salt$hash (base64 salt and hash)")
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("presign_cache_seconds")
+    @classmethod
+    def _cache_shorter_than_url(cls, value: int, info: ValidationInfo) -> int:
+        if value >= info.data.get("presign_ttl_seconds", 3600):
+            raise ValueError("must be shorter than PRESIGN_TTL_SECONDS (a cached URL must still work)")
+        return value
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)

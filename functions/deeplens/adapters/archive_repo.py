@@ -107,7 +107,7 @@ def _write(conn: Conn, table: sql.Table, session: str, rows: Iterable[tuple[Any,
     conn.execute(table.create_stage())
     with conn.cursor() as cursor, cursor.copy(table.copy_stage()) as copy:
         for row in materialised:
-            copy.write_row(row)
+            copy.write_row(tuple(_text_safe(value) for value in row))
     conn.execute(table.insert_from_stage(), (session,))
 
 
@@ -121,7 +121,27 @@ def _rows(rows: Sequence[Any]) -> Iterable[tuple[Any, ...]]:
 
 def _json(value: Any) -> str | None:
     """JSON text, cast to jsonb by the statement (much cheaper than a Jsonb wrapper per row)."""
-    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if value is None:
+        return None
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if "\\u0000" in text:  # rare: jsonb refuses NUL, so clean the values (not the JSON text)
+        text = json.dumps(_without_nul(value), ensure_ascii=False, separators=(",", ":"))
+    return text
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return _text_safe(value)
+    if isinstance(value, dict):
+        return {_text_safe(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
+def _text_safe(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL: keep the message, mark the character (U+FFFD)."""
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
 
 
 def _json_at(row: tuple[Any, ...], index: int) -> tuple[Any, ...]:

@@ -43,3 +43,34 @@ class InvalidJid(InvalidEnvelope):
 
 class UnsupportedVersion(InvalidEnvelope):
     """The envelope's `v` is not a version this code understands."""
+
+
+class ApiError(DeepLensError):
+    """A request the API refuses; `code` is stable for clients, `field` names the bad input."""
+
+    code = "error"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(ApiError):
+    code = "not_found"
+
+
+class Unauthorized(ApiError):
+    code = "unauthorized"
+
+
+class InvalidRequest(ApiError):
+    code = "invalid_request"
+
+
+class RateLimited(ApiError):
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

@@ -150,3 +150,14 @@ def test_batch_is_applied_once_when_redelivered(
     assert rows(database_url, "SELECT batch_key, event_count FROM applied_batches") == [
         (f"events/{f.SESSION}/2025/11/24/same-batch.jsonl.gz", 1)
     ]
+
+
+def test_message_is_kept_with_replacement_char_when_text_holds_nul(
+    database_url: str, make_deps: Callable[..., IngestDeps]
+) -> None:
+    deps = make_deps(database_url)
+    event = f.message(f.PN, "M1", f.PN, f.T0, "a\x00b", raw={"conversation": "a\x00b"}, push_name="x\x00")
+    ingest_record(inline_record([event], "nul"), deps)
+    assert rows(database_url, "SELECT text_body, push_name, content FROM messages") == [
+        ("a\ufffdb", "x\ufffd", {"conversation": "a\ufffdb"})
+    ]

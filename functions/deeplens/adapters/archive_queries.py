@@ -1,0 +1,200 @@
+"""Read queries of the archive for the API: chats, tracking, media, connector status.
+
+Every query filters `session_id`. Pages are keyset (seek) pages: the caller passes the sort key of
+the last row it has, never an offset, so a deep page costs what the first one does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from deeplens.domain.errors import TransientError
+
+Conn = psycopg.Connection[Any]
+Row = dict[str, Any]
+ChatKey = tuple[int | None, str]  # (last_msg_timestamp, jid)
+
+_CONTACT_NAME = "coalesce(ct.full_name, ct.push_name, ct.business_name)"
+
+_CHAT_SELECT = f"""
+SELECT c.jid, coalesce(c.name, {_CONTACT_NAME}) AS name, c.kind, c.parent_jid, c.unread_count,
+       c.is_archived, c.last_msg_timestamp AS last_message_at,
+       coalesce(t.is_tracked, false) AS is_tracked,
+       coalesce(t.auto_download_media, false) AS auto_download_media,
+       lm.id AS last_id, lm.message_type AS last_type, left(lm.text_body, 160) AS last_text,
+       lm.sender_jid AS last_sender_jid, lm.from_me AS last_from_me,
+       lm.deleted_at IS NOT NULL AS last_deleted, lm."timestamp" AS last_timestamp
+FROM chats c
+LEFT JOIN contacts ct ON ct.session_id = c.session_id AND ct.jid = c.jid
+LEFT JOIN tracking_config t ON t.session_id = c.session_id AND t.jid = c.jid
+LEFT JOIN LATERAL (
+    SELECT m.id, m.message_type, m.text_body, m.sender_jid, m.from_me, m.deleted_at, m."timestamp"
+    FROM messages m WHERE m.session_id = c.session_id AND m.chat_jid = c.jid
+    ORDER BY m."timestamp" DESC, m.id DESC LIMIT 1
+) lm ON true
+"""
+
+
+def fetch_all(conn: Conn, sql: str, params: dict[str, Any]) -> list[Row]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        return list(cur.execute(sql, params).fetchall())
+
+
+def fetch_one(conn: Conn, sql: str, params: dict[str, Any]) -> Row | None:
+    found = fetch_all(conn, sql, params)
+    return found[0] if found else None
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE, with LIKE's own wildcards in `text` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def resolve_jid(conn: Conn, session: str, jid: str) -> str:
+    """The canonical JID a LID alias stands for (or `jid` itself)."""
+    row = fetch_one(
+        conn,
+        "SELECT canonical_jid FROM jid_aliases WHERE session_id = %(session)s AND alias_jid = %(jid)s",
+        {"session": session, "jid": jid},
+    )
+    return str(row["canonical_jid"]) if row else jid
+
+
+def page_chats(
+    conn: Conn, session: str, *, limit: int, after: ChatKey | None, name: str | None, kind: str | None
+) -> list[Row]:
+    """Chats newest first (no message yet = last), then by JID."""
+    params: dict[str, Any] = {"session": session, "limit": limit, "kind": kind}
+    where = ["c.session_id = %(session)s"]
+    if kind:
+        where.append("c.kind = %(kind)s")
+    if name:
+        params["pattern"] = like_pattern(name)
+        where.append(
+            f"(dl_search_text(c.name) LIKE dl_search_text(%(pattern)s)"
+            f" OR dl_search_text({_CONTACT_NAME}) LIKE dl_search_text(%(pattern)s)"
+            " OR c.jid LIKE %(pattern)s)"
+        )
+    if after is not None:
+        params.update(ts=after[0], jid=after[1])
+        where.append(_chat_seek(after[0]))
+    order = " ORDER BY c.last_msg_timestamp DESC NULLS LAST, c.jid LIMIT %(limit)s"
+    return fetch_all(conn, _CHAT_SELECT + " WHERE " + " AND ".join(where) + order, params)
+
+
+def _chat_seek(timestamp: int | None) -> str:
+    if timestamp is None:
+        return "(c.last_msg_timestamp IS NULL AND c.jid > %(jid)s)"
+    return (
+        "(c.last_msg_timestamp < %(ts)s OR c.last_msg_timestamp IS NULL"
+        " OR (c.last_msg_timestamp = %(ts)s AND c.jid > %(jid)s))"
+    )
+
+
+def chat(conn: Conn, session: str, jid: str) -> Row | None:
+    sql = _CHAT_SELECT + " WHERE c.session_id = %(session)s AND c.jid = %(jid)s"
+    row = fetch_one(conn, sql, {"session": session, "jid": jid})
+    if row is not None:
+        row["message_count"] = message_count(conn, session, jid)
+    return row
+
+
+def message_count(conn: Conn, session: str, jid: str) -> int:
+    sql = "SELECT count(*) AS n FROM messages WHERE session_id = %(session)s AND chat_jid = %(jid)s"
+    row = fetch_one(conn, sql, {"session": session, "jid": jid})
+    return int(row["n"]) if row else 0
+
+
+def participants(conn: Conn, session: str, group: str) -> list[Row]:
+    """Members now: the rows of the group's newest member list."""
+    sql = f"""
+    SELECT p.participant_jid AS jid, {_CONTACT_NAME} AS name, p.is_admin, p.is_super_admin
+    FROM group_participants p
+    LEFT JOIN contacts ct ON ct.session_id = p.session_id AND ct.jid = p.participant_jid
+    WHERE p.session_id = %(session)s AND p.group_jid = %(group)s
+      AND p.listed_at = (SELECT max(listed_at) FROM group_participants
+                         WHERE session_id = %(session)s AND group_jid = %(group)s)
+    ORDER BY p.is_super_admin DESC, p.is_admin DESC, p.participant_jid
+    """
+    return fetch_all(conn, sql, {"session": session, "group": group})
+
+
+_TRACKING_SELECT = f"""
+SELECT t.jid, coalesce(c.name, t.name, {_CONTACT_NAME}) AS name,
+       coalesce(c.kind, CASE t.type WHEN 'private' THEN 'direct' ELSE t.type END) AS kind,
+       t.is_tracked, t.auto_download_media, c.last_msg_timestamp AS last_activity,
+       (SELECT count(*) FROM messages m
+        WHERE m.session_id = t.session_id AND m.chat_jid = t.jid) AS message_count
+FROM tracking_config t
+LEFT JOIN chats c ON c.session_id = t.session_id AND c.jid = t.jid
+LEFT JOIN contacts ct ON ct.session_id = t.session_id AND ct.jid = t.jid
+WHERE t.session_id = %(session)s
+"""
+
+
+def tracking(conn: Conn, session: str, kind: str | None = None, jid: str | None = None) -> list[Row]:
+    sql = _TRACKING_SELECT
+    if kind:
+        sql += " AND coalesce(c.kind, CASE t.type WHEN 'private' THEN 'direct' ELSE t.type END) = %(kind)s"
+    if jid:
+        sql += " AND t.jid = %(jid)s"
+    sql += " ORDER BY c.last_msg_timestamp DESC NULLS LAST, t.jid"
+    return fetch_all(conn, sql, {"session": session, "kind": kind, "jid": jid})
+
+
+def update_tracking(
+    conn: Conn, session: str, jid: str, is_tracked: bool | None, auto_download: bool | None
+) -> Row | None:
+    sql = """
+    UPDATE tracking_config
+    SET is_tracked = coalesce(%(tracked)s, is_tracked),
+        auto_download_media = coalesce(%(auto)s, auto_download_media), updated_at = now()
+    WHERE session_id = %(session)s AND jid = %(jid)s
+    RETURNING jid, is_tracked, auto_download_media
+    """
+    params = {"session": session, "jid": jid, "tracked": is_tracked, "auto": auto_download}
+    return fetch_one(conn, sql, params)
+
+
+def media_object(conn: Conn, session: str, file_id: str) -> Row | None:
+    sql = """
+    SELECT file_id, bucket_key, mime, file_name, status FROM media
+    WHERE session_id = %(session)s AND file_id = %(file_id)s
+    """
+    return fetch_one(conn, sql, {"session": session, "file_id": file_id})
+
+
+def media_thumbnail(conn: Conn, session: str, file_id: str) -> bytes | None:
+    sql = "SELECT thumbnail FROM media WHERE session_id = %(session)s AND file_id = %(file_id)s"
+    row = fetch_one(conn, sql, {"session": session, "file_id": file_id})
+    return bytes(row["thumbnail"]) if row and row["thumbnail"] is not None else None
+
+
+def connector_status(conn: Conn, session: str) -> Row | None:
+    sql = """
+    SELECT state, detail, qr_code, qr_expires_at, account_jid, history_progress, updated_at
+    FROM connector_status WHERE session_id = %(session)s
+    """
+    return fetch_one(conn, sql, {"session": session})
+
+
+@contextmanager
+def pooled(pool: ConnectionPool[Any]) -> Iterator[Conn]:
+    """A pooled connection (committed on success); an unreachable database is a TransientError."""
+    try:
+        with pool.connection() as conn:
+            yield conn
+    except (psycopg.OperationalError, PoolTimeout) as error:
+        raise TransientError(f"PostgreSQL unavailable: {type(error).__name__}") from error
+
+
+def chat_exists(conn: Conn, session: str, jid: str) -> bool:
+    sql = "SELECT 1 AS found FROM chats WHERE session_id = %(session)s AND jid = %(jid)s"
+    return fetch_one(conn, sql, {"session": session, "jid": jid}) is not None

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response, status
+
+from deeplens.entrypoints.http.deps import SESSION_COOKIE, CurrentPrincipal, Deps
+from deeplens.entrypoints.http.responses import errors
+from deeplens.entrypoints.http.schemas import LoginRequest, LoginResult, TokenCreated, TokenRequest
+from deeplens.services import auth
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+@router.post("/login", operation_id="login", response_model=LoginResult, responses=errors(429))
+def login(body: LoginRequest, request: Request, response: Response, deps: Deps) -> LoginResult:
+    """Check the admin password; sets the HttpOnly, SameSite=Strict session cookie."""
+    client = request.client.host if request.client else "unknown"
+    issued = auth.login(deps, body.password, client)
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.secret,
+        max_age=deps.settings.session_ttl_seconds,
+        httponly=True,
+        samesite="strict",
+        secure=deps.settings.cookie_secure,
+        path="/",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return LoginResult(expires_at=issued.credential["expires_at"])
+
+
+@router.post("/logout", operation_id="logout", status_code=status.HTTP_204_NO_CONTENT, responses=errors())
+def logout(principal: CurrentPrincipal, deps: Deps) -> Response:
+    """Ends the session (or revokes the bearer token) the request came with."""
+    auth.logout(deps, principal)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+@router.post(
+    "/tokens",
+    operation_id="create_token",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TokenCreated,
+    responses=errors(),
+)
+def create_token(body: TokenRequest, _: CurrentPrincipal, deps: Deps, response: Response) -> TokenCreated:
+    """A bearer token for scripts; the token is shown only in this response."""
+    issued = auth.create_token(deps, body.name, body.expires_in_days)
+    response.headers["Cache-Control"] = "no-store"
+    return TokenCreated(token=issued.secret, **issued.credential)
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    operation_id="revoke_token",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(404),
+)
+def revoke_token(token_id: uuid.UUID, _: CurrentPrincipal, deps: Deps) -> Response:
+    auth.revoke_token(deps, token_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

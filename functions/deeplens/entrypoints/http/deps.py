@@ -1,0 +1,38 @@
+"""Dependency aliases for the routes: the process's ApiDeps and the authenticated caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+
+from deeplens.services import auth
+from deeplens.services.api import ApiDeps
+
+SESSION_COOKIE = "dl_session"
+
+_bearer = HTTPBearer(auto_error=False, description="a token from POST /api/auth/tokens")
+_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="set by POST /api/auth/login")
+
+
+def _deps(request: Request) -> ApiDeps:
+    deps: ApiDeps = request.app.state.deps
+    return deps
+
+
+Deps = Annotated[ApiDeps, Depends(_deps)]
+
+
+def _principal(
+    deps: Deps,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> auth.Principal:
+    return auth.authenticate(deps, bearer.credentials if bearer else cookie)
+
+
+CurrentPrincipal = Annotated[auth.Principal, Depends(_principal)]
+
+
+Authenticated = [Depends(_principal)]  # router-level: every route of the router needs credentials

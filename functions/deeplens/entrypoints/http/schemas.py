@@ -1,0 +1,197 @@
+"""Request and response models: what the OpenAPI document promises to clients (the frontend)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from deeplens.domain.ids import ChatKind
+
+EpochMs = int
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="stable machine-readable reason, e.g. not_found, invalid_request")
+    message: str
+    field: str | None = Field(default=None, description="the input that was refused")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    dependencies: dict[str, str] = Field(description="'ok' or 'down: <reason>' per dependency")
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class LoginResult(BaseModel):
+    expires_at: datetime
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100, description="what the token is for")
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650, description="none: never expires")
+
+
+class TokenCreated(BaseModel):
+    id: uuid.UUID
+    name: str
+    token: str = Field(description="send as `Authorization: Bearer <token>`; shown only this once")
+    created_at: datetime
+    expires_at: datetime | None
+
+
+class ConnectorSession(BaseModel):
+    session_id: str
+    state: str = Field(description="the connector's state; 'unknown' before it ever reported")
+    detail: str | None
+    qr_code: str | None = Field(description="the pairing QR string to render, while pairing")
+    qr_expires_at: datetime | None
+    account_jid: str | None
+    history_progress: int | None = Field(description="history sync progress, 0-100")
+    updated_at: datetime | None
+
+
+class LastMessage(BaseModel):
+    id: str
+    type: str
+    text: str | None
+    sender_jid: str | None
+    from_me: bool
+    deleted: bool
+    timestamp: EpochMs
+
+
+class Chat(BaseModel):
+    jid: str
+    name: str | None
+    kind: ChatKind
+    parent_jid: str | None
+    unread_count: int | None
+    is_archived: bool | None
+    last_message_at: EpochMs | None
+    is_tracked: bool
+    auto_download_media: bool
+    last_message: LastMessage | None
+
+
+class ChatPage(BaseModel):
+    items: list[Chat]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next (older) page")
+
+
+class Participant(BaseModel):
+    jid: str
+    name: str | None
+    is_admin: bool
+    is_super_admin: bool
+
+
+class ChatDetail(Chat):
+    message_count: int
+    participants: list[Participant]
+
+
+class Reaction(BaseModel):
+    emoji: str
+    reactor_jid: str
+    reacted_at: EpochMs
+
+
+class Quoted(BaseModel):
+    id: str
+    sender_jid: str | None = Field(description="null when the quoted message is not archived")
+    text: str | None
+    type: str | None
+
+
+class MediaInfo(BaseModel):
+    file_id: str
+    mime: str | None
+    size: int | None
+    width: int | None
+    height: int | None
+    duration_s: int | None
+    file_name: str | None
+    status: str = Field(description="stored | skipped | failed | unavailable | pending")
+    url: str | None = Field(description="redirects to the file; null when it is not stored")
+    thumbnail_url: str | None
+
+
+class Message(BaseModel):
+    chat_jid: str
+    id: str
+    sender_jid: str | None
+    sender_alt_jid: str | None
+    sender_name: str | None
+    from_me: bool
+    timestamp: EpochMs
+    type: str
+    text: str | None
+    status: int = Field(description="0 sent, 1 delivered, 2 read, 3 played")
+    edited_at: EpochMs | None
+    deleted_at: EpochMs | None = Field(description="revoked at; the content is kept")
+    deleted_by: str | None
+    source: Literal["live", "history", "import"]
+    content: dict[str, Any] | None = Field(description="the raw WhatsApp message (protobuf as JSON)")
+    quoted: Quoted | None
+    reactions: list[Reaction]
+    versions_count: int = Field(description="number of edits")
+    media: MediaInfo | None
+
+
+class MessagePage(BaseModel):
+    items: list[Message] = Field(description="oldest first")
+    has_older: bool
+    has_newer: bool
+    older_cursor: str | None = Field(description="pass as `before` for older messages")
+    newer_cursor: str | None = Field(description="pass as `after` for newer messages")
+
+
+class Version(BaseModel):
+    edited_at: EpochMs
+    is_original: bool
+    text: str | None
+
+
+class VersionList(BaseModel):
+    chat_jid: str
+    message_id: str
+    versions: list[Version] = Field(description="oldest first; the original leads when known")
+
+
+class SearchHit(Message):
+    chat_name: str | None
+    rank: float
+    snippet: str = Field(description="HTML-escaped text with the matches in <mark>…</mark>")
+
+
+class SearchPage(BaseModel):
+    items: list[SearchHit]
+    next_cursor: str | None
+
+
+class TrackingItem(BaseModel):
+    jid: str
+    name: str | None
+    kind: ChatKind
+    is_tracked: bool
+    auto_download_media: bool
+    message_count: int
+    last_activity: EpochMs | None
+
+
+class TrackingUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    is_tracked: bool | None = None
+    auto_download_media: bool | None = None

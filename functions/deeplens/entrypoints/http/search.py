@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from deeplens.domain.envelope import MessageType
+from deeplens.entrypoints.http.deps import Authenticated, Deps
+from deeplens.entrypoints.http.responses import errors
+from deeplens.entrypoints.http.schemas import SearchPage
+from deeplens.services import search as search_service
+
+router = APIRouter(prefix="/api", tags=["search"], dependencies=Authenticated)
+
+Moment = date | datetime
+
+
+@router.get("/search", operation_id="search_messages", response_model=SearchPage, responses=errors(400))
+def search_messages(
+    deps: Deps,
+    *,
+    q: Annotated[str, Query(min_length=1, max_length=200, description='words, "a phrase", -excluded')],
+    chat: Annotated[str | None, Query(max_length=128, description="only this chat (JID)")] = None,
+    sender: Annotated[str | None, Query(max_length=128, description="only this sender (JID)")] = None,
+    start: Annotated[Moment | None, Query(alias="from", description="date or date-time, inclusive")] = None,
+    end: Annotated[Moment | None, Query(alias="to", description="a date includes its day")] = None,
+    message_type: Annotated[MessageType | None, Query(alias="type")] = None,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 30,
+) -> SearchPage:
+    """Messages containing the words (any language, prefixes and parts of words), best first,
+    with highlighted snippets."""
+    page = search_service.search(
+        deps,
+        q,
+        limit,
+        cursor=cursor,
+        chat=chat,
+        sender=sender,
+        start=start,
+        end=end,
+        message_type=message_type,
+    )
+    return SearchPage(**page)

@@ -1,0 +1,50 @@
+"""`python -m deeplens.entrypoints.local_api`: the API and the built web UI on 127.0.0.1:$PORT.
+
+With no ADMIN_PASSWORD / ADMIN_PASSWORD_HASH and none stored yet, a strong password is generated
+on the first start, only its hash is stored (table api_admin), and it is shown this once.
+`--hash-password` reads a password on stdin and writes its ADMIN_PASSWORD_HASH value.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+
+from deeplens.bootstrap import api_deps_from
+from deeplens.entrypoints.cli import run_cli
+from deeplens.entrypoints.http.app import create_app
+from deeplens.services.auth import ensure_admin_password, hash_password
+from deeplens.settings import MIN_PASSWORD_LENGTH, ApiSettings, load_settings
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--hash-password"]:
+        return _print_hash(sys.stdin.readline().rstrip("\n"))
+    settings = load_settings(ApiSettings)
+    deps = api_deps_from(settings)
+    generated = ensure_admin_password(deps)
+    if generated:
+        _say(
+            "\n  DeepLens admin password (shown once, only its hash is kept):\n"
+            f"    {generated}\n  Log in at http://127.0.0.1:{settings.port}\n"
+        )
+    uvicorn.run(create_app(deps), host="127.0.0.1", port=settings.port, log_level="info")
+    return 0
+
+
+def _print_hash(password: str) -> int:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        sys.stderr.write(f"the password needs at least {MIN_PASSWORD_LENGTH} characters\n")
+        return 2
+    _say(f"ADMIN_PASSWORD_HASH={hash_password(password)}")
+    return 0
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

@@ -1,0 +1,88 @@
+"""Search the archive: any language, partial words, filters, ranked, highlighted, keyset pages."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, date, datetime, time, timedelta
+
+from deeplens.adapters import search_queries as search_db
+from deeplens.adapters.archive_queries import Row, pooled, resolve_jid
+from deeplens.adapters.search_queries import HIGHLIGHT_START, HIGHLIGHT_STOP, SearchFilters, SearchKey
+from deeplens.domain.errors import InvalidRequest
+from deeplens.services.api import ApiDeps, jid_param
+from deeplens.services.browse import Page
+from deeplens.services.cursors import decode_cursor, encode_cursor
+from deeplens.services.views import message_view
+
+MAX_QUERY_LENGTH = 200
+
+
+def search(
+    deps: ApiDeps,
+    query: str,
+    limit: int,
+    *,
+    cursor: str | None = None,
+    chat: str | None = None,
+    sender: str | None = None,
+    start: date | datetime | None = None,
+    end: date | datetime | None = None,
+    message_type: str | None = None,
+) -> Page:
+    text = _query_text(query)
+    after = _search_key(cursor) if cursor else None
+    with pooled(deps.pool) as conn:
+        filters = SearchFilters(
+            chat=resolve_jid(conn, deps.session, jid_param(chat, "chat")) if chat else None,
+            sender=resolve_jid(conn, deps.session, jid_param(sender, "sender")) if sender else None,
+            from_ms=epoch_ms(start, end_of_day=False) if start else None,
+            to_ms=epoch_ms(end, end_of_day=True) if end else None,
+            message_type=message_type,
+        )
+        rows = search_db.search_messages(conn, deps.session, text, filters, limit=limit + 1, after=after)
+    last = rows[limit - 1] if len(rows) > limit else None
+    return {
+        "items": [_hit(row) for row in rows[:limit]],
+        "next_cursor": encode_cursor(last["rank"], last["timestamp"], last["chat_jid"], last["id"])
+        if last
+        else None,
+    }
+
+
+def _query_text(query: str) -> str:
+    text = " ".join(query.split())
+    if not text:
+        raise InvalidRequest("the search text is empty", "q")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidRequest(f"the search text is longer than {MAX_QUERY_LENGTH} characters", "q")
+    return text
+
+
+def _search_key(cursor: str) -> SearchKey:
+    rank, timestamp, chat, message_id = decode_cursor(cursor, "cursor", (float, int, str, str))
+    return float(rank), int(timestamp), str(chat), str(message_id)
+
+
+def epoch_ms(moment: date | datetime, end_of_day: bool) -> int:
+    """A bound in epoch ms; a bare date means its whole UTC day (to= includes the day)."""
+    if not isinstance(moment, datetime):
+        day = moment + timedelta(days=1) if end_of_day else moment
+        moment = datetime.combine(day, time(), UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+def _hit(row: Row) -> dict[str, object]:
+    return {
+        **message_view(row),
+        "chat_name": row["chat_name"],
+        "rank": row["rank"],
+        "snippet": highlighted(row["snippet"]),
+    }
+
+
+def highlighted(snippet: str) -> str:
+    """The snippet as safe HTML: the text escaped, the matches in <mark>…</mark>."""
+    escaped = html.escape(snippet, quote=False)
+    return escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")

@@ -1,0 +1,91 @@
+"""Archive rows as the API shows them (the shapes the OpenAPI models of the HTTP layer declare)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deeplens.adapters.archive_queries import Row
+
+View = dict[str, Any]
+
+
+def chat_view(row: Row) -> View:
+    return {
+        "jid": row["jid"],
+        "name": row["name"],
+        "kind": row["kind"],
+        "parent_jid": row["parent_jid"],
+        "unread_count": row["unread_count"],
+        "is_archived": row["is_archived"],
+        "last_message_at": row["last_message_at"],
+        "is_tracked": row["is_tracked"],
+        "auto_download_media": row["auto_download_media"],
+        "last_message": _last_message(row),
+    }
+
+
+def _last_message(row: Row) -> View | None:
+    if row["last_id"] is None:
+        return None
+    return {
+        "id": row["last_id"],
+        "type": row["last_type"],
+        "text": row["last_text"],
+        "sender_jid": row["last_sender_jid"],
+        "from_me": row["last_from_me"],
+        "deleted": row["last_deleted"],
+        "timestamp": row["last_timestamp"],
+    }
+
+
+def message_view(row: Row) -> View:
+    return {
+        "chat_jid": row["chat_jid"],
+        "id": row["id"],
+        "sender_jid": row["sender_jid"],
+        "sender_alt_jid": row["sender_alt_jid"],
+        "sender_name": row["sender_name"],
+        "from_me": row["from_me"],
+        "timestamp": row["timestamp"],
+        "type": row["message_type"],
+        "text": row["text_body"],
+        "status": row["status"],
+        "edited_at": row["edited_at"],
+        "deleted_at": row["deleted_at"],
+        "deleted_by": row["deleted_by"],
+        "source": row["source"],
+        "content": row["content"],
+        "quoted": _quoted(row),
+        "reactions": row["reactions"],
+        "versions_count": row["versions_count"],
+        "media": _media(row),
+    }
+
+
+def _quoted(row: Row) -> View | None:
+    if row["quoted_id"] is None:
+        return None
+    return {
+        "id": row["quoted_id"],
+        "sender_jid": row["quoted_sender_jid"],
+        "text": row["quoted_text"],
+        "type": row["quoted_type"],
+    }
+
+
+def _media(row: Row) -> View | None:
+    file_id = row["file_id"]
+    if file_id is None:
+        return None
+    return {
+        "file_id": file_id,
+        "mime": row["media_mime"],
+        "size": row["media_size"],
+        "width": row["media_width"],
+        "height": row["media_height"],
+        "duration_s": row["media_duration_s"],
+        "file_name": row["media_file_name"],
+        "status": row["media_status"],
+        "url": f"/api/media/{file_id}" if row["media_status"] == "stored" else None,
+        "thumbnail_url": f"/api/media/{file_id}/thumbnail" if row["media_has_thumbnail"] else None,
+    }
