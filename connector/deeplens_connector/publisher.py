@@ -1,0 +1,189 @@
+"""Publishing: envelopes -> micro-batches -> spool -> events bucket + one SQS message per batch.
+
+- `submit()` is what neonize callbacks call: it only enqueues (never blocks on I/O).
+- The batcher thread closes a batch after `max_events` or `max_wait_s` (a history sync of 50,000
+  messages becomes ~100 SQS messages, not 50,000) and writes it to the durable spool.
+- The drainer uploads spooled batches strictly in order: the gzip JSON-lines object to
+  EVENTS_BUCKET, then the pointer (events inline when small) to the ingest queue, then removes
+  the spool file. S3/SQS down: it backs off and retries; nothing is lost or reordered.
+- `close()` (SIGTERM) flushes the open batch and drains what it can before `timeout_s`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from deeplens.domain.batch import (
+    BatchPointer,
+    batch_key,
+    decode_batch,
+    encode_batch,
+    encode_pointer,
+    should_inline,
+)
+from deeplens.domain.envelope import Event
+from deeplens.domain.errors import DeepLensError
+
+from deeplens_connector.spool import Spool, SpooledBatch, SpoolFull
+
+log = logging.getLogger("deeplens.connector.publisher")
+
+
+class ObjectSink(Protocol):
+    bucket: str
+
+    def put(
+        self, key: str, body: bytes, content_type: str, metadata: dict[str, str] | None = None
+    ) -> str: ...
+
+
+class MessageSink(Protocol):
+    def send(self, body: str, attributes: dict[str, str] | None = None) -> str: ...
+
+
+@dataclass(frozen=True)
+class PublisherConfig:
+    session: str
+    max_events: int = 500
+    max_wait_s: float = 0.25
+    retry_min_s: float = 0.2
+    retry_max_s: float = 30.0
+
+
+class Publisher:
+    def __init__(
+        self,
+        config: PublisherConfig,
+        spool: Spool,
+        objects: ObjectSink,
+        messages: MessageSink,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.spool = spool
+        self.objects = objects
+        self.messages = messages
+        self._clock = clock
+        self._inbox: queue.Queue[Event | None] = queue.Queue()
+        self._spooled = threading.Condition()
+        self._stopping = threading.Event()
+        self._batcher = threading.Thread(target=self._batch_loop, name="publisher-batcher", daemon=True)
+        self._drainer = threading.Thread(target=self._drain_loop, name="publisher-drainer", daemon=True)
+        self.published_batches = 0
+
+    def start(self) -> Publisher:
+        self._batcher.start()
+        self._drainer.start()
+        return self
+
+    def submit(self, event: Event) -> None:
+        self._inbox.put(event)
+
+    def close(self, timeout_s: float = 10.0) -> bool:
+        """Flush and drain; True when nothing is left in the spool."""
+        self._inbox.put(None)
+        self._batcher.join(timeout_s)
+        deadline = time.monotonic() + timeout_s
+        with self._spooled:
+            self._spooled.notify_all()
+        while self.spool.pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self._stopping.set()
+        with self._spooled:
+            self._spooled.notify_all()
+        self._drainer.join()  # an upload in flight is bounded by the clients' own timeouts
+        drained = not self.spool.pending()
+        self.spool.close()
+        return drained
+
+    # --- batching -------------------------------------------------------------------------
+
+    def _batch_loop(self) -> None:
+        batch: list[Event] = []
+        deadline = None
+        while True:
+            timeout = None if deadline is None else max(deadline - time.monotonic(), 0)
+            try:
+                event = self._inbox.get(timeout=timeout)
+            except queue.Empty:
+                event = _TIMEOUT
+            if event is None:
+                self._write(batch)
+                return
+            if event is not _TIMEOUT:
+                batch.append(event)
+                deadline = deadline or time.monotonic() + self.config.max_wait_s
+            if len(batch) >= self.config.max_events or (deadline and time.monotonic() >= deadline):
+                self._write(batch)
+                batch, deadline = [], None
+
+    def _write(self, batch: list[Event]) -> None:
+        if not batch:
+            return
+        at_ms = int(self._clock() * 1000)
+        batch_id = f"{at_ms:013d}-{uuid.uuid4().hex[:12]}"  # sorts by time inside a day's folder
+        data = encode_batch(batch)
+        backoff = self.config.retry_min_s
+        while True:
+            try:
+                self.spool.append(data, at_ms, len(batch), batch_id)
+                break
+            except SpoolFull as full:
+                log.error("spool full, holding the batch in memory", extra={"error": str(full)})
+                time.sleep(backoff)
+                backoff = min(backoff * 2, self.config.retry_max_s)
+        with self._spooled:
+            self._spooled.notify_all()
+
+    # --- draining -------------------------------------------------------------------------
+
+    def _drain_loop(self) -> None:
+        backoff = self.config.retry_min_s
+        while not self._stopping.is_set():
+            pending = self.spool.pending()
+            if not pending:
+                with self._spooled:
+                    self._spooled.wait(0.5)
+                continue
+            if self._upload(pending[0]):
+                backoff = self.config.retry_min_s
+            else:
+                self._stopping.wait(backoff)
+                backoff = min(backoff * 2, self.config.retry_max_s)
+
+    def _upload(self, batch: SpooledBatch) -> bool:
+        key = batch_key(self.config.session, batch.batch_id, batch.at_ms)
+        try:
+            data = batch.read()
+            self.objects.put(key, data, "application/gzip", {"events": str(batch.count)})
+            self.messages.send(encode_pointer(self._pointer(key, batch, data)))
+        except (DeepLensError, OSError) as error:
+            log.warning("publish failed, will retry", extra={"batch": batch.batch_id, "error": str(error)})
+            return False
+        self.spool.remove(batch)
+        self.published_batches += 1
+        return True
+
+    def _pointer(self, key: str, batch: SpooledBatch, data: bytes) -> BatchPointer:
+        events: list[dict[str, Any]] | None = decode_batch(data)
+        if not should_inline(len(json.dumps(events, ensure_ascii=False, separators=(",", ":")).encode())):
+            events = None  # too big for one SQS message: ingest reads the object (claim check)
+        return BatchPointer(
+            batch_id=batch.batch_id,
+            session=self.config.session,
+            bucket=self.objects.bucket,
+            key=key,
+            count=batch.count,
+            events=events,
+        )
+
+
+_TIMEOUT: Any = object()

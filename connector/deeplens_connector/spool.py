@@ -1,0 +1,112 @@
+"""The connector's durable local spool: every batch is written here (fsync'd) before it is
+uploaded, and removed only once the bucket and the queue both have it. A crash, or S3/SQS being
+unreachable, loses nothing; the spool drains in write order when they come back."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+_NAME = re.compile(
+    r"^(?P<seq>\d{12})_(?P<at>\d{13})_(?P<count>\d{1,7})_(?P<batch>[A-Za-z0-9_-]{1,128})\.batch$"
+)
+
+
+class SpoolBusy(Exception):
+    """Another process (a second connector for the same account?) holds this spool."""
+
+
+class SpoolFull(Exception):
+    """The spool reached its size bound: the caller keeps the batch and tries again later."""
+
+
+@dataclass(frozen=True)
+class SpooledBatch:
+    path: Path
+    seq: int
+    at_ms: int
+    count: int
+    batch_id: str
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+class Spool:
+    def __init__(self, directory: Path, max_bytes: int) -> None:
+        self.directory = directory
+        self.max_bytes = max_bytes
+        directory.mkdir(parents=True, exist_ok=True)
+        self._lock = _exclusive_lock(directory / ".lock")
+        self._discard_partial_writes()
+        pending = self.pending()
+        self._next_seq = pending[-1].seq + 1 if pending else 1
+        self._bytes = sum(batch.path.stat().st_size for batch in pending)
+
+    def _discard_partial_writes(self) -> None:
+        for leftover in self.directory.glob("*.tmp"):  # a crash mid-write: never acknowledged
+            leftover.unlink()
+
+    def append(self, data: bytes, at_ms: int, count: int, batch_id: str) -> SpooledBatch:
+        if self._bytes + len(data) > self.max_bytes:
+            raise SpoolFull(f"spool {self.directory} holds {self._bytes} bytes (bound {self.max_bytes})")
+        name = f"{self._next_seq:012d}_{at_ms:013d}_{count}_{batch_id}.batch"
+        temporary = self.directory / (name + ".tmp")
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        final = self.directory / name
+        temporary.rename(final)
+        self._fsync_directory()
+        spooled = SpooledBatch(final, self._next_seq, at_ms, count, batch_id)
+        self._next_seq += 1
+        self._bytes += len(data)
+        return spooled
+
+    def pending(self) -> list[SpooledBatch]:
+        """Spooled batches, oldest first."""
+        batches = [_parse(path) for path in self.directory.glob("*.batch")]
+        return sorted((b for b in batches if b is not None), key=lambda batch: batch.seq)
+
+    def remove(self, batch: SpooledBatch) -> None:
+        size = batch.path.stat().st_size
+        batch.path.unlink()
+        self._fsync_directory()
+        self._bytes -= size
+
+    def close(self) -> None:
+        """Release the spool for the next process."""
+        self._lock.close()
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def _fsync_directory(self) -> None:
+        descriptor = os.open(self.directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _exclusive_lock(path: Path) -> IO[bytes]:
+    handle = path.open("ab")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise SpoolBusy(f"{path.parent} is in use by another process") from None
+    return handle
+
+
+def _parse(path: Path) -> SpooledBatch | None:
+    match = _NAME.match(path.name)
+    if match is None:
+        return None
+    return SpooledBatch(path, int(match["seq"]), int(match["at"]), int(match["count"]), match["batch"])
