@@ -154,7 +154,7 @@ def test_message_reason_names_the_field_path_when_a_value_is_bad(
         ({"thumbnail_b64": "not base64!"}, "message.media.thumbnail_b64: Value error, not base64"),
         ({"thumbnail_b64": "QUFB" * 22_000}, "message.media.thumbnail_b64: String should have at most"),
         ({"status": "downloading"}, "message.media.status: Input should be"),
-        ({"key": "4915112345678@s.whatsapp.net/2025-11-24/other.jpg"}, "does not name file 000bddd6"),
+        ({"key": "4915112345678@s.whatsapp.net/2025-11-24/other.jpg"}, "does not name file 756d525e"),
     ],
 )
 def test_media_is_rejected_when_it_contradicts_itself(

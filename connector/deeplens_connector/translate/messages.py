@@ -1,0 +1,245 @@
+"""One sent WhatsApp message, live or from the history sync, as envelope events.
+
+A message may be content (`message`), or act on another message (`edit`, `revoke`, `reaction`,
+`poll_vote`), or be transport the archive does not keep (protocol messages, sender keys): dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deeplens.domain.envelope import (
+    Event,
+    MessageEdited,
+    MessageRevoked,
+    MessageSeen,
+    PollVoteCast,
+    ReactionChanged,
+)
+from deeplens.domain.envelope_parts import Media, MessageFlags, MessageKey, Source
+from deeplens.domain.ids import Jid, canonical_jid, chat_kind_of
+from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
+
+from deeplens_connector.translate.common import Origin, event_id
+from deeplens_connector.translate.content import (
+    classify,
+    content_fields,
+    context_of,
+    is_dropped,
+    raw_of,
+    unwrap,
+)
+from deeplens_connector.translate.jids import is_direct_user, jid_from_text
+from deeplens_connector.translate.media import describe_media, file_id_for
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Who sent a message, where and when: what a live MessageEv and a history WebMessageInfo share."""
+
+    origin: Origin
+    source: Source
+    chat: Jid
+    message_id: str
+    sender: Jid
+    from_me: bool
+    timestamp_ms: int
+    sender_alt: Jid | None = None
+    push_name: str | None = None
+
+
+@dataclass(frozen=True)
+class DecryptedVote:
+    """A poll vote the caller decrypted (client.decrypt_poll_vote): sha256 hashes of option names.
+
+    `options` (the poll's option names, when the caller knows the poll) turns hashes back into names;
+    a hash that matches no option is kept as its hex digest. No hashes at all = the vote was retracted.
+    """
+
+    selected_hashes: tuple[bytes, ...]
+    options: tuple[str, ...] = ()
+
+
+def message_events(
+    sent: Sent, message: Any | None, flags: frozenset[str], vote: DecryptedVote | None = None
+) -> list[Event]:
+    """The events of one unwrapped message; [] for what the archive drops on purpose."""
+    if message is None or not content_fields(message):
+        return [placeholder(sent)]  # undecryptable or not sent to linked devices
+    if message.HasField("protocolMessage"):
+        return _protocol_events(sent, message.protocolMessage)
+    if message.HasField("reactionMessage"):
+        return [_reaction(sent, message.reactionMessage)]
+    if message.HasField("pollUpdateMessage"):
+        return _vote(sent, message.pollUpdateMessage, vote)
+    if is_dropped(message):
+        return []
+    return [message_seen(sent, message, flags)]
+
+
+def _common(origin: Origin, source: Source, kind: str, *id_parts: object) -> dict[str, Any]:
+    return {
+        "event_id": event_id(kind, *id_parts),
+        "session": origin.session,
+        "occurred_at_ms": origin.now_ms,
+        "source": source,
+    }
+
+
+def _header(sent: Sent) -> dict[str, Any]:
+    return {
+        **_common(sent.origin, sent.source, "message", sent.chat, sent.message_id, sent.source),
+        "chat_jid": sent.chat,
+        "chat_kind": chat_kind_of(sent.chat),
+        "message_id": sent.message_id,
+        "sender_jid": sent.sender,
+        "sender_alt_jid": sent.sender_alt,
+        "from_me": sent.from_me,
+        "push_name": sent.push_name,
+        "timestamp_ms": sent.timestamp_ms,
+    }
+
+
+def placeholder(sent: Sent) -> MessageSeen:
+    """A message whose content we cannot read: kept as `unknown` so the gap shows in the archive."""
+    return MessageSeen(**_header(sent), type="unknown")
+
+
+def message_seen(sent: Sent, message: Any, flags: frozenset[str]) -> MessageSeen:
+    content = classify(message)
+    context = context_of(message)
+    media = getattr(message, content.media_field) if content.media_field else None
+    return MessageSeen(
+        **_header(sent),
+        type=content.type,
+        text=content.text,
+        media=_described(sent, content.media_field, media),
+        quoted=_quoted(sent, context),
+        mentions=list(dict.fromkeys(canonical_jid(jid) for jid in (context.mentionedJID if context else ()))),
+        flags=_flags(flags, context, media),
+        location=content.location,
+        contacts=list(content.contacts),
+        poll=content.poll,
+        raw=raw_of(message, content.media_field),
+    )
+
+
+def _described(sent: Sent, field: str | None, media: Any | None) -> Media | None:
+    if field is None:
+        return None
+    return describe_media(field, media, file_id_for(sent.origin.session, sent.chat, sent.message_id))
+
+
+def _flags(flags: frozenset[str], context: Any | None, media: Any | None) -> MessageFlags:
+    """Wrappers whatsmeow (or unwrap) removed, the media's own viewOnce, the context's expiry."""
+    view_once = media is not None and "viewOnce" in media.DESCRIPTOR.fields_by_name and media.viewOnce
+    return MessageFlags(
+        view_once="view_once" in flags or bool(view_once),
+        ephemeral="ephemeral" in flags or bool(context and context.expiration),
+        forwarded=bool(context and context.isForwarded),
+    )
+
+
+def _quoted(sent: Sent, context: Any | None) -> MessageKey | None:
+    if context is None or not context.stanzaID:
+        return None
+    return MessageKey(
+        chat_jid=jid_from_text(context.remoteJID) or sent.chat,
+        message_id=context.stanzaID,
+        sender_jid=jid_from_text(context.participant),
+    )
+
+
+def target_key(sent: Sent, key: Any) -> MessageKey:
+    """The message a key in `sent` points at. Its fromMe is relative to the sender of `sent`
+    (port of mautrix-whatsapp's keyToMessageID)."""
+    chat = jid_from_text(key.remoteJID) or sent.chat
+    if key.fromMe:
+        sender: Jid | None = sent.sender
+    elif key.participant:
+        sender = canonical_jid(key.participant)
+    elif is_direct_user(chat):
+        sender = chat if sent.from_me else sent.origin.own_jid
+    else:
+        sender = None
+    return MessageKey(chat_jid=chat, message_id=key.ID, sender_jid=sender)
+
+
+def _protocol_events(sent: Sent, protocol: Any) -> list[Event]:
+    if protocol.type == E2E.ProtocolMessage.REVOKE:
+        target = target_key(sent, protocol.key)
+        return [message_revoked(sent.origin, sent.source, target, sent.sender, sent.timestamp_ms)]
+    if protocol.type == E2E.ProtocolMessage.MESSAGE_EDIT:
+        return [_edit(sent, protocol)]
+    return []  # history-sync notices, app-state keys, ephemeral settings...: transport
+
+
+def _edit(sent: Sent, protocol: Any) -> MessageEdited:
+    target = target_key(sent, protocol.key)
+    edited, _ = unwrap(protocol.editedMessage)
+    content = classify(edited) if content_fields(edited) else None
+    at = protocol.timestampMS or sent.timestamp_ms
+    return MessageEdited(
+        **_common(sent.origin, sent.source, "edit", target.chat_jid, target.message_id, at),
+        target=target,
+        new_text=content.text if content else None,
+        new_raw=raw_of(edited, content.media_field) if content else None,
+        edited_at_ms=at,
+    )
+
+
+def message_revoked(origin: Origin, source: Source, target: MessageKey, by: Jid, at: int) -> MessageRevoked:
+    return MessageRevoked(
+        **_common(origin, source, "revoke", target.chat_jid, target.message_id, at),
+        target=target,
+        revoked_by=by,
+        revoked_at_ms=at,
+    )
+
+
+def _reaction(sent: Sent, reaction: Any) -> ReactionChanged:
+    target = target_key(sent, reaction.key)
+    at = reaction.senderTimestampMS or sent.timestamp_ms
+    return reaction_changed(sent.origin, sent.source, target, reactor=sent.sender, emoji=reaction.text, at=at)
+
+
+def reaction_changed(
+    origin: Origin, source: Source, target: MessageKey, *, reactor: Jid, emoji: str, at: int
+) -> ReactionChanged:
+    return ReactionChanged(
+        **_common(origin, source, "reaction", target.chat_jid, target.message_id, at),
+        target=target,
+        reactor_jid=reactor,
+        emoji=emoji,  # "" = removed
+        reacted_at_ms=at,
+    )
+
+
+def _vote(sent: Sent, update: Any, vote: DecryptedVote | None) -> list[Event]:
+    if vote is None:
+        return []  # encrypted and not decrypted by the caller: no event rather than a wrong "retracted"
+    target = target_key(sent, update.pollCreationMessageKey)
+    at = update.senderTimestampMS or sent.timestamp_ms
+    selected = selected_names(vote.selected_hashes, vote.options)
+    return [poll_vote_cast(sent.origin, sent.source, target, voter=sent.sender, selected=selected, at=at)]
+
+
+def selected_names(hashes: Iterable[bytes], options: Sequence[str]) -> list[str]:
+    """Option names for sha256(option name) hashes; the hex digest where no option matches."""
+    names = {hashlib.sha256(option.encode()).digest(): option for option in options}
+    return [names.get(digest, digest.hex()) for digest in hashes]
+
+
+def poll_vote_cast(
+    origin: Origin, source: Source, target: MessageKey, *, voter: Jid, selected: list[str], at: int
+) -> PollVoteCast:
+    return PollVoteCast(
+        **_common(origin, source, "poll_vote", target.chat_jid, target.message_id, at),
+        target=target,
+        voter_jid=voter,
+        selected_options=selected,
+        voted_at_ms=at,
+    )

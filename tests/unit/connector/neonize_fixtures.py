@@ -1,0 +1,215 @@
+"""Real neonize 0.5.2 protobufs built in Python, fed through neonize's own dispatcher.
+
+`feed` does what the Go core does: serialise the event and call `client.event.execute` through a
+real ctypes trampoline, so parsing, dispatch and ctypes' exception swallowing behave as in
+production. `NewClient("unused", uuid=...)` touches neither a database nor the network.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+from typing import Any
+
+from deeplens_connector.translate import (
+    DecryptedVote,
+    TranslationError,
+    translate_group_info,
+    translate_history,
+    translate_joined_group,
+    translate_message,
+    translate_newsletter_join,
+    translate_receipt,
+    translate_undecryptable,
+)
+from neonize._binder import func_callback_bytes
+from neonize.client import NewClient
+from neonize.events import (
+    EVENT_TO_INT,
+    GroupInfoEv,
+    HistorySyncEv,
+    JoinedGroupEv,
+    MessageEv,
+    NewsletterJoinEv,
+    ReceiptEv,
+    UndecryptableMessageEv,
+)
+from neonize.proto import Neonize_pb2 as N
+from neonize.proto.waCommon.WACommon_pb2 import MessageKey
+from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
+from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
+
+SESSION = "primary_agent"
+ME = "4917000000001"
+ANNA, ANNA_LID = "4915112345678", "123456789012345"
+BOB = "4915187654321"
+GROUP, COMMUNITY = "120363012345678901", "120363099999999999"
+NEWSLETTER = "120363111111111111"
+
+
+def jid(user: str, server: str = "s.whatsapp.net", device: int = 0) -> Any:
+    return N.JID(User=user, Server=server, Device=device, RawAgent=0, Integrator=0, IsEmpty=False)
+
+
+def empty_jid() -> Any:
+    """What Go sends for an unset types.JID."""
+    return N.JID(User="", Server="", Device=0, RawAgent=0, Integrator=0, IsEmpty=True)
+
+
+def group_jid(user: str = GROUP) -> Any:
+    return jid(user, "g.us")
+
+
+def info(
+    msg_id: str,
+    chat: Any,
+    sender: Any,
+    *,
+    ts_ms: int,
+    from_me: bool = False,
+    push_name: str = "",
+    wa_type: str = "text",
+    media_type: str = "",
+    edit: str = "",
+    sender_alt: Any = None,
+    addressing: int = N.AddressingMode.PN,
+) -> Any:
+    source = N.MessageSource(
+        Chat=chat,
+        Sender=sender,
+        IsFromMe=from_me,
+        IsGroup=chat.Server == "g.us",
+        AddressingMode=addressing,
+        SenderAlt=sender_alt or empty_jid(),
+        RecipientAlt=empty_jid(),
+        BroadcastListOwner=empty_jid(),
+    )
+    return N.MessageInfo(
+        MessageSource=source,
+        ID=msg_id,
+        ServerID=0,
+        Type=wa_type,
+        Pushname=push_name,
+        Timestamp=ts_ms,  # MessageInfo.Timestamp is UNIX milliseconds
+        Category="",
+        Multicast=False,
+        MediaType=media_type,
+        Edit=edit,
+    )
+
+
+def message_ev(message_info: Any, message: Any | None, **flags: Any) -> Any:
+    """neonize sets both Message and Raw to the message whatsmeow already unwrapped."""
+    if message is None:
+        return N.Message(Info=message_info, **flags)
+    return N.Message(Info=message_info, Message=message, Raw=message, **flags)
+
+
+def key(chat: str, msg_id: str, *, from_me: bool = False, participant: str | None = None) -> Any:
+    return MessageKey(remoteJID=chat, fromMe=from_me, ID=msg_id, participant=participant)
+
+
+def receipt(chat: Any, sender: Any, ids: list[str], *, ts_s: int, kind: int) -> Any:
+    source = N.MessageSource(
+        Chat=chat,
+        Sender=sender,
+        IsFromMe=False,
+        IsGroup=chat.Server == "g.us",
+        SenderAlt=empty_jid(),
+        RecipientAlt=empty_jid(),
+        BroadcastListOwner=empty_jid(),
+    )
+    return N.Receipt(MessageSource=source, MessageIDs=ids, Timestamp=ts_s, Type=kind)
+
+
+def web_msg(
+    chat: str,
+    msg_id: str,
+    message: Any | None,
+    *,
+    ts_s: int,
+    from_me: bool = False,
+    participant: str = "",
+    push_name: str = "",
+    stub: int | None = None,
+) -> Any:
+    """A history-sync WebMessageInfo (messageTimestamp in seconds, wrappers still on)."""
+    web = WebMessageInfo(key=key(chat, msg_id, from_me=from_me), messageTimestamp=ts_s)
+    if message is not None:
+        web.message.CopyFrom(message)
+    if participant:
+        web.participant = participant
+    if push_name:
+        web.pushName = push_name
+    if stub is not None:
+        web.messageStubType = stub
+    return web
+
+
+def text(body: str) -> Any:
+    return E2E.Message(conversation=body)
+
+
+def complete(message: Any) -> Any:
+    """Neonize.proto is proto2 with many `required` fields: fill the missing ones (recursively)
+    with their zero value, as Go's encoder does."""
+    for field in message.DESCRIPTOR.fields:
+        if field.message_type is not None:
+            if field.is_repeated:
+                for sub in getattr(message, field.name):
+                    complete(sub)
+            elif field.is_required or message.HasField(field.name):
+                sub = getattr(message, field.name)
+                sub.SetInParent()
+                complete(sub)
+        elif field.is_required and not message.HasField(field.name):
+            setattr(message, field.name, field.default_value)
+    return message
+
+
+def feed(client: Any, ev: Any) -> None:
+    """Deliver `ev` to `client` exactly as the Go core does (bytes through a ctypes callback)."""
+    data = complete(ev).SerializeToString()
+    buffer = ctypes.create_string_buffer(data, len(data))
+    callback = func_callback_bytes(client.event.execute)
+    callback(client.uuid, ctypes.addressof(buffer), len(data), EVENT_TO_INT[type(ev)])
+
+
+class Capture:
+    """A neonize client whose handlers translate what the dispatcher hands them, as the connector
+    will: every translation error is caught and kept, the next event still comes through."""
+
+    def __init__(
+        self, *, now_ms: int, own_jid: str = f"{ME}@s.whatsapp.net", vote: DecryptedVote | None = None
+    ):
+        self.client = NewClient("unused", uuid="unit-test")
+        self.received: list[Any] = []
+        self.events: list[Any] = []
+        self.errors: list[TranslationError] = []
+        live = {"session": SESSION, "now_ms": now_ms}
+        mine = {**live, "own_jid": own_jid}
+        self._on(MessageEv, lambda ev: translate_message(ev, **mine, vote=vote))
+        self._on(UndecryptableMessageEv, lambda ev: translate_undecryptable(ev, **mine))
+        self._on(ReceiptEv, lambda ev: translate_receipt(ev, **live))
+        self._on(GroupInfoEv, lambda ev: translate_group_info(ev, **live))
+        self._on(JoinedGroupEv, lambda ev: translate_joined_group(ev, **live))
+        self._on(NewsletterJoinEv, lambda ev: translate_newsletter_join(ev, **live))
+        self._on(HistorySyncEv, lambda ev: translate_history(ev.Data, **mine))
+
+    def _on(self, event_class: type, translate: Callable[[Any], Any]) -> None:
+        def handle(_client: Any, ev: Any) -> None:
+            self.received.append(ev)
+            try:
+                items = list(translate(ev))
+            except TranslationError as error:
+                self.errors.append(error)
+                return
+            self.errors.extend(item for item in items if isinstance(item, TranslationError))
+            self.events.extend(item for item in items if not isinstance(item, TranslationError))
+
+        self.client.event(event_class)(handle)
+
+    def feed(self, *events: Any) -> Capture:
+        for ev in events:
+            feed(self.client, ev)
+        return self
