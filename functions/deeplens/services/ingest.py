@@ -14,7 +14,7 @@ from psycopg_pool import ConnectionPool
 from deeplens.adapters import archive_repo
 from deeplens.domain.archive_plan import TrackingPolicy, plan_archive
 from deeplens.domain.batch import BatchPointer, decode_batch, decode_pointer
-from deeplens.domain.envelope import parse_event
+from deeplens.domain.envelope import Event, parse_events
 from deeplens.domain.errors import InvalidEnvelope, ObjectNotFound, PoisonRecord, TransientError
 
 
@@ -68,23 +68,17 @@ def _raw_events(pointer: BatchPointer, log: EventLog) -> list[dict[str, Any]]:
     return decode_batch(log.get(pointer.key))
 
 
-def _validated(pointer: BatchPointer, raw: Sequence[dict[str, Any]]) -> list[Any]:
-    events = []
-    for index, item in enumerate(raw):
-        try:
-            event = parse_event(item)
-        except InvalidEnvelope as error:
-            event_id = item.get("event_id", "?") if isinstance(item, dict) else "?"
-            raise InvalidEnvelope(f"event #{index} ({event_id}): {error}") from error
+def _validated(pointer: BatchPointer, raw: list[dict[str, Any]]) -> list[Event]:
+    events = parse_events(raw)
+    for index, event in enumerate(events):
         if event.session != pointer.session:
             raise InvalidEnvelope(
                 f"event #{index} belongs to session {event.session!r}, not {pointer.session!r}"
             )
-        events.append(event)
     return events
 
 
-def _apply(pointer: BatchPointer, events: list[Any], deps: IngestDeps) -> IngestResult:
+def _apply(pointer: BatchPointer, events: list[Event], deps: IngestDeps) -> IngestResult:
     try:
         with deps.pool.connection() as conn, conn.transaction():
             if archive_repo.batch_applied(conn, pointer.session, pointer.key):
