@@ -1,0 +1,74 @@
+"""`python -m deeplens_connector [run | replay FILE]`.
+
+- no argument: the watcher (restarts the session process when neonize needs a fresh process)
+- `run`: one live session (what the watcher starts)
+- `replay FILE`: feed a recording through the same path as a live session, publish, exit
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from deeplens.domain.errors import ConfigurationError
+
+from deeplens_connector import exits
+from deeplens_connector.logs import configure_logging
+from deeplens_connector.settings import ConnectorSettings, load_connector_settings
+
+log = logging.getLogger("deeplens.connector")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deeplens_connector")
+    parser.add_argument("command", nargs="?", choices=["watch", "run", "replay"], default="watch")
+    parser.add_argument("recording", nargs="?", type=Path, help="replay: the recording file")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_connector_settings()
+    except ConfigurationError as error:
+        sys.stderr.write(f"deeplens-connector: {error}\n")
+        return exits.CONFIG
+    configure_logging(settings.log_level)  # before anything imports neonize
+    if args.command == "replay":
+        if args.recording is None:
+            parser.error("replay needs a recording file")
+        return _replay(settings, args.recording)
+    if args.command == "run":
+        return _run(settings)
+    from deeplens_connector.supervisor import Backoff
+    from deeplens_connector.watcher import watch
+
+    return watch(Backoff(settings.connector_backoff_min_s, settings.connector_backoff_max_s))
+
+
+def _run(settings: ConnectorSettings) -> int:
+    from deeplens_connector.archive_db import SessionBusy
+    from deeplens_connector.runtime import run_live
+    from deeplens_connector.spool import SpoolBusy
+
+    try:
+        return run_live(settings)
+    except (SessionBusy, SpoolBusy) as busy:
+        log.error("another connector runs for this session", extra={"error": str(busy)})
+        return exits.SESSION_BUSY
+
+
+def _replay(settings: ConnectorSettings, recording: Path) -> int:
+    from deeplens_connector.runtime import run_replay
+
+    stats, drained = run_replay(settings, recording)
+    log.info(
+        "replay finished",
+        extra={"events": stats.events, "media_files": stats.media_files, "drained": drained},
+    )
+    return exits.OK if drained else exits.FAILED
+
+
+if __name__ == "__main__":
+    code = main()
+    logging.shutdown()
+    os._exit(code)  # neonize's connect thread is not a daemon and may still hang in Go

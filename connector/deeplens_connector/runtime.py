@@ -1,0 +1,157 @@
+"""The composition root: clients and pools built once, wired into one Connector; `run_live` and
+`run_replay` are the two ways to feed it. Import only after logging is configured (neonize)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+from deeplens.adapters.object_store import ObjectStore, make_s3_client
+from deeplens.adapters.queue import Queue, make_sqs_client
+from deeplens.domain.archive_plan import TrackingPolicy
+from psycopg_pool import ConnectionPool
+
+from deeplens_connector import archive_db
+from deeplens_connector.client import Lifecycle, make_client, own_jid, register_pipeline
+from deeplens_connector.media import Download, MediaPool
+from deeplens_connector.pipeline import Pipeline, PipelineHooks
+from deeplens_connector.publisher import Publisher, PublisherConfig
+from deeplens_connector.replay import RecordedMedia, ReplayStats, replay_into
+from deeplens_connector.settings import ConnectorSettings
+from deeplens_connector.spool import Spool
+from deeplens_connector.state import ConnectionStates
+from deeplens_connector.status_store import StatusStore
+from deeplens_connector.supervisor import Backoff, Supervisor
+from deeplens_connector.tracking import PolicyLookup, Tracking
+
+log = logging.getLogger("deeplens.connector")
+
+
+def make_redis(settings: ConnectorSettings) -> redis.Redis[str]:
+    password = settings.redis_password
+    return redis.Redis(
+        host=settings.redis_host,
+        port=settings.redis_port,
+        db=settings.redis_db,
+        password=password.get_secret_value() if password else None,
+        decode_responses=True,
+        socket_timeout=2,
+        socket_connect_timeout=2,
+    )
+
+
+@dataclass
+class Connector:
+    """Everything one account's connector holds; `close()` drains in dependency order."""
+
+    settings: ConnectorSettings
+    client: Any
+    redis: redis.Redis[str]
+    pool: ConnectionPool[Any]
+    publisher: Publisher
+    status: StatusStore
+    states: ConnectionStates
+    media: MediaPool
+    pipeline: Pipeline
+
+    def close(self, timeout_s: float = 30.0) -> bool:
+        """Pipeline, then media, then the publisher (SIGTERM: everything queued is published)."""
+        drained = self.pipeline.close(timeout_s) and self.media.close(timeout_s)
+        drained = self.publisher.close(timeout_s) and drained
+        self.pool.close()
+        self.redis.close()
+        return drained
+
+
+def build(settings: ConnectorSettings, client: Any, download: Download | None, spool_dir: Path) -> Connector:
+    session = settings.session_id
+    cache = make_redis(settings)
+    pool = archive_db.make_pool(settings.database_url.get_secret_value())
+    publisher = _publisher(settings, spool_dir)
+    status = StatusStore(
+        session,
+        cache,
+        save_row=lambda row: archive_db.upsert_status(pool, session, row),
+        publish=publisher.submit,
+        ttl_s=settings.connector_status_ttl_s,
+    )
+    policy = TrackingPolicy(settings.default_track_groups, settings.default_track_private)
+    lookup = PolicyLookup(session, cache, lambda jid: archive_db.fetch_policy(pool, session, jid), policy)
+    media = MediaPool(
+        download or (lambda ref: client.download_any(ref.download_message())),
+        ObjectStore(make_s3_client(settings), settings.minio_bucket),
+        publisher.submit,
+        max_bytes=settings.connector_media_max_bytes,
+        workers=settings.connector_media_workers,
+        queue_size=settings.connector_media_queue,
+    )
+    hooks = PipelineHooks(
+        history_progress=status.history, fetch_group=None if download else client.get_group_info
+    )
+    pipeline = Pipeline(
+        session, Tracking(lookup), media, publisher.submit, own_jid=lambda: own_jid(client), hooks=hooks
+    )
+    states = ConnectionStates(on_change=status.state_changed)
+    register_pipeline(client, pipeline.start())
+    return Connector(settings, client, cache, pool, publisher, status, states, media, pipeline)
+
+
+def _publisher(settings: ConnectorSettings, spool_dir: Path) -> Publisher:
+    config = PublisherConfig(
+        session=settings.session_id,
+        max_events=settings.connector_batch_max_events,
+        max_wait_s=settings.connector_batch_max_ms / 1000,
+    )
+    objects = ObjectStore(make_s3_client(settings), settings.events_bucket)
+    queue = Queue(make_sqs_client(settings, settings), str(settings.ingest_queue_url))
+    return Publisher(config, Spool(spool_dir, settings.connector_spool_max_bytes), objects, queue).start()
+
+
+def run_replay(settings: ConnectorSettings, recording: Path) -> tuple[ReplayStats, bool]:
+    """Feed a recording through the live handlers; returns when everything is published."""
+    client = make_client(f"replay-{settings.session_id}", settings.session_id, settings.device_name)
+    connector = build(settings, client, RecordedMedia.from_file(recording), settings.spool_dir.with_name(
+        settings.spool_dir.name + "-replay"))  # fmt: skip
+    Lifecycle(connector.states, connector.status, None).register(client)
+    connector.states.move("connecting", f"replaying {recording.name}")
+    stats = replay_into(client, recording)
+    return stats, connector.close()
+
+
+def run_live(settings: ConnectorSettings) -> int:
+    """One session until SIGTERM or a verdict; the exit code tells the watcher what to do."""
+    lock = archive_db.SessionLock(settings.session_store_url.get_secret_value(), settings.session_id)
+    try:
+        client = make_client(settings.session_store_url.get_secret_value(), settings.session_id,
+                             settings.device_name)  # fmt: skip
+        connector = build(settings, client, None, settings.spool_dir)
+        return _supervise(connector)
+    finally:
+        lock.release()
+
+
+def _supervise(connector: Connector) -> int:
+    settings = connector.settings
+    supervisor = Supervisor(
+        connector.client.connect, connector.client.stop, connector.states,
+        max_attempts=settings.connector_max_connect_attempts,
+        backoff=Backoff(settings.connector_backoff_min_s, settings.connector_backoff_max_s),
+    )  # fmt: skip
+    Lifecycle(connector.states, connector.status, supervisor).register(connector.client)  # before connect()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: supervisor.request_stop())
+    threading.Thread(target=supervisor.run, name="supervisor", daemon=True).start()
+    while not supervisor.finished.wait(5.0):  # the main thread stays free for signals
+        connector.status.refresh()
+        supervisor.check_pairing()
+    log.info(
+        "connector stopping", extra={"exit_code": supervisor.exit_code, "state": connector.states.current}
+    )
+    drained = connector.close()  # what is not uploaded stays in the durable spool for the next start
+    log.info("connector stopped", extra={"drained": drained})
+    return supervisor.exit_code

@@ -1,0 +1,1 @@
+"""A recorded sample session (`demo-session.rec`) and the script that builds it."""

@@ -1,0 +1,123 @@
+"""Build `demo-session.rec`: a small recorded session for `make demo` and the end-to-end tests.
+
+    .venv/bin/python -m deeplens_connector.sample.build_sample [OUTPUT]
+
+Our own account 4917000000001 with Anna (direct chat) and a family group with Bob: texts, an
+image and a voice note (their bytes are in the recording), an image whose bytes are not (expired
+media -> `unavailable`), an edit, a revoke, a reaction, read receipts and a history-sync chunk.
+Deterministic: the same bytes on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any
+
+from neonize.proto import Neonize_pb2 as N
+from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
+from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
+from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
+
+from deeplens_connector.replay import RecordWriter
+from deeplens_connector.sample.protos import complete, jid, key, media_fields, message, png, text
+
+SAMPLE = Path(__file__).with_name("demo-session.rec")
+ME, ANNA, BOB, ANNA_LID = "4917000000001", "4915112345678", "4915187654321", "123456789012345"
+GROUP = "120363012345678901"
+ANNA_JID, GROUP_JID = f"{ANNA}@s.whatsapp.net", f"{GROUP}@g.us"
+T0 = 1_764_000_000_000  # 2025-11-24T16:00:00Z, ms
+PHOTO = png(48, 32, (230, 120, 40))
+VOICE = b"OggS" + hashlib.sha256(b"deeplens voice").digest() * 64  # opaque bytes, 2 KiB
+PHOTO_PATH, VOICE_PATH = "/v/t62.7118-24/demo_photo.enc", "/v/t62.7118-24/demo_voice.enc"
+EXPIRED_PATH = "/v/t62.7118-24/demo_expired.enc"  # not in the recording: the CDN says 410
+
+
+def anna(msg_id: str, at: int, content: Any, **options: Any) -> Any:
+    return message(msg_id, jid(ANNA), jid(ANNA, device=3), at, content, push_name="Anna", **options)
+
+
+def me_to_anna(msg_id: str, at: int, content: Any, **options: Any) -> Any:
+    return message(msg_id, jid(ANNA), jid(ME, device=2), at, content, from_me=True, **options)
+
+
+def bob(msg_id: str, at: int, content: Any, **options: Any) -> Any:
+    return message(msg_id, jid(GROUP, "g.us"), jid(BOB), at, content, push_name="Bob", **options)
+
+
+def live_events() -> list[Any]:
+    photo = E2E.ImageMessage(
+        mimetype="image/png",
+        caption="Sunset at the beach",
+        width=48,
+        height=32,
+        **media_fields(PHOTO, PHOTO_PATH),
+    )
+    voice = E2E.AudioMessage(
+        mimetype="audio/ogg; codecs=opus", seconds=4, PTT=True, **media_fields(VOICE, VOICE_PATH)
+    )
+    old = E2E.ImageMessage(
+        mimetype="image/jpeg", caption="from last year", **media_fields(b"gone" * 100, EXPIRED_PATH)
+    )
+    edit = E2E.ProtocolMessage(
+        type=E2E.ProtocolMessage.MESSAGE_EDIT,
+        key=key(ANNA_JID, "3EB0DEMO0001"),
+        editedMessage=text("Hi! Are you coming tonight? 🎉"),
+        timestampMS=T0 + 9_000,
+    )
+    revoke = E2E.ProtocolMessage(type=E2E.ProtocolMessage.REVOKE, key=key(GROUP_JID, "3EB0DEMO0102"))
+    react = E2E.ReactionMessage(key=key(ANNA_JID, "3EB0DEMO0002"), text="❤️", senderTimestampMS=T0 + 12_000)
+    return [
+        N.Device(JID=jid(ME), LID=jid("100000000000001", "lid"), PushName="Me", Initialized=True),
+        N.Connected(status=True),
+        anna("3EB0DEMO0001", T0, text("Hi! Are you coming tonight?")),
+        anna(
+            "3EB0DEMO0002", T0 + 2_000, E2E.Message(imageMessage=photo), wa_type="media", media_type="image"
+        ),
+        me_to_anna(
+            "3EB0DEMO0003", T0 + 4_000, E2E.Message(audioMessage=voice), wa_type="media", media_type="ptt"
+        ),
+        anna("3EB0DEMO0004", T0 + 6_000, E2E.Message(imageMessage=old), wa_type="media", media_type="image"),
+        anna("3EB0DEMO0005", T0 + 9_000, E2E.Message(protocolMessage=edit), edit="1", flags={"IsEdit": True}),
+        me_to_anna("3EB0DEMO0006", T0 + 12_000, E2E.Message(reactionMessage=react), wa_type="reaction"),
+        bob("3EB0DEMO0101", T0 + 20_000, text("Dinner at 8 on Sunday?")),
+        bob("3EB0DEMO0102", T0 + 21_000, text("oops, wrong group")),
+        bob("3EB0DEMO0103", T0 + 25_000, E2E.Message(protocolMessage=revoke), edit="7"),
+        _receipt(ANNA, ["3EB0DEMO0003"], (T0 + 30_000) // 1000),
+        N.HistorySync(Data=history()),
+    ]
+
+
+def _receipt(user: str, ids: list[str], at_s: int) -> Any:
+    src = N.MessageSource(Chat=jid(user), Sender=jid(user), IsFromMe=False, IsGroup=False)
+    return N.Receipt(MessageSource=src, MessageIDs=ids, Timestamp=at_s, Type=N.Receipt.READ)
+
+
+def history() -> Any:
+    hs = HS.HistorySync(syncType=HS.HistorySync.INITIAL_BOOTSTRAP, chunkOrder=1, progress=100)
+    chat = hs.conversations.add(ID=ANNA_JID, name="Anna")
+    for n, body in enumerate(("Last week's photos are great", "Thanks! See you soon")):
+        web = WebMessageInfo(
+            key=key(ANNA_JID, f"3EB0HIST{n:04d}", from_me=n == 1),
+            messageTimestamp=(T0 - 7 * 86_400_000) // 1000 + n * 60,
+            message=text(body),
+        )
+        chat.messages.add(msgOrderID=n + 1).message.CopyFrom(web)
+    hs.pushnames.add(ID=ANNA_JID, pushname="Anna")
+    hs.phoneNumberToLidMappings.add(pnJID=ANNA_JID, lidJID=f"{ANNA_LID}@lid")
+    return hs
+
+
+def build(output: Path) -> Path:
+    with output.open("wb") as handle:
+        writer = RecordWriter(handle)
+        for path, data in ((PHOTO_PATH, PHOTO), (VOICE_PATH, VOICE)):
+            writer.media(path, data)
+        for ev in live_events():
+            writer.event(complete(ev))
+    return output
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE)

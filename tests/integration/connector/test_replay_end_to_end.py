@@ -1,0 +1,112 @@
+"""The recorded sample through the live path (neonize dispatcher -> translate -> tracking ->
+media -> publisher) into S3 + SQS, then the real ingest handler into PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from deeplens.adapters.object_store import ObjectStore
+from deeplens.entrypoints.ingest import handler
+from deeplens.entrypoints.worker import LocalContext
+from deeplens.services.event_source import poll_once
+from deeplens.services.ingest import IngestDeps
+from deeplens_connector.runtime import run_replay
+from deeplens_connector.sample.build_sample import ANNA_JID, GROUP_JID, PHOTO, SAMPLE
+from deeplens_connector.settings import ConnectorSettings
+
+from tests.integration.services.test_ingest_archive import rows
+
+
+def _ingest(queue: Any, deps: IngestDeps) -> None:
+    def invoke(event: dict[str, Any], context: Any) -> Any:
+        return handler(event, context, deps)
+
+    while poll_once(queue, invoke, LocalContext(), region="us-east-1", wait_s=1).received:
+        pass
+
+
+def _replayed(
+    connector_settings: Callable[..., ConnectorSettings],
+    local_queue_pair: Callable[..., Any],
+    make_deps: Callable[..., IngestDeps],
+    database_url: str,
+) -> str:
+    queue, _ = local_queue_pair()
+    settings = connector_settings(ingest_queue_url=queue.url)
+    stats, drained = run_replay(settings, SAMPLE)
+    assert drained
+    assert (stats.events, stats.media_files) == (13, 2)
+    _ingest(queue, make_deps(database_url))
+    return settings.session_id
+
+
+def test_sample_becomes_archive_rows_when_replayed_and_ingested(
+    connector_settings: Callable[..., ConnectorSettings],
+    local_queue_pair: Callable[..., Any],
+    make_deps: Callable[..., IngestDeps],
+    database_url: str,
+    media_store: ObjectStore,
+) -> None:
+    session = _replayed(connector_settings, local_queue_pair, make_deps, database_url)
+    messages = rows(database_url, "SELECT id, message_type, text_body, source FROM messages"
+                    " WHERE session_id = %s AND chat_jid = %s ORDER BY id", session, ANNA_JID)  # fmt: skip
+    assert messages == [
+        ("3EB0DEMO0001", "text", "Hi! Are you coming tonight? 🎉", "live"),
+        ("3EB0DEMO0002", "image", "Sunset at the beach", "live"),
+        ("3EB0DEMO0003", "voice", None, "live"),
+        ("3EB0DEMO0004", "image", "from last year", "live"),
+        ("3EB0HIST0000", "text", "Last week's photos are great", "history"),
+        ("3EB0HIST0001", "text", "Thanks! See you soon", "history"),
+    ]
+    media = dict(rows(database_url, "SELECT message_id, status FROM media WHERE session_id = %s", session))
+    assert media == {"3EB0DEMO0002": "stored", "3EB0DEMO0003": "stored", "3EB0DEMO0004": "unavailable"}
+    (key,) = rows(database_url, "SELECT bucket_key FROM media WHERE message_id = '3EB0DEMO0002'")[0]
+    assert media_store.get(key) == PHOTO
+    assert rows(database_url, "SELECT emoji FROM reactions WHERE message_id = '3EB0DEMO0002'") == [("❤️",)]
+    assert rows(database_url, "SELECT status FROM messages WHERE id = '3EB0DEMO0003'") == [(2,)]
+
+
+def test_group_is_listed_without_content_when_groups_are_untracked_by_default(
+    connector_settings: Callable[..., ConnectorSettings],
+    local_queue_pair: Callable[..., Any],
+    make_deps: Callable[..., IngestDeps],
+    database_url: str,
+) -> None:
+    session = _replayed(connector_settings, local_queue_pair, make_deps, database_url)
+    assert rows(database_url, "SELECT jid, kind FROM chats WHERE session_id = %s AND jid = %s",
+                session, GROUP_JID) == [(GROUP_JID, "group")]  # fmt: skip
+    assert rows(database_url, "SELECT count(*) FROM messages WHERE chat_jid = %s", GROUP_JID) == [(0,)]
+    assert rows(database_url, "SELECT is_tracked FROM tracking_config WHERE jid = %s", GROUP_JID) == [
+        (False,)
+    ]
+
+
+def test_status_reaches_redis_and_postgres_when_sample_connects(
+    connector_settings: Callable[..., ConnectorSettings],
+    local_queue_pair: Callable[..., Any],
+    make_deps: Callable[..., IngestDeps],
+    database_url: str,
+    redis_client: redis.Redis[str],
+) -> None:
+    session = _replayed(connector_settings, local_queue_pair, make_deps, database_url)
+    assert redis_client.get(f"connector:{session}:state") == "connected"
+    live = json.loads(redis_client.get(f"connector_status:{session}") or "{}")
+    assert (live["state"], live["account_jid"], live["history_progress"]) == (
+        "connected", "4917000000001@s.whatsapp.net", 100)  # fmt: skip
+    assert 0 < redis_client.ttl(f"connector_status:{session}") <= 120
+    assert (
+        json.loads(redis_client.get(f"connector:{session}:history") or "{}")["sync_type"]
+        == "INITIAL_BOOTSTRAP"
+    )
+    status = rows(database_url, "SELECT state, account_jid, history_progress FROM connector_status"
+                  " WHERE session_id = %s", session)  # fmt: skip
+    assert status == [("connected", "4917000000001@s.whatsapp.net", 100)]
+    audit = rows(
+        database_url,
+        "SELECT state FROM connection_events WHERE session_id = %s ORDER BY occurred_at",
+        session,
+    )
+    assert [state for (state,) in audit] == ["connecting", "connected"]
