@@ -6,21 +6,26 @@ cold start and reused after. Mangum's lifespan is off (it would run on every inv
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mangum import Mangum
+if TYPE_CHECKING:
+    from mangum import Mangum
 
-from deeplens.bootstrap import api_deps
-from deeplens.entrypoints.http.app import create_app
-from deeplens.services.api import ApiDeps
+    from deeplens.services.api import ApiDeps
 
 
 def make_handler(deps: ApiDeps) -> Mangum:
+    from mangum import Mangum
+
+    from deeplens.entrypoints.http.app import create_app
+
     return Mangum(create_app(deps), lifespan="off", api_gateway_base_path="/")
 
 
 @cache
 def _handler() -> Mangum:
+    from deeplens.bootstrap import api_deps  # heavy imports (FastAPI, psycopg, redis, boto3) happen here
+
     return make_handler(api_deps())
 
 

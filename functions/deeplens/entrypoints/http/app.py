@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from deeplens.entrypoints.http import auth, chats, health, media, search, session, tracking
-from deeplens.entrypoints.http.deps import Authenticated
+from deeplens.entrypoints.http.deps import Authenticated, refuse_nul
 from deeplens.entrypoints.http.errors import install_error_handlers
 from deeplens.services.api import ApiDeps
 
@@ -30,7 +30,14 @@ ROUTERS = (
 
 def create_app(deps: ApiDeps) -> FastAPI:
     """Routes, error mapping, CORS (closed unless CORS_ORIGINS is set), the built frontend at `/`."""
-    app = FastAPI(title="DeepLens-Connect API", version="1", openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="DeepLens-Connect API",
+        version="1",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(refuse_nul)],
+    )
     app.state.deps = deps
     install_error_handlers(app)
     for router in ROUTERS:

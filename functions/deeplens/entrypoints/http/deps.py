@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from deeplens.domain.errors import InvalidRequest
 from deeplens.services import auth
 from deeplens.services.api import ApiDeps
 
@@ -14,6 +15,13 @@ SESSION_COOKIE = "dl_session"
 
 _bearer = HTTPBearer(auto_error=False, description="a token from POST /api/auth/tokens")
 _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="set by POST /api/auth/login")
+
+
+def refuse_nul(request: Request) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it in any path or query parameter, naming it."""
+    for name, value in (*request.path_params.items(), *request.query_params.multi_items()):
+        if "\x00" in str(value):
+            raise InvalidRequest("NUL characters are not allowed", name)
 
 
 def _deps(request: Request) -> ApiDeps:

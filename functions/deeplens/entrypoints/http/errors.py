@@ -50,9 +50,15 @@ def _api_error(_: Request, error: Exception) -> JSONResponse:
 def _validation(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid request"}
-    location = [str(part) for part in first.get("loc", ())]
-    field = ".".join(location[1:]) or (location[0] if location else None)
-    return error_response(422, "invalid_request", str(first.get("msg", "invalid request")), field)
+    return error_response(422, "invalid_request", str(first.get("msg", "invalid request")), _field(first))
+
+
+def _field(error: Any) -> str | None:
+    """`q` for a query/path parameter (union member names dropped), `a.b` inside a JSON body."""
+    location = [str(part) for part in error.get("loc", ())]
+    if len(location) < 2:
+        return location[0] if location else None
+    return ".".join(location[1:]) if location[0] == "body" else location[1]
 
 
 def _http(_: Request, error: Exception) -> JSONResponse:

@@ -39,7 +39,9 @@ class LoginResult(BaseModel):
 
 class TokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=100, description="what the token is for")
+    name: str = Field(
+        min_length=1, max_length=100, pattern=r"^[^\x00]+$", description="what the token is for"
+    )
     expires_in_days: int | None = Field(default=None, ge=1, le=3650, description="none: never expires")
 
 
