@@ -1,0 +1,44 @@
+import type { CSSProperties } from 'react';
+import type { TrackingItem, TrackingUpdate } from '@/lib/api-types';
+import { KindIcon } from '@/components/kind-icon';
+import { chatTitle, formatListTime } from '@/lib/format';
+
+interface TrackingRowProps {
+  item: TrackingItem;
+  pending: boolean;
+  style: CSSProperties;
+  onChange: (jid: string, change: TrackingUpdate) => void;
+}
+
+function Toggle({ label, checked, disabled, onChange }: { label: string; checked: boolean; disabled: boolean; onChange: (value: boolean) => void }) {
+  return (
+    <label className="switch">
+      <input type="checkbox" role="switch" aria-label={label} checked={checked} disabled={disabled} onChange={(event) => onChange(event.target.checked)} />
+      <span className="switch-track" aria-hidden="true" />
+    </label>
+  );
+}
+
+export function TrackingRow({ item, pending, style, onChange }: TrackingRowProps) {
+  const title = chatTitle(item);
+  return (
+    <div role="row" className={`tracking-row${item.is_tracked ? '' : ' untracked'}`} style={style} aria-busy={pending}>
+      <span role="cell" className="tracking-name">
+        <KindIcon kind={item.kind} /> <span title={item.jid}>{title}</span>
+      </span>
+      <span role="cell" className="num">{item.message_count.toLocaleString()}</span>
+      <span role="cell" className="muted small">{item.last_activity ? formatListTime(item.last_activity) : '—'}</span>
+      <span role="cell">
+        <Toggle label={`Track ${title}`} checked={item.is_tracked} disabled={pending} onChange={(value) => onChange(item.jid, { is_tracked: value })} />
+      </span>
+      <span role="cell">
+        <Toggle
+          label={`Auto-download media of ${title}`}
+          checked={item.auto_download_media}
+          disabled={pending}
+          onChange={(value) => onChange(item.jid, { auto_download_media: value })}
+        />
+      </span>
+    </div>
+  );
+}

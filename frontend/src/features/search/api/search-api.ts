@@ -1,0 +1,15 @@
+import { apiRequest } from '@/lib/api-client';
+import type { MessageType, SearchPage } from '@/lib/api-types';
+
+export interface SearchParams {
+  q: string;
+  chat?: string | null;
+  sender?: string | null;
+  from?: string | null;
+  to?: string | null;
+  type?: MessageType | null;
+  cursor?: string | null;
+}
+
+export const searchMessages = (params: SearchParams, signal?: AbortSignal): Promise<SearchPage> =>
+  apiRequest<SearchPage>('/api/search', { query: { ...params, limit: 30 }, signal });

@@ -1,0 +1,58 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { useNavigationStore } from '@/stores/navigation-store';
+import { HighlightedSnippet } from '@/features/search/components/highlighted-snippet';
+import { SearchPanel } from '@/features/search/components/search-panel';
+import { makeHit } from '@/testing/fixtures';
+import { apiError, json, mockFetch } from '@/testing/mock-fetch';
+
+describe('HighlightedSnippet', () => {
+  it('renders <mark> as highlights and escaped HTML as inert text', () => {
+    const snippet = '&lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark>Treffen</mark> am <mark>Freitag</mark> &lt;img src=x onerror=alert(2)&gt;';
+    const { container } = render(<HighlightedSnippet snippet={snippet} />);
+    expect([...container.querySelectorAll('mark')].map((mark) => mark.textContent)).toEqual(['Treffen', 'Freitag']);
+    expect(container.querySelector('script, img')).toBeNull();
+    expect(container.textContent).toBe('<script>alert(1)</script> & Treffen am Freitag <img src=x onerror=alert(2)>');
+  });
+
+  it('does not turn escaped mark tags from the message into highlights', () => {
+    const { container } = render(<HighlightedSnippet snippet={"&lt;mark&gt;fake&lt;/mark&gt; <mark>real</mark>"} />);
+    expect([...container.querySelectorAll('mark')].map((mark) => mark.textContent)).toEqual(['real']);
+    expect(container.textContent).toBe('<mark>fake</mark> real');
+  });
+});
+
+describe('SearchPanel', () => {
+  it('searches with the filters and jumps to a hit', async () => {
+    const hit = makeHit({ chat_jid: '120363012345678901@g.us', id: 'HIT1', snippet: 'bis <mark>morgen</mark>' });
+    const { calls } = mockFetch({ 'GET /api/search': () => json({ items: [hit], next_cursor: null }) });
+    render(<SearchPanel currentChatJid="120363012345678901@g.us" />);
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search messages' }), 'morgen');
+    await userEvent.click(screen.getByText('Filters'));
+    await userEvent.click(screen.getByRole('button', { name: 'Only the open chat' }));
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Type' }), 'text');
+    await userEvent.click(screen.getByRole('button', { name: 'Search' }));
+    const results = await screen.findByRole('listbox', { name: 'Search results' });
+    expect(within(results).getByText('morgen').tagName).toBe('MARK');
+    const query = calls.at(-1)?.url.searchParams;
+    expect(query?.get('q')).toBe('morgen');
+    expect(query?.get('chat')).toBe('120363012345678901@g.us');
+    expect(query?.get('type')).toBe('text');
+    expect(query?.has('sender')).toBe(false);
+    await userEvent.click(within(results).getByRole('button'));
+    expect(useNavigationStore.getState().jumpTarget).toMatchObject({ chatJid: '120363012345678901@g.us', messageId: 'HIT1' });
+    expect(useNavigationStore.getState().selectedChatJid).toBe('120363012345678901@g.us');
+  });
+
+  it('shows the empty state and the API error with its field', async () => {
+    mockFetch({ 'GET /api/search': ({ url }) => (url.searchParams.get('q') === 'bad' ? apiError(422, 'invalid_request', 'bad date', 'from') : json({ items: [], next_cursor: null })) });
+    render(<SearchPanel currentChatJid={null} />);
+    const box = screen.getByRole('searchbox', { name: 'Search messages' });
+    await userEvent.type(box, 'nothing{Enter}');
+    expect(await screen.findByText('No message matches “nothing”.')).toBeTruthy();
+    await userEvent.clear(box);
+    await userEvent.type(box, 'bad{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toContain('bad date (from)');
+  });
+});

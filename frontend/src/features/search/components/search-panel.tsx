@@ -1,0 +1,103 @@
+import type { FormEvent } from 'react';
+import { MESSAGE_TYPES, type MessageType, type SearchHit } from '@/lib/api-types';
+import { Empty, ErrorNotice, Loading } from '@/components/state-message';
+import { formatListTime, jidLabel } from '@/lib/format';
+import { useRemote } from '@/lib/use-remote';
+import { useNavigationStore } from '@/stores/navigation-store';
+import { searchMessages } from '@/features/search/api/search-api';
+import { HighlightedSnippet } from '@/features/search/components/highlighted-snippet';
+import { useSearchStore } from '@/features/search/stores/search-store';
+
+function Hit({ hit, onOpen }: { hit: SearchHit; onOpen: (hit: SearchHit) => void }) {
+  const sender = hit.from_me ? 'You' : (hit.sender_name ?? (hit.sender_jid ? jidLabel(hit.sender_jid) : ''));
+  return (
+    <li role="option" aria-selected={false} tabIndex={-1} className="search-hit">
+      <button type="button" onClick={() => onOpen(hit)}>
+        <span className="search-hit-head">
+          <span className="strong">{hit.chat_name ?? jidLabel(hit.chat_jid)}</span>
+          <span className="muted small">{formatListTime(hit.timestamp)}</span>
+        </span>
+        <span className="muted small">{sender}</span>
+        <HighlightedSnippet snippet={hit.snippet} />
+      </button>
+    </li>
+  );
+}
+
+function Results() {
+  const submitted = useSearchStore((state) => state.submitted);
+  const jumpTo = useNavigationStore((state) => state.jumpTo);
+  const key = submitted ? JSON.stringify(submitted) : null;
+  const { data, error, loading, reload } = useRemote(key, (signal) => {
+    const { q, filters } = submitted ?? { q: '', filters: null };
+    return searchMessages(
+      { q, chat: filters?.chat, sender: filters?.sender, from: filters?.from, to: filters?.to, type: filters?.type || null },
+      signal,
+    );
+  });
+  if (!submitted) return <Empty>Search every archived message: words, &quot;a phrase&quot;, -excluded.</Empty>;
+  if (error) return <ErrorNotice error={error} onRetry={reload} />;
+  if (loading || !data) return <Loading label="Searching…" />;
+  if (data.items.length === 0) return <Empty>No message matches “{submitted.q}”.</Empty>;
+  return (
+    <ul className="search-results" role="listbox" aria-label="Search results">
+      {data.items.map((hit) => (
+        <Hit key={`${hit.chat_jid}/${hit.id}`} hit={hit} onOpen={(target) => jumpTo(target.chat_jid, target.id)} />
+      ))}
+    </ul>
+  );
+}
+
+export function SearchPanel({ currentChatJid }: { currentChatJid: string | null }) {
+  const { draft, filters, setDraft, setFilter, submit } = useSearchStore();
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    submit();
+  }
+  return (
+    <section className="search-panel" aria-label="Search">
+      <form role="search" onSubmit={onSubmit} className="search-form">
+        <input type="search" aria-label="Search messages" placeholder="Search messages" value={draft} onChange={(event) => setDraft(event.target.value)} />
+        <details>
+          <summary>Filters</summary>
+          <label>
+            Chat (JID)
+            <input value={filters.chat} onChange={(event) => setFilter('chat', event.target.value)} placeholder="any chat" />
+          </label>
+          {currentChatJid && (
+            <button type="button" className="link-button" onClick={() => setFilter('chat', currentChatJid)}>
+              Only the open chat
+            </button>
+          )}
+          <label>
+            Sender (JID)
+            <input value={filters.sender} onChange={(event) => setFilter('sender', event.target.value)} placeholder="anyone" />
+          </label>
+          <label>
+            From
+            <input type="date" value={filters.from} onChange={(event) => setFilter('from', event.target.value)} />
+          </label>
+          <label>
+            To
+            <input type="date" value={filters.to} onChange={(event) => setFilter('to', event.target.value)} />
+          </label>
+          <label>
+            Type
+            <select value={filters.type} onChange={(event) => setFilter('type', event.target.value as MessageType | '')}>
+              <option value="">any</option>
+              {MESSAGE_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </select>
+          </label>
+        </details>
+        <button type="submit" className="primary" disabled={!draft.trim()}>
+          Search
+        </button>
+      </form>
+      <Results />
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+import type { Chat, MediaInfo, Message, SearchHit, TrackingItem } from '@/lib/api-types';
+
+const BASE_TS = Date.UTC(2025, 10, 24, 10, 0, 0);
+
+export function makeMessage(overrides: Partial<Message> = {}): Message {
+  return {
+    chat_jid: '120363012345678901@g.us',
+    id: 'MSG1',
+    sender_jid: '4915187654321@s.whatsapp.net',
+    sender_alt_jid: null,
+    sender_name: 'Bob',
+    from_me: false,
+    timestamp: BASE_TS,
+    type: 'text',
+    text: 'Hello',
+    status: 1,
+    edited_at: null,
+    deleted_at: null,
+    deleted_by: null,
+    source: 'live',
+    content: null,
+    quoted: null,
+    reactions: [],
+    versions_count: 0,
+    media: null,
+    ...overrides,
+  };
+}
+
+export function makeMedia(overrides: Partial<MediaInfo> = {}): MediaInfo {
+  return {
+    file_id: 'file_abc123',
+    mime: 'image/jpeg',
+    size: 123_456,
+    width: 800,
+    height: 600,
+    duration_s: null,
+    file_name: null,
+    status: 'stored',
+    url: '/api/media/file_abc123',
+    thumbnail_url: '/api/media/file_abc123/thumbnail',
+    ...overrides,
+  };
+}
+
+export function makeChat(index: number, overrides: Partial<Chat> = {}): Chat {
+  return {
+    jid: `49151000${String(index).padStart(5, '0')}@s.whatsapp.net`,
+    name: `Person ${index}`,
+    kind: 'direct',
+    parent_jid: null,
+    unread_count: 0,
+    is_archived: false,
+    last_message_at: BASE_TS - index * 60_000,
+    is_tracked: true,
+    auto_download_media: false,
+    last_message: {
+      id: `LAST${index}`, type: 'text', text: `Last words ${index}`, sender_jid: null, from_me: false, deleted: false,
+      timestamp: BASE_TS - index * 60_000,
+    },
+    ...overrides,
+  };
+}
+
+export function makeTracking(index: number, overrides: Partial<TrackingItem> = {}): TrackingItem {
+  return {
+    jid: `120363000000${String(index).padStart(3, "0")}@g.us`,
+    name: `Group ${index}`,
+    kind: 'group',
+    is_tracked: true,
+    auto_download_media: false,
+    message_count: index * 10,
+    last_activity: BASE_TS,
+    ...overrides,
+  };
+}
+
+export function makeHit(overrides: Partial<SearchHit> = {}): SearchHit {
+  return { ...makeMessage(), chat_name: 'Family', rank: 0.5, snippet: 'see <mark>you</mark> soon', ...overrides };
+}
