@@ -3,6 +3,7 @@
 .PHONY: run test stop status setup lint bench demo
 
 run: setup
+	cd frontend && npm run build --silent
 	.venv/bin/python -m devstack run
 
 test:

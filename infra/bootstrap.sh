@@ -52,6 +52,16 @@ if ! stamp_ok infra/node/node_modules/.stamp "$node_hash"; then
   echo "$node_hash" > infra/node/node_modules/.stamp
 fi
 
+# The web UI's dependencies (its tests run from the test command, its build is served by the API).
+if [ -f frontend/package-lock.json ]; then
+  ui_hash=$(sha256sum frontend/package-lock.json | cut -c1-16)
+  if ! stamp_ok frontend/node_modules/.stamp "$ui_hash"; then
+    log "npm ci in frontend"
+    (cd frontend && npm ci --silent --no-audit --no-fund)
+    echo "$ui_hash" > frontend/node_modules/.stamp
+  fi
+fi
+
 if [ "${1:-}" = localstack ]; then
   ls_hash=$(sha256sum infra/localstack/requirements.lock | cut -c1-16)
   if ! stamp_ok .venv-localstack/.stamp "$ls_hash"; then
