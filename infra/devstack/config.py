@@ -10,12 +10,14 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = ("s3rver", "localstack")
 # Private ports; the test profile is shifted so tests never touch a running user archive.
+# Below 32768: Linux hands out 32768-60999 as ephemeral client ports, and a server cannot bind a
+# port an outgoing connection happens to hold (seen here as a flaky "address already in use").
 BASE_PORTS = {
-    "postgres": 55432,
-    "redis": 56379,
-    "s3rver": 54568,
-    "moto": 54566,
-    "localstack": 54567,
+    "postgres": 25432,
+    "redis": 26379,
+    "s3rver": 24568,
+    "moto": 24566,
+    "localstack": 24567,
     "api": 3000,
 }
 PROFILE_SHIFT = {"run": 0, "test": 100, "scratch": 200}  # scratch: stack lifecycle tests
