@@ -67,6 +67,7 @@ class Pipeline:
         own_jid: Callable[[], str | None],
         hooks: PipelineHooks | None = None,
         inbox_size: int = 10_000,
+        pending_history: int = 2,
     ) -> None:
         self.session = session
         self._tracking = tracking
@@ -75,6 +76,10 @@ class Pipeline:
         self._own_jid = own_jid
         self._hooks = hooks or PipelineHooks()
         self._inbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=inbox_size)
+        # A history chunk is one inbox item but thousands of messages (MBs once parsed): when the
+        # phone (or a replay) sends them faster than they are translated, only this many wait.
+        # Without it a 50,000-message replay held every chunk parsed at once (+60-85 MB peak RSS).
+        self._history_slots = threading.BoundedSemaphore(pending_history)
         self._thread = threading.Thread(target=self._run, name="pipeline", daemon=True)
         self.handled = 0
 
@@ -83,7 +88,10 @@ class Pipeline:
         return self
 
     def offer(self, kind: str, proto: Any) -> None:
-        """Called on neonize's callback thread: enqueue only (blocks only when 10,000 wait)."""
+        """Called on neonize's callback thread: enqueue only (blocks only when 10,000 events or
+        `pending_history` history chunks wait)."""
+        if kind == "history":
+            self._history_slots.acquire()
         self._inbox.put((kind, proto))
 
     def close(self, timeout_s: float = 30.0) -> bool:
@@ -98,6 +106,8 @@ class Pipeline:
                 self.handle(*item)
             except Exception:
                 log.exception("event not handled", extra={"event": item[0]})
+            if item[0] == "history":
+                self._history_slots.release()
             self.handled += 1
 
     def handle(self, kind: str, proto: Any) -> None:

@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
-import json
+import gzip
 import logging
 import queue
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -30,7 +31,7 @@ from deeplens.domain.batch import (
     should_inline,
 )
 from deeplens.domain.envelope import Event
-from deeplens.domain.errors import DeepLensError
+from deeplens.domain.errors import DeepLensError, InvalidEnvelope
 
 from deeplens_connector.spool import Spool, SpooledBatch, SpoolFull
 
@@ -173,9 +174,9 @@ class Publisher:
         return True
 
     def _pointer(self, key: str, batch: SpooledBatch, data: bytes) -> BatchPointer:
-        events: list[dict[str, Any]] | None = decode_batch(data)
-        if not should_inline(len(json.dumps(events, ensure_ascii=False, separators=(",", ":")).encode())):
-            events = None  # too big for one SQS message: ingest reads the object (claim check)
+        events: list[dict[str, Any]] | None = None  # too big for one SQS message: ingest reads the object
+        if should_inline(inline_size(data)):
+            events = decode_batch(data)
         return BatchPointer(
             batch_id=batch.batch_id,
             session=self.config.session,
@@ -184,6 +185,16 @@ class Publisher:
             count=batch.count,
             events=events,
         )
+
+
+def inline_size(data: bytes) -> int:
+    """The UTF-8 size of the batch's events as one compact JSON array, without parsing them: each
+    line is one compact JSON object and a newline, and the array swaps the n newlines for n - 1
+    commas and two brackets. (Parsing a 500-event batch to measure it cost ~12 ms of GIL.)"""
+    try:
+        return len(gzip.decompress(data)) + 1
+    except (OSError, EOFError, zlib.error) as error:
+        raise InvalidEnvelope(f"batch: not gzip'd ({error})") from None
 
 
 _TIMEOUT: Any = object()

@@ -14,13 +14,13 @@ from typing import Any
 from deeplens.domain.envelope import ContactUpdated, Event
 from deeplens.domain.envelope_parts import Participant
 from deeplens.domain.errors import InvalidJid
-from deeplens.domain.ids import Jid, canonical_jid, chat_kind_of
+from deeplens.domain.ids import Jid
 from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
 
 from deeplens_connector.translate.chats import chat_updated, lid_mapped, lid_pn
 from deeplens_connector.translate.common import Origin, TranslationError, event_id, translating
 from deeplens_connector.translate.content import unwrap
-from deeplens_connector.translate.jids import jid_from_text
+from deeplens_connector.translate.jids import canonical_jid, chat_kind_of, jid_from_text
 from deeplens_connector.translate.media import MediaRef, media_ref
 from deeplens_connector.translate.web_messages import (
     poll_options,

@@ -20,7 +20,7 @@ from deeplens.domain.envelope import (
     ReactionChanged,
 )
 from deeplens.domain.envelope_parts import Media, MessageFlags, MessageKey, Source
-from deeplens.domain.ids import Jid, canonical_jid, chat_kind_of
+from deeplens.domain.ids import Jid
 from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
 
 from deeplens_connector.translate.common import Origin, event_id
@@ -32,7 +32,7 @@ from deeplens_connector.translate.content import (
     raw_of,
     unwrap,
 )
-from deeplens_connector.translate.jids import is_direct_user, jid_from_text
+from deeplens_connector.translate.jids import canonical_jid, chat_kind_of, is_direct_user, jid_from_text
 from deeplens_connector.translate.media import describe_media, file_id_for
 
 

@@ -12,12 +12,12 @@ from typing import Any
 from deeplens.domain.envelope import Event
 from deeplens.domain.envelope_parts import MessageKey
 from deeplens.domain.errors import InvalidJid
-from deeplens.domain.ids import Jid, canonical_jid
+from deeplens.domain.ids import Jid
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
 
 from deeplens_connector.translate.common import Origin
 from deeplens_connector.translate.content import classify, content_fields, unwrap
-from deeplens_connector.translate.jids import jid_from_text, sender_is_chat
+from deeplens_connector.translate.jids import canonical_jid, jid_from_text, sender_is_chat
 from deeplens_connector.translate.messages import (
     Sent,
     message_events,
