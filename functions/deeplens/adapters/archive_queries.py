@@ -41,9 +41,11 @@ LEFT JOIN LATERAL (
 """
 
 
-def fetch_all(conn: Conn, sql: str, params: dict[str, Any]) -> list[Row]:
+def fetch_all(conn: Conn, sql: str, params: dict[str, Any], *, prepare: bool | None = None) -> list[Row]:
+    """`prepare=False` for a statement whose best plan depends on its values: psycopg would otherwise
+    prepare it after a few runs and PostgreSQL may then keep one generic plan for every value."""
     with conn.cursor(row_factory=dict_row) as cur:
-        return list(cur.execute(sql, params).fetchall())
+        return list(cur.execute(sql, params, prepare=prepare).fetchall())
 
 
 def fetch_one(conn: Conn, sql: str, params: dict[str, Any]) -> Row | None:
@@ -67,6 +69,11 @@ def resolve_jid(conn: Conn, session: str, jid: str) -> str:
     return str(row["canonical_jid"]) if row else jid
 
 
+# Chats newest first, no message yet last, then by JID, as one ascending key (the chats_page index),
+# so a page starts where the cursor points instead of filtering its way past every earlier chat.
+_CHAT_ORDER = "-coalesce(c.last_msg_timestamp, -1), c.jid"
+
+
 def page_chats(
     conn: Conn, session: str, *, limit: int, after: ChatKey | None, name: str | None, kind: str | None
 ) -> list[Row]:
@@ -83,19 +90,10 @@ def page_chats(
             " OR c.jid LIKE %(pattern)s)"
         )
     if after is not None:
-        params.update(ts=after[0], jid=after[1])
-        where.append(_chat_seek(after[0]))
-    order = " ORDER BY c.last_msg_timestamp DESC NULLS LAST, c.jid LIMIT %(limit)s"
+        params.update(key=1 if after[0] is None else -after[0], jid=after[1])
+        where.append(f"({_CHAT_ORDER}) > (%(key)s, %(jid)s)")
+    order = f" ORDER BY {_CHAT_ORDER} LIMIT %(limit)s"
     return fetch_all(conn, _CHAT_SELECT + " WHERE " + " AND ".join(where) + order, params)
-
-
-def _chat_seek(timestamp: int | None) -> str:
-    if timestamp is None:
-        return "(c.last_msg_timestamp IS NULL AND c.jid > %(jid)s)"
-    return (
-        "(c.last_msg_timestamp < %(ts)s OR c.last_msg_timestamp IS NULL"
-        " OR (c.last_msg_timestamp = %(ts)s AND c.jid > %(jid)s))"
-    )
 
 
 def chat(conn: Conn, session: str, jid: str) -> Row | None:

@@ -4,6 +4,19 @@ A hit is a message whose `search_vector` matches every query word as a prefix (`
 unaccent + simple, so any script), or whose folded text contains the query as a substring (pg_trgm:
 partial words such as the middle of a compound). Rank: prefix rank, +1 when whole words match, +0.5
 when the exact substring occurs. Pages are keyset pages on (rank, timestamp, chat, id), all DESC.
+
+Only the newest CANDIDATES hits are ranked (all of them when there are fewer): ranking every hit of
+a common word costs seconds in a large archive. The candidates are read in the way that is cheap for
+how common the words are, found by a probe of the newest messages in scope:
+
+- common words (most of the probe matches): walk the newest messages in time order until enough
+  match (an index walk, a bounded number of rows);
+- words of middling frequency: the full-text and trigram indexes ANDed with a time window that is
+  sized from the probe to hold the remaining candidates (only the window's hits are read);
+- rare words (the probe found none): every hit through the indexes, the newest kept.
+
+Every statement is planned for its own values (`prepare=False`): a generic plan, which PostgreSQL
+may settle on for a prepared statement, cannot tell a rare word from a common one.
 """
 
 from __future__ import annotations
@@ -23,12 +36,24 @@ _HEADLINE_OPTIONS = (
 MIN_PARTIAL_LENGTH = 3  # trigrams: shorter substrings cannot use the index
 SearchKey = tuple[float, int, str, str]  # (rank, timestamp, chat_jid, id)
 
+CANDIDATES = 1000  # the newest hits that are ranked
+_PROBE_ROWS = 1000  # newest messages in scope the probe reads
+_WALK_ROWS = 20_000  # at most this many messages are walked in time order for a common word
+_WALK_MARGIN = 1.3  # a walk is sized to hold this many times the hits still needed,
+_WINDOW_MARGIN = 2.0  # a window this many times (a short one costs another round of index reads)
+_WINDOWS = 3  # windows tried, each 4x as long as the one before, before all older hits are read
+
 _WORDS = "websearch_to_tsquery('dl_multilingual', %(q)s)"
 _PREFIXES = (
     "regexp_replace(websearch_to_tsquery('dl_multilingual', %(q)s)::text,"
     " '''(?=\\s|\\)|$)', ''':*', 'g')::tsquery"
 )
 _SUBSTRING = "dl_search_text(m.text_body) LIKE dl_search_text(%(pattern)s)"
+_MATCH = f"(m.search_vector @@ {_PREFIXES} OR (%(partial)s AND {_SUBSTRING}))"
+_KEY_COLUMNS = f"""m.chat_jid, m.id, m."timestamp",
+    (ts_rank(m.search_vector, {_PREFIXES})
+     + CASE WHEN m.search_vector @@ {_WORDS} THEN 1 ELSE 0 END
+     + CASE WHEN {_SUBSTRING} THEN 0.5 ELSE 0 END)::real AS rank"""
 
 
 @dataclass(frozen=True)
@@ -40,50 +65,137 @@ class SearchFilters:
     message_type: str | None = None
 
 
+# Filters an index can apply while walking messages in time order (messages_chat_time, messages_time,
+# messages_type_time, and for the sender messages_sender + messages_sender_alt, merged).
 _FILTERS = {
     "chat": "m.chat_jid = %(chat)s",
-    "sender": "(m.sender_jid = %(sender)s OR m.sender_alt_jid = %(sender)s)",
     "from_ms": 'm."timestamp" >= %(from_ms)s',
     "to_ms": 'm."timestamp" < %(to_ms)s',
     "message_type": "m.message_type = %(message_type)s",
 }
+_SENDER = "(m.sender_jid = %(sender)s OR m.sender_alt_jid = %(sender)s)"
+# The sender's messages under either identity, as two index walks (UNION ALL: no row is in both).
+_SENDER_WALKS = (
+    "m.sender_jid = %(sender)s",
+    "m.sender_alt_jid = %(sender)s AND m.sender_jid IS DISTINCT FROM %(sender)s",
+)
+
+
+@dataclass(frozen=True)
+class _Sql:
+    scope: str  # " AND …" conditions of the scope, but the sender
+    sender: bool  # only the messages of %(sender)s
+
+    def recent(self, bounded: bool) -> str:
+        """The newest %(rows)s messages in scope (at or before %(before)s when bounded), in time order
+        through an index (the inner LIMIT bounds what is read)."""
+        walks = [f"AND {condition}" for condition in _SENDER_WALKS] if self.sender else [""]
+        bound = 'AND m."timestamp" <= %(before)s' if bounded else ""
+        selects = [
+            f"""(SELECT m.chat_jid, m.id, m."timestamp", m.search_vector, m.text_body FROM messages m
+                 WHERE m.session_id = %(session)s {self.scope} {walk} {bound}
+                 ORDER BY m."timestamp" DESC LIMIT %(rows)s)"""
+            for walk in walks
+        ]
+        if len(selects) == 1:
+            return selects[0]
+        return f'SELECT * FROM ({" UNION ALL ".join(selects)}) m ORDER BY "timestamp" DESC LIMIT %(rows)s'
+
+    def walk(self, bounded: bool) -> str:
+        """The hits among recent(…), with how many messages were read and their time span. Every row
+        carries the span; without hits there is one row of NULL keys."""
+        return f"""
+        WITH recent AS MATERIALIZED ({self.recent(bounded)}),
+        edge AS (
+            SELECT count(*) AS scanned, min("timestamp") AS oldest, max("timestamp") AS newest FROM recent
+        )
+        SELECT e.scanned, e.oldest, e.newest, h.chat_jid, h.id, h."timestamp", h.rank
+        FROM edge e
+        LEFT JOIN LATERAL (SELECT {_KEY_COLUMNS} FROM recent m WHERE {_MATCH}) h ON true"""
+
+    def hits(self, windowed: bool) -> str:
+        """The newest %(need)s hits at or before %(before)s (and at or after %(after)s when
+        windowed), found through the indexes. `+ 0` keeps the planner from walking the time index
+        and testing every row: the bitmaps of the search indexes (ANDed with the window's) lead."""
+        window = 'AND m."timestamp" >= %(after)s' if windowed else ""
+        return f"""
+        SELECT {_KEY_COLUMNS}
+        FROM messages m
+        WHERE m.session_id = %(session)s {self.scope} {"AND " + _SENDER if self.sender else ""} AND {_MATCH}
+          AND m."timestamp" <= %(before)s {window}
+        ORDER BY m."timestamp" + 0 DESC LIMIT %(need)s"""
+
+
+_PAGE = f"""
+WITH page AS (
+    SELECT msg.*, k.rank, k.position
+    FROM unnest(%(chats)s::text[], %(ids)s::text[], %(ranks)s::real[])
+         WITH ORDINALITY AS k(chat_jid, id, rank, position)
+    JOIN messages msg ON msg.session_id = %(session)s AND msg.chat_jid = k.chat_jid AND msg.id = k.id
+)
+SELECT {MESSAGE_COLUMNS}, m.rank, c.name AS chat_name,
+       ts_headline('dl_multilingual', coalesce(m.text_body, ''), {_PREFIXES}, %(headline)s) AS snippet
+FROM page m {MESSAGE_JOINS}
+LEFT JOIN chats c ON c.session_id = m.session_id AND c.jid = m.chat_jid
+ORDER BY m.position
+"""
 
 
 def search_messages(
     conn: Conn, session: str, query: str, filters: SearchFilters, *, limit: int, after: SearchKey | None
 ) -> list[Row]:
     params: dict[str, Any] = {
-        "session": session, "q": query, "pattern": like_pattern(query), "limit": limit,
+        "session": session, "q": query, "pattern": like_pattern(query),
         "partial": len(query.strip()) >= MIN_PARTIAL_LENGTH, "headline": _HEADLINE_OPTIONS,
         **vars(filters),
     }  # fmt: skip
-    conditions = [sql for name, sql in _FILTERS.items() if params[name] is not None]
-    seek = ""
-    if after is not None:
-        params.update(rank=after[0], ts=after[1], chat_after=after[2], id_after=after[3])
-        seek = (
-            'WHERE (rank, "timestamp", chat_jid, id) < (%(rank)s::real, %(ts)s, %(chat_after)s, %(id_after)s)'
-        )
-    return fetch_all(conn, _sql(conditions, seek), params)
+    scope = "".join(f" AND {sql}" for name, sql in _FILTERS.items() if params[name] is not None)
+    sql = _Sql(scope, sender=filters.sender is not None)
+    ranked = sorted(_newest_hits(conn, sql, params), reverse=True)
+    page = [key for key in ranked if after is None or key < after][:limit]
+    if not page:
+        return []
+    keys = {"chats": [k[2] for k in page], "ids": [k[3] for k in page], "ranks": [k[0] for k in page]}
+    return fetch_all(conn, _PAGE, {**params, **keys}, prepare=False)
 
 
-def _sql(conditions: list[str], seek: str) -> str:
-    filters = "".join(f" AND {condition}" for condition in conditions)
-    return f"""
-    WITH hits AS (
-        SELECT m.*, (ts_rank(m.search_vector, {_PREFIXES})
-                     + CASE WHEN m.search_vector @@ {_WORDS} THEN 1 ELSE 0 END
-                     + CASE WHEN {_SUBSTRING} THEN 0.5 ELSE 0 END)::real AS rank
-        FROM messages m
-        WHERE m.session_id = %(session)s
-          AND (m.search_vector @@ {_PREFIXES} OR (%(partial)s AND {_SUBSTRING})) {filters}
-    ), page AS (
-        SELECT * FROM hits {seek}
-        ORDER BY rank DESC, "timestamp" DESC, chat_jid DESC, id DESC LIMIT %(limit)s
-    )
-    SELECT {MESSAGE_COLUMNS}, m.rank, c.name AS chat_name,
-           ts_headline('dl_multilingual', coalesce(m.text_body, ''), {_PREFIXES}, %(headline)s) AS snippet
-    FROM page m {MESSAGE_JOINS}
-    LEFT JOIN chats c ON c.session_id = m.session_id AND c.jid = m.chat_jid
-    ORDER BY m.rank DESC, m."timestamp" DESC, m.chat_jid DESC, m.id DESC
-    """
+def _newest_hits(conn: Conn, sql: _Sql, params: dict[str, Any]) -> set[SearchKey]:
+    """The newest CANDIDATES hits (fewer when there are fewer), each as its page key."""
+    found: set[SearchKey] = set()
+    rows, before = _PROBE_ROWS, None
+    while True:  # at most twice: the probe, then a walk sized from what the probe found
+        walked = {**params, "rows": rows, "before": before}
+        result = fetch_all(conn, sql.walk(bounded=before is not None), walked, prepare=False)
+        edge = result[0]
+        hits = {_key(row) for row in result if row["id"] is not None}
+        found |= hits
+        need = CANDIDATES - len(found)
+        if edge["scanned"] < rows or need <= 0:  # the whole scope was read, or enough was found
+            return _newest(found)
+        share = len(hits) / edge["scanned"]
+        # Messages at the oldest instant read may not all have been read: they are read again.
+        before = edge["oldest"]
+        if rows == _PROBE_ROWS and share and need / share <= _WALK_ROWS:
+            rows = int(_WALK_MARGIN * need / share) + 100
+            continue
+        break
+    rate = edge["scanned"] / max(edge["newest"] - edge["oldest"], 1)  # messages per ms in scope
+    span = int(_WINDOW_MARGIN * need / share / rate) if share else 0  # expected to hold what is needed
+    more: list[Row] = []
+    for _ in range(_WINDOWS if span else 0):
+        window = {**params, "before": before, "after": before - span, "need": need - len(more)}
+        more += fetch_all(conn, sql.hits(windowed=True), window, prepare=False)
+        if len(more) >= need:
+            return _newest(found | {_key(row) for row in more})
+        before, span = before - span - 1, span * 4
+    rest = {**params, "before": before, "need": need - len(more)}  # every older hit
+    more += fetch_all(conn, sql.hits(windowed=False), rest, prepare=False)
+    return _newest(found | {_key(row) for row in more})
+
+
+def _newest(keys: set[SearchKey]) -> set[SearchKey]:
+    return set(sorted(keys, key=lambda key: key[1], reverse=True)[:CANDIDATES])
+
+
+def _key(row: Row) -> SearchKey:
+    return float(row["rank"]), int(row["timestamp"]), str(row["chat_jid"]), str(row["id"])

@@ -30,7 +30,8 @@ def search_messages(
     limit: Annotated[int, Query(ge=1, le=100)] = 30,
 ) -> SearchPage:
     """Messages containing the words (any language, prefixes and parts of words), best first,
-    with highlighted snippets."""
+    with highlighted snippets. The newest 1,000 matching messages are ranked (all of them when
+    there are fewer); narrow by chat, sender, date or type to reach older ones."""
     page = search_service.search(
         deps,
         q,
