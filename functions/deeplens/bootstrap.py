@@ -8,11 +8,17 @@ from typing import Any
 from psycopg_pool import ConnectionPool
 
 from deeplens.adapters.cache import Cache, make_redis
-from deeplens.adapters.object_store import ObjectStore, make_s3_client
+from deeplens.adapters.object_store import ObjectStore, make_s3_client, preload_s3_client
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.services.api import ApiDeps
 from deeplens.services.ingest import IngestDeps
 from deeplens.settings import ApiSettings, IngestSettings, load_settings
+
+
+def preload() -> None:
+    """What a Lambda handler module does at import besides importing: work that opens no connection
+    and reads no settings, so it belongs in the init phase (and a SnapStart snapshot)."""
+    preload_s3_client()
 
 
 def make_pool(database_url: str, max_size: int = 4) -> ConnectionPool[Any]:

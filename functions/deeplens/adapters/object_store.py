@@ -39,6 +39,14 @@ def make_s3_client(settings: S3Settings) -> S3Client:
     )
 
 
+def preload_s3_client() -> None:
+    """Load the S3 models into boto3's default session, which make_s3_client uses: parsing them is
+    most of a client's creation (~200 ms), so a handler does it at import (in a SnapStart snapshot)
+    and its first invocation builds the real client in ~20 ms. Explicit placeholder keys: no
+    credential lookup, and creating a client opens no connection."""
+    boto3.client("s3", region_name="us-east-1", aws_access_key_id="preload", aws_secret_access_key="preload")
+
+
 class ObjectStore:
     """One bucket. Driver errors become ObjectNotFound or TransientError."""
 

@@ -1,31 +1,30 @@
 """Lambda handler of the API (API Gateway HTTP API, payload v2).
 
-Importing this module is cheap: the app and its clients are built on the first invocation of a
-cold start and reused after. Mangum's lifespan is off (it would run on every invocation)."""
+Importing this module does the importing (FastAPI, psycopg, redis, boto3: most of a cold start) and
+loads the S3 models (bootstrap.preload), nothing else, so a SnapStart snapshot (template.yaml) holds
+it; the settings, the pool and the clients are built on the first invocation, after a restore, and
+reused after. Mangum's lifespan is off (it would run on every invocation)."""
 
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from mangum import Mangum
+from mangum import Mangum
 
-    from deeplens.services.api import ApiDeps
+from deeplens.bootstrap import api_deps, preload
+from deeplens.entrypoints.http.app import create_app
+from deeplens.services.api import ApiDeps
+
+preload()
 
 
 def make_handler(deps: ApiDeps) -> Mangum:
-    from mangum import Mangum
-
-    from deeplens.entrypoints.http.app import create_app
-
     return Mangum(create_app(deps), lifespan="off", api_gateway_base_path="/")
 
 
 @cache
 def _handler() -> Mangum:
-    from deeplens.bootstrap import api_deps  # heavy imports (FastAPI, psycopg, redis, boto3) happen here
-
     return make_handler(api_deps())
 
 

@@ -14,11 +14,12 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from deeplens.bootstrap import ingest_deps
+from deeplens.bootstrap import ingest_deps, preload
 from deeplens.domain.errors import PoisonRecord, TransientError
 from deeplens.services.ingest import IngestDeps, ingest_record, record_rejection
 
 logger = Logger(service="deeplens-ingest")
+preload()  # at init (a SnapStart snapshot holds it): the first invocation's S3 client is cheap
 
 
 def handler(
