@@ -46,6 +46,7 @@ from deeplens.services.media import presigned_key
 from deeplens.services.search import epoch_ms
 from deeplens.settings import ApiSettings, load_settings
 from devstack.config import StackConfig
+from devstack.databases import create_database, drop_database
 from devstack.stack import MIGRATIONS, up
 
 SESSION = "bench"
@@ -283,20 +284,6 @@ class MessageRows:
 
 
 # --- loading -------------------------------------------------------------------------------------
-
-
-def fresh_database(admin_url: str) -> str:
-    name = f"bench_api_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    apply_migrations(url, MIGRATIONS)
-    return url
-
-
-def drop_database(admin_url: str, url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
 def copy_text(conn: psycopg.Connection[Any], table: str, columns: str, chunks: Iterator[str]) -> None:
@@ -762,7 +749,7 @@ def main() -> None:
         archive = replay_archive(args.messages, args.chats)
         timings: dict[str, float] = {}
     else:
-        url = fresh_database(admin)
+        url = create_database(admin, "bench_api")
         archive, timings = load(url, args.messages, args.chats)
     load_s = time.perf_counter() - started
     deps = api_deps(env, url)

@@ -247,18 +247,14 @@ def main() -> None:
         return
     # Imported here, not at the top: a child must start with nothing but the standard library.
     import psycopg
-    from deeplens.adapters.migrations import apply_migrations
     from devstack.config import StackConfig
-    from devstack.stack import MIGRATIONS, up
+    from devstack.databases import create_database, drop_database
+    from devstack.stack import up
 
     stack = up(StackConfig.load("test"), ("s3rver",))["s3rver"]
     admin = stack["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-    name = f"bench_cold_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    url = create_database(admin, "bench_cold")
     try:
-        apply_migrations(url, MIGRATIONS)
         TOKEN[0] = secrets.token_urlsafe(32)
         with psycopg.connect(url) as conn:
             conn.execute(
@@ -272,8 +268,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="cold-start-") as folder:
             report(args, variants, Path(folder))
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        drop_database(admin, url)
 
 
 def report(args: argparse.Namespace, variants: dict[str, dict[str, str]], folder: Path) -> None:

@@ -18,11 +18,9 @@ import resource
 import subprocess
 import sys
 import time
-import uuid
 from typing import Any
 
 import psycopg
-from deeplens.adapters.migrations import apply_migrations
 from deeplens.bootstrap import make_pool
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.domain.batch import BatchPointer, encode_pointer
@@ -30,7 +28,8 @@ from deeplens.entrypoints.ingest import handler
 from deeplens.entrypoints.worker import LocalContext
 from deeplens.services.ingest import IngestDeps
 from devstack.config import StackConfig
-from devstack.stack import MIGRATIONS, up
+from devstack.databases import create_database, drop_database
+from devstack.stack import up
 
 SESSION = "bench"
 WORDS = (  # a multilingual vocabulary: the search indexes see realistic text
@@ -67,20 +66,6 @@ def envelopes(count: int, chats: int, seed: int = 7) -> list[dict[str, Any]]:
             }
         )  # fmt: skip
     return out
-
-
-def fresh_database(admin_url: str) -> str:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    apply_migrations(url, MIGRATIONS)
-    return url
-
-
-def drop_database(admin_url: str, url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
 def sqs_events(events: list[dict[str, Any]], batch: int) -> list[dict[str, Any]]:
@@ -193,7 +178,7 @@ def main() -> None:
     admin = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     events = envelopes(args.messages, args.chats)
     results: dict[str, float] = {}
-    url = fresh_database(admin)
+    url = create_database(admin, "bench")
     child = subprocess.run(
         [sys.executable, __file__, "--child-handler", url, "--messages", str(args.messages),
          "--batch", str(args.batch), "--chats", str(args.chats)],
@@ -202,10 +187,10 @@ def main() -> None:
     handler_run = json.loads(child.stdout.strip().splitlines()[-1])  # the logger writes lines before it
     results["handler"] = args.messages / handler_run["seconds"]
     drop_database(admin, url)
-    url = fresh_database(admin)
+    url = create_database(admin, "bench")
     results["naive"] = args.naive / run_naive(url, events[: args.naive])
     drop_database(admin, url)
-    url = fresh_database(admin)
+    url = create_database(admin, "bench")
     results["copy"] = args.messages / run_copy(url, events)
     drop_database(admin, url)
     print(f"ingest benchmark: {args.messages:,} messages, {args.chats} chats, {args.batch} per batch")
