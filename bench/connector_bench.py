@@ -3,7 +3,7 @@ by SQS, and the peak RSS while replaying a 50,000-message history sync, through 
 (neonize dispatcher -> translate -> tracking -> media -> publisher -> spool -> s3rver + moto).
 
     .venv/bin/python bench/connector_bench.py [--history 50000] [--live 5000] [--chats 400]
-        [--repeat 3] [--only full ...] [--connector-rev HEAD]   # before/after a connector change
+        [--repeat 3] [--only full ...] [--baseline-rev HEAD]   # before/after a connector change
 
 A recording (the connector's replay format) is generated first: several HistorySync chunks (many
 conversations, text mostly, quotes and link previews, media descriptors with no bytes or with a
@@ -45,12 +45,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from deeplens.adapters.migrations import apply_migrations
 from deeplens.domain.batch import decode_batch, decode_pointer
 from devstack.config import StackConfig
+from devstack.databases import create_database, drop_database
 from devstack.resources import s3_client, sqs_client
-from devstack.stack import MIGRATIONS, up
+from devstack.stack import up
 
 TARGET_RATE = 5_000  # messages/s, issue 4
 TARGET_RSS_MB = 300
@@ -401,9 +400,40 @@ def ru_maxrss_mb() -> float:
 
 
 def cpu_s() -> float:
-    """CPU seconds of this process, every thread (Go's too): less noisy than wall time on a shared box."""
+    """CPU seconds of this process, every thread (Go's too), and of its finished children (the
+    translation workers, reaped by close()): less noisy than wall time on a shared box."""
     times = os.times()
-    return times.user + times.system
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def descendants() -> list[int]:
+    """Every live process under this one (the translation workers, their own helpers)."""
+    found, todo = [], [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children") as children:
+                    kids = [int(kid) for kid in children.read().split()]
+            except OSError:
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
+def status_mb(pid: int, field: str) -> float:
+    """VmRSS / VmHWM of a process in MB; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            line = next((line for line in status if line.startswith(f"{field}:")), None)
+    except OSError:
+        return 0.0
+    return int(line.split()[1]) / 1024 if line else 0.0
 
 
 def current_rss_mb() -> float:
@@ -504,17 +534,23 @@ class AckClock:
 
 
 class RssSampler(threading.Thread):
-    """RSS every 20 ms: when the peak happens (ru_maxrss only says how high)."""
+    """RSS of this process and of its children every 20 ms: when the peak happens (ru_maxrss only
+    says how high), and each child's own peak (VmHWM), while it lives."""
 
     def __init__(self) -> None:
         super().__init__(name="rss-sampler", daemon=True)
         self.samples: list[tuple[float, float]] = []
+        self.children_hwm: dict[int, float] = {}
         self.stop = threading.Event()
 
     def run(self) -> None:
         started = time.perf_counter()
         while not self.stop.wait(0.02):
-            self.samples.append((time.perf_counter() - started, current_rss_mb()))
+            children = descendants()
+            for pid in children:
+                self.children_hwm[pid] = max(self.children_hwm.get(pid, 0.0), status_mb(pid, "VmHWM"))
+            tree = current_rss_mb() + sum(status_mb(pid, "VmRSS") for pid in children)
+            self.samples.append((time.perf_counter() - started, tree))
 
     def peak(self) -> tuple[float, float]:
         return max(self.samples, key=lambda sample: sample[1], default=(0.0, current_rss_mb()))
@@ -585,12 +621,18 @@ def child_full(recording: Path) -> dict[str, Any]:
     drained = connector.close(timeout_s=600)
     closed = time.perf_counter()
     sampler.stop.set()
+    sampler.join()
     peak_at, peak_sampled = sampler.peak()
+    children = {pid: hwm for pid, hwm in sampler.children_hwm.items() if hwm > 0}  # not zombies
+    main_peak, workers_peak = peak_rss_mb(), sum(children.values())
     return {
         "seconds": (acks.last or closed) - started, "cpu_s": cpu_s() - cpu, "fed_s": fed - started,
         "close_s": closed - started,
         "first_ack_s": (acks.first or closed) - started, "drained": drained, "batches": acks.sent,
-        "source_events": stats.events, "media_files": stats.media_files, "peak_rss_mb": peak_rss_mb(),
+        "source_events": stats.events, "media_files": stats.media_files,
+        "peak_rss_mb": main_peak + workers_peak,  # each process's own peak, summed: >= the tree's peak
+        "main_peak_rss_mb": main_peak, "workers_peak_rss_mb": workers_peak,
+        "workers": len(children),
         "ru_maxrss_mb": ru_maxrss_mb(), "before_rss_mb": before, "peak_sampled_mb": peak_sampled,
         "peak_at_s": peak_at,
     }  # fmt: skip
@@ -610,20 +652,6 @@ class Arrived:
     media: Counter[str] = field(default_factory=Counter)
     count_mismatches: int = 0
     media_keys: list[str] = field(default_factory=list)
-
-
-def fresh_database(admin_url: str) -> str:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    apply_migrations(url, MIGRATIONS)
-    return url
-
-
-def drop_database(admin_url: str, url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
 def fresh_queue(env: dict[str, str]) -> str:
@@ -746,6 +774,7 @@ def connector_code(rev: str | None, scratch: Path) -> dict[str, str]:
     if rev is None:
         return {}
     repo = Path(__file__).resolve().parents[1]
+    scratch.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "connector/deeplens_connector"],
                              capture_output=True, check=True).stdout  # fmt: skip
     subprocess.run(["tar", "-x", "-C", str(scratch)], input=archive, check=True)
@@ -773,6 +802,8 @@ def parse_args() -> argparse.Namespace:
     add("--only", choices=MODES, action="append", help="run only these stages (repeatable)")
     add("--repeat", type=int, default=1, help="runs of each stage, interleaved; the best one is shown")
     add("--connector-rev", help="run the children on the connector package of this git revision")
+    add("--baseline-rev", help="also run the connector package of this git revision (e.g. HEAD), interleaved,"
+        " and print before -> after")  # fmt: skip
     add("--seed", type=int, default=7)
     add("--keep", type=Path, help="write the recording here (and keep it)")
     add("--child", help=argparse.SUPPRESS)
@@ -802,38 +833,64 @@ def main() -> None:
         generation = tuple(f"--{name.replace('_', '-')}={getattr(args, name)}" for name in GENERATION)
         built_s = run_child("generate", recording, {}, generation)["seconds"]
         admin = stack["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-        child_env = {k: str(v) for k, v in settings if v is not None} | connector_code(
-            args.connector_rev, Path(scratch)
-        )
-        bench = Bench(
-            recording, stack, fresh_database(admin), Path(scratch), load_expected(recording), child_env
-        )
-        runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
-        arrivals: dict[str, list[Arrived]] = {mode: [] for mode in modes if mode in PUBLISHED}
+        batch_env = {k: str(v) for k, v in settings if v is not None}
+        codes = {args.connector_rev or "work tree": args.connector_rev}
+        if args.baseline_rev:  # the baseline first, then interleaved with the code under test
+            codes = {f"baseline {args.baseline_rev}": args.baseline_rev, **codes}
+        db_url = create_database(admin, "bench")
+        benches = {
+            label: Bench(recording, stack, db_url, Path(scratch), load_expected(recording),
+                         batch_env | connector_code(rev, Path(scratch) / f"code-{number}"))
+            for number, (label, rev) in enumerate(codes.items())
+        }  # fmt: skip
+        runs = {label: {mode: [] for mode in modes} for label in benches}
+        arrivals = {label: {mode: [] for mode in modes if mode in PUBLISHED} for label in benches}
         try:
             for _ in range(args.repeat):  # interleaved: a busy moment of the machine hits every stage alike
                 for mode in modes:
-                    if mode in PUBLISHED:
-                        result, arrived = published_run(mode, bench)
-                        arrivals[mode].append(arrived)
-                    else:
-                        result = run_child(mode, recording, child_env)
-                    runs[mode].append(result)
+                    for label, bench in benches.items():
+                        if mode in PUBLISHED:
+                            result, arrived = published_run(mode, bench)
+                            arrivals[label][mode].append(arrived)
+                        else:
+                            result = run_child(mode, recording, bench.child_env)
+                        runs[label][mode].append(result)
         finally:
-            drop_database(admin, bench.db_url)
+            drop_database(admin, db_url)
     load.append(os.getloadavg()[0])
-    report(args, bench.expected, built_s, runs, arrivals=arrivals, load=load)
+    expected = next(iter(benches.values())).expected
+    for label in benches:
+        report(args, expected, built_s, runs[label], arrivals=arrivals[label], load=load, code=label)
+        print()
+    if len(benches) > 1:
+        compare(expected, runs)
+
+
+def compare(expected: Expected, runs: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
+    """Baseline and code under test, measured in the same invocation on the same recording."""
+    messages = expected.kinds["message"]
+    print("  before -> after (best run of each; same recording, same stack, interleaved):")
+    modes = next(iter(runs.values())).keys()
+    for mode in modes:
+        cells = []
+        for label, by_mode in runs.items():
+            if by_mode[mode]:
+                best = min(by_mode[mode], key=lambda run: run["seconds"])
+                peak = max(run["peak_rss_mb"] for run in by_mode[mode])
+                cells.append(f"{label}: {messages / best['seconds']:,.0f} msg/s, {best['cpu_s']:.1f} CPU s,"
+                             f" peak {peak:.0f} MB")  # fmt: skip
+        print(f"    {mode:<10} " + "  ->  ".join(cells))
 
 
 def report(
     args: argparse.Namespace, expected: Expected, built_s: float, runs: dict[str, list[dict[str, Any]]],
-    *, arrivals: dict[str, list[Arrived]], load: list[float],
+    *, arrivals: dict[str, list[Arrived]], load: list[float], code: str,
 ) -> None:  # fmt: skip
     messages, envelopes = expected.kinds["message"], sum(expected.kinds.values())
     print(
         f"connector benchmark: {args.history:,} history messages in {expected.chunks} HistorySync chunks"
         f" + {args.live:,} live MessageEv, {args.chats} chats;"
-        f" connector code: {args.connector_rev or 'work tree'}"
+        f" connector code: {code}"
     )
     print(
         f"  recording: {expected.size_bytes / 2**20:.1f} MB, {expected.source_events:,} neonize events,"
@@ -880,7 +937,10 @@ def report(
         )
         print(
             f"  target peak RSS < {TARGET_RSS_MB} MB replaying the history: {peak:.0f} MB"
-            f" -> {'MET' if peak < TARGET_RSS_MB else 'MISSED'} (VmHWM of the child; ru_maxrss"
+            f" -> {'MET' if peak < TARGET_RSS_MB else 'MISSED'} (VmHWM of the connector process"
+            f" {full.get('main_peak_rss_mb', full['peak_rss_mb']):.0f} MB + of its {full.get('workers', 0)}"
+            f" child process(es) (translation workers) {full.get('workers_peak_rss_mb', 0):.0f} MB;"
+            f" sampled peak of the process tree {full['peak_sampled_mb']:.0f} MB; ru_maxrss"
             f" {full['ru_maxrss_mb']:.0f} MB; {full['before_rss_mb']:.0f} MB before the first event:"
             f" interpreter, neonize, boto3, clients)"
         )

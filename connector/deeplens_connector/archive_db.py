@@ -31,6 +31,17 @@ def fetch_policy(pool: ConnectionPool[Any], session: str, jid: str) -> ChatPolic
     return None if row is None else ChatPolicy(bool(row[0]), bool(row[1]))
 
 
+def fetch_policies(pool: ConnectionPool[Any], session: str, jids: list[str]) -> dict[str, ChatPolicy]:
+    """The `tracking_config` rows of many chats in one query (jids without a row are left out)."""
+    sql = (
+        "SELECT jid, is_tracked, auto_download_media FROM tracking_config"
+        " WHERE session_id = %(session)s AND jid = ANY(%(jids)s)"
+    )
+    with pool.connection() as conn:
+        rows = conn.execute(sql, {"session": session, "jids": jids}).fetchall()
+    return {str(row[0]): ChatPolicy(bool(row[1]), bool(row[2])) for row in rows}
+
+
 def upsert_status(pool: ConnectionPool[Any], session: str, status: dict[str, Any]) -> None:
     columns = ", ".join(_STATUS_COLUMNS)
     values = ", ".join(f"%({c})s" for c in _STATUS_COLUMNS)

@@ -24,6 +24,7 @@ from neonize.events import (
     LoggedOutEv,
     MessageEv,
     NewsletterJoinEv,
+    OfflineSyncCompletedEv,
     PairStatusEv,
     ReceiptEv,
     StreamReplacedEv,
@@ -49,6 +50,7 @@ PIPELINE_EVENTS: dict[type, str] = {
     JoinedGroupEv: "joined_group",
     GroupInfoEv: "group_info",
     NewsletterJoinEv: "newsletter_join",
+    OfflineSyncCompletedEv: "store_contacts",  # the contact store is complete: read it (pipeline)
 }
 
 

@@ -11,18 +11,25 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
 from deeplens.domain.envelope import Event, MessageSeen
 
+from deeplens_connector.chunk_worker import ChunkWorkers
+from deeplens_connector.encoded import Encoded
 from deeplens_connector.media import MediaPool
+from deeplens_connector.polls import PollVotes
 from deeplens_connector.tracking import Tracking
 from deeplens_connector.translate import (
+    ContactDiff,
     HistoryProgress,
     MediaRef,
     TranslationError,
+    history_chats,
     history_media_refs,
     history_progress,
     live_media_ref,
@@ -34,11 +41,12 @@ from deeplens_connector.translate import (
     translate_message,
     translate_newsletter_join,
     translate_receipt,
+    translate_store_contacts,
     translate_undecryptable,
 )
 
 log = logging.getLogger("deeplens.connector.pipeline")
-Translated = tuple[Iterable[Event | TranslationError], dict[str, MediaRef]]
+Translated = tuple[Iterable[Event | Encoded | TranslationError], dict[str, MediaRef]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ class PipelineHooks:
 
     history_progress: Callable[[HistoryProgress], None] | None = None
     fetch_group: Callable[[Any], Any] | None = None  # JID proto -> GroupInfo (client.get_group_info)
+    read_contacts: Callable[[], Iterable[Any]] | None = None  # client.contact.get_all_contacts
+    decrypt_poll_vote: Callable[[Any], Any] | None = None  # MessageEv -> PollVoteMessage
 
 
 class Pipeline:
@@ -62,12 +72,14 @@ class Pipeline:
         session: str,
         tracking: Tracking,
         media: MediaPool,
-        publish: Callable[[Event], None],
+        publish: Callable[[Event | Encoded], None],
         *,
         own_jid: Callable[[], str | None],
         hooks: PipelineHooks | None = None,
         inbox_size: int = 10_000,
         pending_history: int = 2,
+        workers: ChunkWorkers | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.session = session
         self._tracking = tracking
@@ -75,11 +87,16 @@ class Pipeline:
         self._publish = publish
         self._own_jid = own_jid
         self._hooks = hooks or PipelineHooks()
+        self._votes = PollVotes(self._hooks.decrypt_poll_vote)
+        self._contacts = ContactDiff()
         self._inbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=inbox_size)
         # A history chunk is one inbox item but thousands of messages (MBs once parsed): when the
         # phone (or a replay) sends them faster than they are translated, only this many wait.
         # Without it a 50,000-message replay held every chunk parsed at once (+60-85 MB peak RSS).
         self._history_slots = threading.BoundedSemaphore(pending_history)
+        self._clock = clock
+        self._workers = workers  # None: history chunks are translated in the pipeline thread
+        self._chunks: deque[_Chunk] = deque()  # out at a worker, routed in arrival order
         self._thread = threading.Thread(target=self._run, name="pipeline", daemon=True)
         self.handled = 0
 
@@ -94,36 +111,71 @@ class Pipeline:
             self._history_slots.acquire()
         self._inbox.put((kind, proto))
 
+    def try_offer(self, kind: str, proto: Any) -> bool:
+        """offer() for a thread that must not block (the main thread, free for signals)."""
+        try:
+            self._inbox.put_nowait((kind, proto))
+        except queue.Full:
+            return False
+        return True
+
     def close(self, timeout_s: float = 30.0) -> bool:
         """Translate what is queued, wait for the media in flight; True when all of it is done."""
         self._inbox.put(None)
         self._thread.join(timeout_s)
+        if self._workers is not None:
+            self._workers.close()
         return not self._thread.is_alive() and self._media.wait_idle(timeout_s)
 
     def _run(self) -> None:
-        while (item := self._inbox.get()) is not None:
+        while (item := self._next()) is not None:
+            kind, proto = item
+            if kind == "history" and self._workers is not None:
+                self._offload(proto)
+                continue
+            self._finish_chunks()  # what arrived before this event is routed before it
             try:
-                self.handle(*item)
+                self.handle(kind, proto)
             except Exception:
-                log.exception("event not handled", extra={"event": item[0]})
-            if item[0] == "history":
+                log.exception("event not handled", extra={"event": kind})
+            if kind == "history":
                 self._history_slots.release()
             self.handled += 1
+        self._finish_chunks()
+
+    def _next(self) -> tuple[str, Any] | None:
+        """The next inbox item; meanwhile each chunk out at a worker is routed once it is back."""
+        while self._chunks:
+            try:
+                return self._inbox.get(timeout=0.02)
+            except queue.Empty:
+                self._finish_chunks(ready_only=True)
+        return self._inbox.get()
+
+    def _context(self) -> Context:
+        return Context(self.session, self._own_jid(), int(self._clock() * 1000))
 
     def handle(self, kind: str, proto: Any) -> None:
-        context = Context(self.session, self._own_jid(), int(time.time() * 1000))
+        context = self._context()
         try:
             items, refs = _TRANSLATORS[kind](self, proto, context)
         except TranslationError as error:
             log.warning("event dropped: cannot translate", extra={"reason": str(error)})
             return
+        self._route_all(items, refs)
+
+    def _route_all(
+        self, items: Iterable[Event | Encoded | TranslationError], refs: dict[str, MediaRef]
+    ) -> None:
         for item in items:
             if isinstance(item, TranslationError):
                 log.warning("event dropped: cannot translate", extra={"reason": str(item)})
             else:
                 self.route(item, refs)
 
-    def route(self, event: Event, refs: dict[str, MediaRef]) -> None:
+    def route(self, event: Event | Encoded, refs: dict[str, MediaRef]) -> None:
+        if isinstance(event, MessageSeen):
+            self._votes.remember(event)
         decision = self._tracking.decide(event)
         published = decision.publish
         if published is None:
@@ -141,16 +193,56 @@ class Pipeline:
     # --- one translator per neonize event -------------------------------------------------
 
     def _message(self, ev: Any, c: Context) -> Translated:
-        events = translate_message(ev, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms)
+        vote = self._votes.vote_of(ev)  # a live poll vote: decrypted through the client
+        events = translate_message(ev, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms, vote=vote)
         ref = live_media_ref(ev, session=c.session)
         return events, ({ref.file_id: ref} if ref else {})
 
     def _history(self, ev: Any, c: Context) -> Translated:
-        data = ev.Data
+        if self._hooks.history_progress is not None:
+            self._hooks.history_progress(history_progress(ev.Data))
+        return self._history_here(ev.Data, c)
+
+    def _history_here(self, data: Any, c: Context) -> Translated:
+        refs = {ref.file_id: ref for ref in history_media_refs(data, session=c.session)}
+        self._tracking.prefetch(history_chats(data))  # every chat's policy in two round trips
+        return translate_history(data, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms), refs
+
+    # --- history chunks at the workers ----------------------------------------------------
+
+    def _offload(self, ev: Any) -> None:
+        assert self._workers is not None
+        data, context = ev.Data, self._context()
         if self._hooks.history_progress is not None:
             self._hooks.history_progress(history_progress(data))
-        refs = {ref.file_id: ref for ref in history_media_refs(data, session=c.session)}
-        return translate_history(data, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms), refs
+        try:
+            future = self._workers.submit(data, context.session, context.own_jid, context.now_ms)
+        except Exception as error:  # the pool is broken or shut down: the chunk is translated here
+            log.warning("history chunk not sent to a worker", extra={"error": str(error)})
+            future = None
+        self._chunks.append(_Chunk(data, context, future))
+        self._finish_chunks(ready_only=True)
+
+    def _finish_chunks(self, ready_only: bool = False) -> None:
+        while self._chunks and not (ready_only and self._chunks[0].pending()):
+            chunk = self._chunks.popleft()
+            try:
+                self._route_all(*self._chunk_events(chunk))
+            except Exception:
+                log.exception("event not handled", extra={"event": "history"})
+            self._history_slots.release()
+            self.handled += 1
+
+    def _chunk_events(self, chunk: _Chunk) -> Translated:
+        if chunk.future is None:
+            return self._history_here(chunk.data, chunk.context)
+        try:
+            items, refs = chunk.future.result()
+        except Exception as error:  # a worker died (BrokenProcessPool), ...: translate it here
+            log.warning("history chunk translated in the pipeline thread", extra={"error": str(error)})
+            return self._history_here(chunk.data, chunk.context)
+        self._tracking.prefetch(history_chats(chunk.data))
+        return items, {ref.file_id: ref for ref in refs}
 
     def _group_info(self, ev: Any, c: Context) -> Translated:
         events: list[Event] = translate_group_info(ev, session=c.session, now_ms=c.now_ms)
@@ -159,14 +251,32 @@ class Pipeline:
             events += translate_group_snapshot(snapshot, session=c.session, now_ms=c.now_ms)
         return events, {}
 
+    def _store_contacts(self, _ev: Any, c: Context) -> Translated:
+        """After OfflineSyncCompletedEv (the store is filled by then): names new since the last read."""
+        if self._hooks.read_contacts is None:  # a replay: no store (reading it would crash Go)
+            return [], {}
+        items = translate_store_contacts(self._hooks.read_contacts(), session=c.session, now_ms=c.now_ms)
+        return [i for i in items if isinstance(i, TranslationError) or self._contacts.changed(i)], {}
+
     def _simple(self, translate: Callable[..., list[Event]], ev: Any, c: Context) -> Translated:
         return translate(ev, session=c.session, now_ms=c.now_ms), {}
+
+
+@dataclass
+class _Chunk:
+    data: Any  # the HistorySync (kept for the tracking prefetch, and in case the worker fails)
+    context: Context
+    future: Future[tuple[list[Any], list[Any]]] | None
+
+    def pending(self) -> bool:
+        return self.future is not None and not self.future.done()
 
 
 _TRANSLATORS: dict[str, Callable[[Pipeline, Any, Context], Translated]] = {
     "message": Pipeline._message,
     "history": Pipeline._history,
     "group_info": Pipeline._group_info,
+    "store_contacts": Pipeline._store_contacts,
     "undecryptable": lambda p, ev, c: (
         translate_undecryptable(ev, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms),
         {},

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,11 @@ from deeplens.domain.archive_plan import TrackingPolicy
 from psycopg_pool import ConnectionPool
 
 from deeplens_connector import archive_db
+from deeplens_connector.chunk_worker import ChunkWorkers
 from deeplens_connector.client import Lifecycle, make_client, own_jid, register_pipeline
 from deeplens_connector.media import Download, MediaPool
 from deeplens_connector.pipeline import Pipeline, PipelineHooks
+from deeplens_connector.polls import decrypt_poll_vote
 from deeplens_connector.publisher import Publisher, PublisherConfig
 from deeplens_connector.replay import RecordedMedia, ReplayStats, replay_into
 from deeplens_connector.settings import ConnectorSettings
@@ -30,6 +34,9 @@ from deeplens_connector.supervisor import Backoff, Supervisor
 from deeplens_connector.tracking import PolicyLookup, Tracking
 
 log = logging.getLogger("deeplens.connector")
+# Push names change without an event neonize forwards: the contact store is read again this often
+# while connected (besides after every OfflineSyncCompletedEv); only changes are published.
+CONTACTS_REREAD_S = 1800.0
 
 
 def make_redis(settings: ConnectorSettings) -> redis.Redis[str]:
@@ -81,7 +88,13 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
         ttl_s=settings.connector_status_ttl_s,
     )
     policy = TrackingPolicy(settings.default_track_groups, settings.default_track_private)
-    lookup = PolicyLookup(session, cache, lambda jid: archive_db.fetch_policy(pool, session, jid), policy)
+    lookup = PolicyLookup(
+        session,
+        cache,
+        lambda jid: archive_db.fetch_policy(pool, session, jid),
+        policy,
+        database_many=lambda jids: archive_db.fetch_policies(pool, session, jids),
+    )
     media = MediaPool(
         download or (lambda ref: client.download_any(ref.download_message())),
         ObjectStore(make_s3_client(settings), settings.minio_bucket),
@@ -90,12 +103,18 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
         workers=settings.connector_media_workers,
         queue_size=settings.connector_media_queue,
     )
+    live = download is None  # a replay has no session: its client must not be asked anything
     hooks = PipelineHooks(
-        history_progress=status.history, fetch_group=None if download else client.get_group_info
+        history_progress=status.history,
+        fetch_group=client.get_group_info if live else None,
+        read_contacts=client.contact.get_all_contacts if live else None,
+        decrypt_poll_vote=functools.partial(decrypt_poll_vote, client) if live else None,
     )
+    workers = settings.connector_translate_workers
     pipeline = Pipeline(
-        session, Tracking(lookup), media, publisher.submit, own_jid=lambda: own_jid(client), hooks=hooks
-    )
+        session, Tracking(lookup), media, publisher.submit, own_jid=lambda: own_jid(client), hooks=hooks,
+        workers=ChunkWorkers(workers) if workers else None,
+    )  # fmt: skip
     states = ConnectionStates(on_change=status.state_changed)
     register_pipeline(client, pipeline.start())
     return Connector(settings, client, cache, pool, publisher, status, states, media, pipeline)
@@ -146,9 +165,14 @@ def _supervise(connector: Connector) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: supervisor.request_stop())
     threading.Thread(target=supervisor.run, name="supervisor", daemon=True).start()
+    contacts_read_at = time.monotonic()
     while not supervisor.finished.wait(5.0):  # the main thread stays free for signals
         connector.status.refresh()
         supervisor.check_pairing()
+        due = time.monotonic() - contacts_read_at >= CONTACTS_REREAD_S
+        connected = connector.states.current == "connected"  # paired and connected: the store exists
+        if due and connected and connector.pipeline.try_offer("store_contacts", None):
+            contacts_read_at = time.monotonic()
     log.info(
         "connector stopping", extra={"exit_code": supervisor.exit_code, "state": connector.states.current}
     )

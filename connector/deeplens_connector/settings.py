@@ -40,6 +40,8 @@ class ConnectorSettings(
     connector_media_max_bytes: Annotated[int, Field(ge=1)] = 100 * MiB
     connector_media_workers: Annotated[int, Field(ge=1, le=16)] = 2
     connector_media_queue: Annotated[int, Field(ge=1, le=100_000)] = 1000
+    # processes translating history chunks; 0 (default): in the pipeline thread (README: Throughput)
+    connector_translate_workers: Annotated[int, Field(ge=0, le=8)] = 0
     connector_max_connect_attempts: Annotated[int, Field(ge=1, le=100)] = 5
     connector_backoff_min_s: Annotated[float, Field(gt=0)] = 2.0
     connector_backoff_max_s: Annotated[float, Field(gt=0)] = 300.0

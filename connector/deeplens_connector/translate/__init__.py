@@ -4,7 +4,8 @@ Live events: `translate_message`, `translate_undecryptable`, `translate_receipt`
 channels: `translate_joined_group`, `translate_group_info` (+ `participants_changed`,
 `translate_group_snapshot`), `translate_newsletter_join`; the history sync: `translate_history`
 (+ `history_progress`). Media to download: `live_media_ref`, `history_media_refs`, then
-`with_media_outcome` puts the result into the message.
+`with_media_outcome` puts the result into the message. The contact store: `translate_store_contacts`
+(+ `ContactDiff`).
 """
 
 from deeplens_connector.translate.chats import (
@@ -15,9 +16,11 @@ from deeplens_connector.translate.chats import (
     translate_newsletter_join,
 )
 from deeplens_connector.translate.common import TranslationError
+from deeplens_connector.translate.contacts import ContactDiff, translate_store_contacts
 from deeplens_connector.translate.history import (
     HistoryItem,
     HistoryProgress,
+    history_chats,
     history_media_refs,
     history_progress,
     translate_history,
@@ -33,6 +36,7 @@ from deeplens_connector.translate.media import MediaRef, bucket_key_for, file_id
 from deeplens_connector.translate.messages import DecryptedVote
 
 __all__ = [
+    "ContactDiff",
     "DecryptedVote",
     "HistoryItem",
     "HistoryProgress",
@@ -40,6 +44,7 @@ __all__ = [
     "TranslationError",
     "bucket_key_for",
     "file_id_for",
+    "history_chats",
     "history_media_refs",
     "history_progress",
     "jid_of",
@@ -53,6 +58,7 @@ __all__ = [
     "translate_message",
     "translate_newsletter_join",
     "translate_receipt",
+    "translate_store_contacts",
     "translate_undecryptable",
     "with_media_outcome",
 ]

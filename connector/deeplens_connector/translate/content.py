@@ -140,6 +140,9 @@ def context_of(message: Any) -> Any | None:
 def raw_of(message: Any, media_field: str | None = None) -> dict[str, Any]:
     """The message as protobuf JSON (bytes as base64), minus transport (context info, sender keys),
     secrets and the thumbnail already in media.thumbnail_b64."""
+    text = _plain_text(message)
+    if text is not None:  # most messages: what MessageToDict says, without its ~25 µs walk
+        return {"conversation": text}
     raw: dict[str, Any] = MessageToDict(message, preserving_proto_field_name=False)
     for field in (TRANSPORT_FIELD, *_SENDER_KEY_FIELDS):
         raw.pop(field, None)
@@ -148,6 +151,17 @@ def raw_of(message: Any, media_field: str | None = None) -> dict[str, Any]:
         for key in _THUMBNAIL_KEYS:
             media.pop(key, None)
     return {key: _without_secrets(value) for key, value in raw.items()}
+
+
+def _plain_text(message: Any) -> str | None:
+    """The text of a message that is only `conversation` (besides transport); None otherwise."""
+    text = None
+    for field, value in message.ListFields():
+        if field.name == "conversation":
+            text = value
+        elif field.name != TRANSPORT_FIELD and field.name not in _SENDER_KEY_FIELDS:
+            return None
+    return text
 
 
 def _without_secrets(value: Any) -> Any:

@@ -174,6 +174,19 @@ def _seconds_to_ms(proto: Any, field: str) -> int | None:
     return getattr(proto, field) * 1000 if proto.HasField(field) else None
 
 
+def history_chats(hs: Any) -> dict[str, str]:
+    """jid -> chat kind of every conversation of a chunk, as their `chat` events will say (for
+    looking their tracking policies up at once); invalid JIDs are left to translate_history."""
+    chats: dict[str, str] = {}
+    for conversation in hs.conversations:
+        try:
+            jid = canonical_jid(conversation.ID)
+        except InvalidJid:
+            continue
+        chats[jid] = "community" if conversation.isParentGroup else chat_kind_of(jid)
+    return chats
+
+
 def history_media_refs(hs: Any, *, session: str) -> Iterator[MediaRef]:
     """How to download the media of every history message (for the media worker)."""
     for conversation in hs.conversations:

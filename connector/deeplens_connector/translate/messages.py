@@ -210,7 +210,9 @@ def reaction_changed(
     origin: Origin, source: Source, target: MessageKey, *, reactor: Jid, emoji: str, at: int
 ) -> ReactionChanged:
     return ReactionChanged(
-        **_common(origin, source, "reaction", target.chat_jid, target.message_id, at),
+        # the reactor is part of the id: two people reacting to one message in the same
+        # millisecond are two events, not one event delivered twice
+        **_common(origin, source, "reaction", target.chat_jid, target.message_id, reactor, at),
         target=target,
         reactor_jid=reactor,
         emoji=emoji,  # "" = removed
@@ -237,7 +239,7 @@ def poll_vote_cast(
     origin: Origin, source: Source, target: MessageKey, *, voter: Jid, selected: list[str], at: int
 ) -> PollVoteCast:
     return PollVoteCast(
-        **_common(origin, source, "poll_vote", target.chat_jid, target.message_id, at),
+        **_common(origin, source, "poll_vote", target.chat_jid, target.message_id, voter, at),  # as reactions
         target=target,
         voter_jid=voter,
         selected_options=selected,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, NewType, get_args
 
 from deeplens.domain.errors import InvalidJid
@@ -87,13 +88,33 @@ def _user_fits_server(user: str, server: str) -> bool:
     return False  # unknown server
 
 
+# The same few thousand JIDs are checked again and again (every event names its chat and sender,
+# every validator re-checks them): the two hot functions remember their answers. Only strings reach
+# the caches (anything else is refused first), and invalid JIDs raise, which is never cached.
+_JID_CACHE_SIZE = 16_384
+
+
 def canonical_jid(raw: str) -> Jid:
     """The identity of a chat or person: `user@server`, lower-case, device and agent stripped."""
+    if not isinstance(raw, str):
+        raise InvalidJid(f"not a JID: {raw!r}")
+    return _canonical_jid(raw)
+
+
+@lru_cache(maxsize=_JID_CACHE_SIZE)
+def _canonical_jid(raw: str) -> Jid:
     return parse_jid(raw).canonical
 
 
 def chat_kind_of(jid: str) -> ChatKind:
     """The kind a JID alone reveals; a community is a @g.us group whose metadata says so."""
+    if not isinstance(jid, str):
+        raise InvalidJid(f"not a JID: {jid!r}")
+    return _chat_kind_of(jid)
+
+
+@lru_cache(maxsize=_JID_CACHE_SIZE)
+def _chat_kind_of(jid: str) -> ChatKind:
     parsed = parse_jid(jid)
     if parsed.server == GROUP_SERVER:
         return "group"

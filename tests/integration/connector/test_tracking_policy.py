@@ -63,6 +63,52 @@ def test_redis_entry_wins_when_api_just_changed_the_chat(
     assert lookup.policy_for(f"{ANNA}@s.whatsapp.net", "direct") == ChatPolicy(True, False)
 
 
+def _bulk_lookup(database_url: str, session: str, cache: redis.Redis[str]) -> PolicyLookup:
+    pool = archive_db.make_pool(database_url)
+    return PolicyLookup(
+        session, cache, lambda j: archive_db.fetch_policy(pool, session, j), TrackingPolicy(), 60,
+        database_many=lambda jids: archive_db.fetch_policies(pool, session, jids),
+    )  # fmt: skip
+
+
+def test_bulk_lookup_gives_the_same_policies_when_many_chats_are_fetched_at_once(
+    database_url: str, session_id: str, redis_client: redis.Redis[str]
+) -> None:
+    anna, carl, group = f"{ANNA}@s.whatsapp.net", f"{CARL}@s.whatsapp.net", "120363000000000001@g.us"
+    _configure(database_url, session_id, anna, tracked=False)
+    _configure(database_url, session_id, carl, tracked=False)
+    redis_client.set(f"tracking:{session_id}:{carl}",
+                     json.dumps({"is_tracked": True, "auto_download_media": False}), ex=60)  # fmt: skip
+    one_by_one = _lookup(database_url, session_id, redis_client)
+    bulk = _bulk_lookup(database_url, session_id, redis_client)
+    chats = {anna: "direct", carl: "direct", group: "group", "4915100000000@s.whatsapp.net": "direct"}
+    bulk.prefetch(chats)
+    assert {jid: bulk.policy_for(jid, kind) for jid, kind in chats.items()} == {
+        jid: one_by_one.policy_for(jid, kind) for jid, kind in chats.items()
+    }
+    assert bulk.policy_for(carl, "direct") == ChatPolicy(True, False)  # Redis wins over the row
+
+
+def test_bulk_lookup_asks_once_for_every_chat_when_a_history_chunk_is_prefetched(
+    database_url: str, session_id: str, redis_client: redis.Redis[str]
+) -> None:
+    pool = archive_db.make_pool(database_url)
+    queries: list[list[str]] = []
+
+    def fetch_many(jids: list[str]) -> dict[str, ChatPolicy]:
+        queries.append(jids)
+        return archive_db.fetch_policies(pool, session_id, jids)
+
+    def fetch_one(jid: str) -> ChatPolicy | None:
+        raise AssertionError(f"one-by-one lookup of {jid}")
+
+    lookup = PolicyLookup(session_id, redis_client, fetch_one, TrackingPolicy(), 60, database_many=fetch_many)
+    chats = {f"49151{n:08d}@s.whatsapp.net": "direct" for n in range(300)}
+    lookup.prefetch(chats)
+    assert all(lookup.policy_for(jid, kind).is_tracked for jid, kind in chats.items())
+    assert [len(jids) for jids in queries] == [300]
+
+
 def _photo_from(user: str, msg_id: str) -> Any:
     image = E2E.ImageMessage(
         mimetype="image/png", caption="secret caption", **media_fields(PHOTO, f"/v/{msg_id}")

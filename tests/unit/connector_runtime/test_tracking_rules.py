@@ -85,3 +85,33 @@ def test_cached_flags_are_read_when_api_wrote_them() -> None:
     assert parse_policy("not json") is None
     assert parse_policy('{"auto_download_media": true}') is None
     assert parse_policy(None) is None
+
+
+def test_encoded_events_get_the_same_decisions_when_a_worker_serialised_them() -> None:
+    from deeplens.domain.envelope import ReactionChanged
+    from deeplens_connector.chunk_worker import encoded
+    from deeplens_connector.encoded import Encoded
+
+    message = _message(f.GROUP)
+    chat = ChatUpdated(
+        event_id="chat:x", session=f.SESSION, occurred_at_ms=f.T0, source="history", jid=f.GROUP,
+        chat_kind="group",
+    )  # fmt: skip
+    reaction = parse_event(f.reaction(f.GROUP, "3EB0AAAA", f.PN, "👍", f.T0))
+    for model in (message, chat, reaction):
+        packed = encoded(model)
+        assert isinstance(packed, Encoded)
+        for policy in (TRACKED, UNTRACKED):
+            for first_sight in (True, False):
+                by_model, by_line = decide(model, policy, first_sight), decide(packed, policy, first_sight)
+                expected = by_model.publish if by_model.publish is not model else packed
+                assert (by_line.publish, by_line.download) == (expected, by_model.download)
+    assert isinstance(reaction, ReactionChanged)
+    assert encoded(reaction).chat == chat_of(reaction) == (f.GROUP, "group")
+
+
+def test_messages_with_media_stay_models_when_a_worker_serialises_the_chunk() -> None:
+    from deeplens_connector.chunk_worker import encoded
+
+    message = _message(type="image", media=MEDIA)
+    assert encoded(message) is message

@@ -96,6 +96,22 @@ def test_parse_jid_raises_invalid_jid_when_input_is_not_a_string() -> None:
         parse_jid(4915112345678)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("raw", [4915112345678, None, {"user": "x"}, ["a@g.us"]])
+def test_cached_helpers_raise_invalid_jid_when_input_is_not_a_string(raw: object) -> None:
+    # Not TypeError from the cache (unhashable): a validator would let that escape.
+    for helper in (canonical_jid, chat_kind_of):
+        with pytest.raises(InvalidJid):
+            helper(raw)  # type: ignore[arg-type]
+
+
+def test_cached_helpers_raise_every_time_when_jid_is_invalid() -> None:
+    for _ in range(2):
+        with pytest.raises(InvalidJid):
+            canonical_jid("not-a-jid")
+        with pytest.raises(InvalidJid):
+            chat_kind_of("not-a-jid")
+
+
 def test_invalid_jid_is_an_invalid_envelope_when_caught_by_ingest() -> None:
     assert issubclass(InvalidJid, InvalidEnvelope)
 
