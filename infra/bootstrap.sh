@@ -19,7 +19,10 @@ command -v redis-server >/dev/null || apt_missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_missing+=(postgresql)
 dpkg -s libmagic1 >/dev/null 2>&1 || apt_missing+=(libmagic1)
 command -v node >/dev/null || apt_missing+=(nodejs npm)
-if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null; then apt_missing+=(chromium); fi
+if [ "${WITH_BROWSER:-0}" = 1 ]; then  # the e2e test and the UI budget; the font draws emoji in screenshots
+  command -v chromium >/dev/null || apt_missing+=(chromium)
+  dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || apt_missing+=(fonts-noto-color-emoji)
+fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_missing[*]}"
   as_root apt-get update -qq

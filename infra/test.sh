@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: set-up, static checks, the test stack (both S3/SQS
-# backends), pytest against the real services, then the frontend tests once they exist.
+# backends), pytest against the real services (tests/e2e drives Debian's Chromium through the web UI
+# on the replayed sample), then the frontend tests (typecheck, eslint, vitest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
-bash infra/bootstrap.sh localstack
+WITH_BROWSER=1 bash infra/bootstrap.sh localstack  # chromium for tests/e2e
 bash infra/lint.sh
 PY=.venv/bin/python
 trap '$PY -m devstack down --profile test >/dev/null 2>&1 || true' EXIT

@@ -5,6 +5,9 @@
 Our own account 4917000000001 with Anna (direct chat) and a family group with Bob: texts, an
 image and a voice note (their bytes are in the recording), an image whose bytes are not (expired
 media -> `unavailable`), an edit, a revoke, a reaction, read receipts and a history-sync chunk.
+The history chunk also holds the family group's past (GROUP_HISTORY messages, several pages of the
+web UI, one with the word SEARCH_WORD near the start, one photo with its bytes), two more direct
+chats and a second group: enough for the browser journey (tests/e2e) to page, search and jump.
 Deterministic: the same bytes on every run.
 """
 
@@ -25,12 +28,20 @@ from deeplens_connector.sample.protos import complete, jid, key, media_fields, m
 
 SAMPLE = Path(__file__).with_name("demo-session.rec")
 ME, ANNA, BOB, ANNA_LID = "4917000000001", "4915112345678", "4915187654321", "123456789012345"
-GROUP = "120363012345678901"
+CARLA, DAVID = "4915122223333", "4915144445555"
+GROUP, CLUB = "120363012345678901", "120363099999999901"
 ANNA_JID, GROUP_JID = f"{ANNA}@s.whatsapp.net", f"{GROUP}@g.us"
+BOB_JID, CARLA_JID, DAVID_JID = (f"{user}@s.whatsapp.net" for user in (BOB, CARLA, DAVID))
+CLUB_JID, ME_JID = f"{CLUB}@g.us", f"{ME}@s.whatsapp.net"
+GROUP_HISTORY = 220  # history messages of the family group: more than 4 pages of 50
+SEARCH_WORD = "zeppelin"  # only in one old family message (GROUP_HISTORY_WORD_AT)
+GROUP_HISTORY_WORD_AT, GROUP_HISTORY_PHOTO_AT = 4, 140
 T0 = 1_764_000_000_000  # 2025-11-24T16:00:00Z, ms
 PHOTO = png(48, 32, (230, 120, 40))
 VOICE = b"OggS" + hashlib.sha256(b"deeplens voice").digest() * 64  # opaque bytes, 2 KiB
+GROUP_PHOTO = png(160, 100, (40, 90, 200))
 PHOTO_PATH, VOICE_PATH = "/v/t62.7118-24/demo_photo.enc", "/v/t62.7118-24/demo_voice.enc"
+GROUP_PHOTO_PATH = "/v/t62.7118-24/demo_group_photo.enc"
 EXPIRED_PATH = "/v/t62.7118-24/demo_expired.enc"  # not in the recording: the CDN says 410
 
 
@@ -104,15 +115,76 @@ def history() -> Any:
             message=text(body),
         )
         chat.messages.add(msgOrderID=n + 1).message.CopyFrom(web)
-    hs.pushnames.add(ID=ANNA_JID, pushname="Anna")
+    _family_history(hs.conversations.add(ID=GROUP_JID, name="Family"))
+    _short_chats(hs)
+    for user_jid, name in ((ANNA_JID, "Anna"), (BOB_JID, "Bob"), (CARLA_JID, "Carla"), (DAVID_JID, "David")):
+        hs.pushnames.add(ID=user_jid, pushname=name)
     hs.phoneNumberToLidMappings.add(pnJID=ANNA_JID, lidJID=f"{ANNA_LID}@lid")
     return hs
+
+
+_CHATTER = (
+    "Who is bringing the cake?", "I can pick up grandma at noon", "The train is late again",
+    "Photos from the garden are in the album", "Don't forget the birthday card",
+    "Is the heating fixed?", "Ha, classic", "See you all on Saturday", "Can someone call the plumber?",
+    "The kids loved the museum",
+)  # fmt: skip
+
+
+def _family_history(chat: Any) -> None:
+    """GROUP_HISTORY messages, one an hour, from Bob, Carla and us; one word and one photo placed."""
+    for who in (BOB_JID, CARLA_JID, ME_JID):
+        chat.participant.add(userJID=who)
+    start_s = (T0 - 12 * 86_400_000) // 1000
+    for n in range(GROUP_HISTORY):
+        sender = (BOB_JID, CARLA_JID, ME_JID)[n % 3]
+        web = WebMessageInfo(
+            key=key(GROUP_JID, f"3EB0FAM{n:05d}", from_me=sender == ME_JID),
+            messageTimestamp=start_s + n * 3600,
+            participant=None if sender == ME_JID else sender,
+            message=_family_content(n),
+        )
+        chat.messages.add(msgOrderID=n + 1).message.CopyFrom(web)
+
+
+def _family_content(n: int) -> Any:
+    if n == GROUP_HISTORY_WORD_AT:
+        return text(f"Grandpa finished the {SEARCH_WORD} model, it hangs in the hall now")
+    if n == GROUP_HISTORY_PHOTO_AT:
+        photo = E2E.ImageMessage(
+            mimetype="image/png",
+            caption="The lake house",
+            width=160,
+            height=100,
+            **media_fields(GROUP_PHOTO, GROUP_PHOTO_PATH),
+        )
+        return E2E.Message(imageMessage=photo)
+    return text(f"{_CHATTER[n % len(_CHATTER)]} ({n + 1})")
+
+
+def _short_chats(hs: Any) -> None:
+    """Two more direct chats and a second group, a few messages each."""
+    chats = (
+        (CARLA_JID, "Carla", None, ("Lunch tomorrow?", "Sure, 12:30 at the usual place")),
+        (DAVID_JID, "David", None, ("The invoice is attached in the mail", "Got it, thanks")),
+        (CLUB_JID, "Book club", DAVID_JID, ("Next book: The Left Hand of Darkness", "Great pick")),
+    )
+    for n, (chat_jid, name, member, bodies) in enumerate(chats):
+        chat = hs.conversations.add(ID=chat_jid, name=name)
+        for m, body in enumerate(bodies):
+            web = WebMessageInfo(
+                key=key(chat_jid, f"3EB0MORE{n}{m:03d}", from_me=m == 1),
+                messageTimestamp=(T0 - (3 - n) * 86_400_000) // 1000 + m * 120,
+                participant=member if m == 0 else None,
+                message=text(body),
+            )
+            chat.messages.add(msgOrderID=m + 1).message.CopyFrom(web)
 
 
 def build(output: Path) -> Path:
     with output.open("wb") as handle:
         writer = RecordWriter(handle)
-        for path, data in ((PHOTO_PATH, PHOTO), (VOICE_PATH, VOICE)):
+        for path, data in ((PHOTO_PATH, PHOTO), (VOICE_PATH, VOICE), (GROUP_PHOTO_PATH, GROUP_PHOTO)):
             writer.media(path, data)
         for ev in live_events():
             writer.event(complete(ev))

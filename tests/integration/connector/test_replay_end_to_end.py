@@ -9,12 +9,22 @@ from typing import Any
 
 import redis
 from deeplens.adapters.object_store import ObjectStore
+from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.entrypoints.ingest import handler
 from deeplens.entrypoints.worker import LocalContext
 from deeplens.services.event_source import poll_once
 from deeplens.services.ingest import IngestDeps
 from deeplens_connector.runtime import run_replay
-from deeplens_connector.sample.build_sample import ANNA_JID, GROUP_JID, PHOTO, SAMPLE
+from deeplens_connector.sample.build_sample import (
+    ANNA_JID,
+    GROUP_HISTORY,
+    GROUP_HISTORY_PHOTO_AT,
+    GROUP_JID,
+    GROUP_PHOTO,
+    PHOTO,
+    SAMPLE,
+    SEARCH_WORD,
+)
 from deeplens_connector.settings import ConnectorSettings
 
 from tests.integration.services.test_ingest_archive import rows
@@ -33,13 +43,15 @@ def _replayed(
     local_queue_pair: Callable[..., Any],
     make_deps: Callable[..., IngestDeps],
     database_url: str,
+    *,
+    track_groups: bool = False,
 ) -> str:
     queue, _ = local_queue_pair()
-    settings = connector_settings(ingest_queue_url=queue.url)
+    settings = connector_settings(ingest_queue_url=queue.url, default_track_groups=track_groups)
     stats, drained = run_replay(settings, SAMPLE)
     assert drained
-    assert (stats.events, stats.media_files) == (13, 2)
-    _ingest(queue, make_deps(database_url))
+    assert (stats.events, stats.media_files) == (13, 3)
+    _ingest(queue, make_deps(database_url, TrackingPolicy(track_groups=track_groups)))
     return settings.session_id
 
 
@@ -82,6 +94,27 @@ def test_group_is_listed_without_content_when_groups_are_untracked_by_default(
     assert rows(database_url, "SELECT is_tracked FROM tracking_config WHERE jid = %s", GROUP_JID) == [
         (False,)
     ]
+
+
+def test_group_history_is_archived_when_groups_are_tracked(
+    connector_settings: Callable[..., ConnectorSettings],
+    local_queue_pair: Callable[..., Any],
+    make_deps: Callable[..., IngestDeps],
+    database_url: str,
+    media_store: ObjectStore,
+) -> None:
+    session = _replayed(connector_settings, local_queue_pair, make_deps, database_url, track_groups=True)
+    counted = rows(database_url, "SELECT count(*), count(*) FILTER (WHERE source = 'history') FROM messages"
+                   " WHERE session_id = %s AND chat_jid = %s", session, GROUP_JID)  # fmt: skip
+    assert counted == [(GROUP_HISTORY + 2, GROUP_HISTORY)]
+    hits = rows(database_url, "SELECT id FROM messages WHERE text_body LIKE %s", f"%{SEARCH_WORD}%")
+    assert hits == [("3EB0FAM00004",)]
+    photo = f"3EB0FAM{GROUP_HISTORY_PHOTO_AT:05d}"
+    (key, status) = rows(database_url, "SELECT bucket_key, status FROM media WHERE message_id = %s", photo)[0]
+    assert status == "stored"
+    assert media_store.get(key) == GROUP_PHOTO
+    chats = rows(database_url, "SELECT name FROM chats WHERE session_id = %s ORDER BY name", session)
+    assert [name for (name,) in chats] == ["Anna", "Book club", "Carla", "David", "Family"]
 
 
 def test_status_reaches_redis_and_postgres_when_sample_connects(

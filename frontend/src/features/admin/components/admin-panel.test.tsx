@@ -2,6 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { TrackingItem } from '@/lib/api-types';
+import { BULK_CONCURRENCY } from '@/features/admin/api/use-tracking';
 import { AdminPanel } from '@/features/admin/components/admin-panel';
 import { makeTracking } from '@/testing/fixtures';
 import { apiError, json, mockFetch } from '@/testing/mock-fetch';
@@ -93,5 +94,30 @@ describe('AdminPanel', () => {
     await waitFor(() => expect(trackSwitch('Neighbours').checked).toBe(true));
     expect(patched).toEqual(['120363000000002@g.us']);
     expect(screen.getByText('3 chats · 3 tracked · 0 untracked · 1 auto-download')).toBeTruthy();
+  });
+
+  it('bulk-untracks many chats with a bounded number of PATCHes in flight', async () => {
+    const many = Array.from({ length: 20 }, (_, n) => makeTracking(n + 10, { name: `Club ${n}` }));
+    let inFlight = 0;
+    let peak = 0;
+    const patch = async ({ url, body }: { url: URL; body: unknown }) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      const jid = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+      return json({ ...many.find((item) => item.jid === jid), ...(body as object) });
+    };
+    const { calls } = mockFetch({
+      'GET /api/tracking': () => json(many),
+      ...Object.fromEntries(many.map((item) => [`PATCH /api/tracking/${item.jid}`, patch])),
+    });
+    render(<AdminPanel />);
+    await screen.findByText('Club 0');
+    await userEvent.click(screen.getByRole('button', { name: 'Untrack all' }));
+    await waitFor(() => expect(screen.getByText('20 chats · 0 tracked · 20 untracked · 0 auto-download')).toBeTruthy());
+    await waitFor(() => expect(calls.filter((call) => call.method === 'PATCH')).toHaveLength(20));
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(BULK_CONCURRENCY);
   });
 });

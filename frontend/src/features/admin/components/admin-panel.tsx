@@ -58,7 +58,9 @@ export function AdminPanel() {
   const change = (jid: string, update: TrackingUpdate) => void tracking.update(jid, update);
   const bulk = (update: TrackingUpdate) => {
     const [key, value] = Object.entries(update)[0] ?? [];
-    for (const item of shown) if (key && item[key as keyof TrackingUpdate] !== value) change(item.jid, update);
+    if (!key) return;
+    const differing = shown.filter((item) => item[key as keyof TrackingUpdate] !== value).map((item) => item.jid);
+    void tracking.updateMany(differing, update);
   };
 
   return (

@@ -4,6 +4,17 @@ import { MessageBubble } from '@/features/messages/components/message-bubble';
 import { estimateRowHeight, type MessageRow } from '@/features/messages/utils/message-rows';
 
 const EDGE_ROWS = 3;
+const EDGE_PX = 240;
+
+/** Where the list really is: the range react-window reports can be one commit behind a scroll we
+ * just made (e.g. the shift after a prepend), which would fetch a second page at once. */
+function nearEdges(element: HTMLElement | null | undefined): { top: boolean; bottom: boolean } {
+  if (!element || element.clientHeight === 0) return { top: true, bottom: true }; // not laid out (tests)
+  return {
+    top: element.scrollTop <= EDGE_PX,
+    bottom: element.scrollHeight - element.scrollTop - element.clientHeight <= EDGE_PX,
+  };
+}
 
 function shiftScroll(element: HTMLElement | null | undefined, delta: number): void {
   if (element && delta !== 0) element.scrollTop += delta;
@@ -55,7 +66,9 @@ interface MessageListProps {
   onJump: (messageId: string) => void;
 }
 
-/** Virtualized, variable-height rows; keeps the reading position when older pages are prepended. */
+/** Virtualized, variable-height rows; keeps the reading position when older pages are prepended.
+ * Until the user scrolls, the initial row stays pinned (bottom-aligned for the newest, centred for a
+ * jump target) while rows are measured, and no edge page is fetched. */
 export function MessageList({ windowKey, rows, initialIndex, highlightedId, onReachTop, onReachBottom, onJump }: MessageListProps) {
   const listRef = useListRef(null);
   const heights = useRef(new Map<string, number>());
@@ -63,6 +76,12 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
   const positioned = useRef<string | null>(null);
   /** The first message row and the height above it, to measure what a prepend added. */
   const anchor = useRef<{ key: string; offset: number } | null>(null);
+  /** True until a scroll we did not make: the user has not moved yet. */
+  const pinned = useRef(true);
+  /** Where our own last scroll left the list (a scroll elsewhere is the user's); null: never moved. */
+  const ownScrollTop = useRef<number | null>(null);
+  /** Height change of measured rows above the viewport, applied once the list has laid them out. */
+  const pendingShift = useRef(0);
   const [version, setVersion] = useState(0);
   const frame = useRef<number | null>(null);
 
@@ -77,26 +96,47 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
     return row ? heightOf(row) : 0;
   }, [heightOf, version]);
 
+  const rememberScroll = useCallback(() => {
+    ownScrollTop.current = listRef.current?.element?.scrollTop ?? null;
+  }, [listRef]);
+
+  const pin = useCallback(() => {
+    const index = Math.max(0, Math.min(rows.length - 1, initialIndex));
+    listRef.current?.scrollToRow({ index, align: index === rows.length - 1 ? 'end' : 'center' });
+    rememberScroll();
+  }, [rows.length, initialIndex, listRef, rememberScroll]);
+
   const onMeasure = useCallback((index: number, key: string, height: number) => {
     const known = heights.current.get(key);
     if (height <= 0 || (known !== undefined && Math.abs(known - height) < 1)) return;
     const row = rows[index];
     const before = known ?? (row ? estimateRowHeight(row) : height);
     heights.current.set(key, height);
-    const element = listRef.current?.element;
-    // A row above the viewport changed size: shift the scroll so the visible content stays put.
-    if (index < firstVisible.current && positioned.current !== null) shiftScroll(element, height - before);
+    // A row above the viewport changed size: the visible content must stay put.
+    if (index < firstVisible.current && positioned.current !== null) pendingShift.current += height - before;
     if (frame.current === null) {
       frame.current = requestAnimationFrame(() => {
         frame.current = null;
         setVersion((value) => value + 1);
       });
     }
-  }, [rows, listRef]);
+  }, [rows]);
 
   useEffect(() => () => {
     if (frame.current !== null) cancelAnimationFrame(frame.current);
   }, []);
+
+  // The list has laid out new measurements: re-pin, or compensate what grew above the viewport.
+  useLayoutEffect(() => {
+    const shift = pendingShift.current;
+    pendingShift.current = 0;
+    if (positioned.current !== windowKey) return;
+    if (pinned.current) pin();
+    else if (shift !== 0) {
+      shiftScroll(listRef.current?.element, shift);
+      rememberScroll();
+    }
+  }, [version, windowKey, pin, listRef, rememberScroll]);
 
   // Older rows were prepended: move down by their height so the same message stays in view.
   useLayoutEffect(() => {
@@ -106,15 +146,25 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
     anchor.current = index >= 0 ? { key: rows[index]?.key ?? '', offset: offsetBefore(index) } : null;
     if (!previous || positioned.current !== windowKey) return;
     const moved = rows.findIndex((row) => row.key === previous.key);
-    if (moved > index) shiftScroll(listRef.current?.element, offsetBefore(moved) - previous.offset);
-  }, [rows, windowKey, listRef, heightOf]);
+    if (moved > index) {
+      shiftScroll(listRef.current?.element, offsetBefore(moved) - previous.offset);
+      rememberScroll();
+    }
+  }, [rows, windowKey, listRef, heightOf, rememberScroll]);
 
   useLayoutEffect(() => {
     if (rows.length === 0 || positioned.current === windowKey) return;
-    const index = Math.max(0, Math.min(rows.length - 1, initialIndex));
-    listRef.current?.scrollToRow({ index, align: index === rows.length - 1 ? 'end' : 'center' });
+    pinned.current = true;
+    pin();
     positioned.current = windowKey;
-  }, [rows.length, windowKey, initialIndex, listRef]);
+  }, [rows.length, windowKey, pin]);
+
+  const onScroll = useCallback(() => {
+    const top = listRef.current?.element?.scrollTop;
+    if (pinned.current && top !== undefined && Math.abs(top - (ownScrollTop.current ?? 0)) > 1) {
+      pinned.current = false;
+    }
+  }, [listRef]);
 
   return (
     <List
@@ -129,11 +179,13 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
       rowKey={useCallback((index: number, data: RowData) => data.rows[index]?.key ?? index, [])}
       defaultHeight={700}
       overscanCount={4}
+      onScroll={onScroll}
       onRowsRendered={({ startIndex, stopIndex }) => {
         firstVisible.current = startIndex;
-        if (positioned.current !== windowKey) return;
-        if (startIndex <= EDGE_ROWS) onReachTop();
-        if (stopIndex >= rows.length - 1 - EDGE_ROWS) onReachBottom();
+        if (positioned.current !== windowKey || pinned.current) return;
+        const edges = nearEdges(listRef.current?.element);
+        if (startIndex <= EDGE_ROWS && edges.top) onReachTop();
+        if (stopIndex >= rows.length - 1 - EDGE_ROWS && edges.bottom) onReachBottom();
       }}
     />
   );

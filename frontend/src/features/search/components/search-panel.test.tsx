@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { useNavigationStore } from '@/stores/navigation-store';
@@ -54,5 +54,23 @@ describe('SearchPanel', () => {
     await userEvent.clear(box);
     await userEvent.type(box, 'bad{Enter}');
     expect((await screen.findByRole('alert')).textContent).toContain('bad date (from)');
+  });
+
+  it('appends the next page of hits with the keyset cursor until there is none', async () => {
+    const { calls } = mockFetch({
+      'GET /api/search': ({ url }) =>
+        url.searchParams.get('cursor') === 'page2'
+          ? json({ items: [makeHit({ id: 'H2', snippet: 'second <mark>page</mark>' })], next_cursor: null })
+          : json({ items: [makeHit({ id: 'H1', snippet: 'first <mark>page</mark>' })], next_cursor: 'page2' }),
+    });
+    render(<SearchPanel currentChatJid={null} />);
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search messages' }), 'page{Enter}');
+    const results = await screen.findByRole('listbox', { name: 'Search results' });
+    expect(within(results).getAllByRole('option')).toHaveLength(1);
+    await userEvent.click(screen.getByRole('button', { name: 'More results' }));
+    await waitFor(() => expect(within(results).getAllByRole('option')).toHaveLength(2));
+    expect(calls.at(-1)?.url.searchParams.get('cursor')).toBe('page2');
+    expect(calls.at(-1)?.url.searchParams.get('q')).toBe('page');
+    expect(screen.queryByRole('button', { name: 'More results' })).toBeNull();
   });
 });

@@ -2,9 +2,8 @@ import type { FormEvent } from 'react';
 import { MESSAGE_TYPES, type MessageType, type SearchHit } from '@/lib/api-types';
 import { Empty, ErrorNotice, Loading } from '@/components/state-message';
 import { formatListTime, jidLabel } from '@/lib/format';
-import { useRemote } from '@/lib/use-remote';
 import { useNavigationStore } from '@/stores/navigation-store';
-import { searchMessages } from '@/features/search/api/search-api';
+import { useSearchResults } from '@/features/search/api/use-search-results';
 import { HighlightedSnippet } from '@/features/search/components/highlighted-snippet';
 import { useSearchStore } from '@/features/search/stores/search-store';
 
@@ -27,24 +26,25 @@ function Hit({ hit, onOpen }: { hit: SearchHit; onOpen: (hit: SearchHit) => void
 function Results() {
   const submitted = useSearchStore((state) => state.submitted);
   const jumpTo = useNavigationStore((state) => state.jumpTo);
-  const key = submitted ? JSON.stringify(submitted) : null;
-  const { data, error, loading, reload } = useRemote(key, (signal) => {
-    const { q, filters } = submitted ?? { q: '', filters: null };
-    return searchMessages(
-      { q, chat: filters?.chat, sender: filters?.sender, from: filters?.from, to: filters?.to, type: filters?.type || null },
-      signal,
-    );
-  });
+  const results = useSearchResults(submitted);
   if (!submitted) return <Empty>Search every archived message: words, &quot;a phrase&quot;, -excluded.</Empty>;
-  if (error) return <ErrorNotice error={error} onRetry={reload} />;
-  if (loading || !data) return <Loading label="Searching…" />;
-  if (data.items.length === 0) return <Empty>No message matches “{submitted.q}”.</Empty>;
+  if (results.error) return <ErrorNotice error={results.error} onRetry={results.reload} />;
+  if (results.loading || !results.items) return <Loading label="Searching…" />;
+  if (results.items.length === 0) return <Empty>No message matches “{submitted.q}”.</Empty>;
   return (
-    <ul className="search-results" role="listbox" aria-label="Search results">
-      {data.items.map((hit) => (
-        <Hit key={`${hit.chat_jid}/${hit.id}`} hit={hit} onOpen={(target) => jumpTo(target.chat_jid, target.id)} />
-      ))}
-    </ul>
+    <>
+      <ul className="search-results" role="listbox" aria-label="Search results">
+        {results.items.map((hit) => (
+          <Hit key={`${hit.chat_jid}/${hit.id}`} hit={hit} onOpen={(target) => jumpTo(target.chat_jid, target.id)} />
+        ))}
+      </ul>
+      {results.moreError ? <ErrorNotice error={results.moreError} onRetry={results.loadMore} /> : null}
+      {results.hasMore && !results.moreError && (
+        <button type="button" className="ghost load-more" onClick={results.loadMore} disabled={results.loadingMore}>
+          {results.loadingMore ? 'Loading…' : 'More results'}
+        </button>
+      )}
+    </>
   );
 }
 

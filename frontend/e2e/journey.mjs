@@ -1,0 +1,161 @@
+// The browser journey against the REAL local stack (tests/e2e/test_web_journey.py starts it, filled by
+// the connector's replay sample): login → chats → open the family group → scroll back two pages →
+// open a photo → search a word → jump to the hit → untrack a chat (admin panel, then the chat list)
+// → QR screen once unpaired.
+// Each step checks real DOM content and writes a screenshot.
+//   E2E_BASE_URL, E2E_PASSWORD: the app and its admin password
+//   E2E_SCREENSHOTS: folder for the screenshots (outside git)
+//   E2E_WORD: the word only one old family message holds
+// Before the QR step it prints `AWAIT unpaired` and waits for a line on stdin: the test then makes
+// the connector status `waiting_for_qr` (as the connector does) and answers.
+import { mkdir } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+import { browserArgs, longTaskObserver, readLongTasks, summarize } from './browser.mjs';
+
+const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
+const PASSWORD = process.env.E2E_PASSWORD ?? '';
+const SHOTS = process.env.E2E_SCREENSHOTS ?? new URL('../../.data/e2e-screenshots/', import.meta.url).pathname;
+const WORD = process.env.E2E_WORD ?? 'zeppelin';
+const GROUP = 'Family';
+const UNTRACK = 'Carla';
+
+const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const requests = [];
+
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+async function waitForOrder(message) {
+  console.log(`AWAIT ${message}`);
+  const { value, done } = await stdinLines.next();
+  check(!done && value.trim() === 'go', `the test answered ${JSON.stringify(value)} to ${message}`);
+}
+
+const messagePages = (kind) => requests.filter((url) => url.includes('/messages?') && url.includes(`${kind}=`));
+const visibleTexts = (page) => page.locator('.message-list article').allInnerTexts();
+
+async function main(page, shot) {
+  await shot('01-login', async () => {
+    await page.goto(BASE);
+    await page.getByLabel('Password').fill(PASSWORD);
+  });
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  await shot('02-chats', async () => {
+    const options = page.getByRole('listbox', { name: 'Chats' }).getByRole('option');
+    await options.filter({ hasText: GROUP }).waitFor();
+    const names = await options.locator('.chat-row-name').allInnerTexts();
+    for (const name of [GROUP, 'Anna', 'Carla', 'David', 'Book club']) check(names.includes(name), `chat list has ${name}: ${names}`);
+  });
+
+  await shot('03-group', async () => {
+    await page.getByRole('option').filter({ hasText: GROUP }).click();
+    await page.locator('.message-list article').filter({ hasText: 'Dinner at 8 on Sunday?' }).waitFor();
+    await page.waitForTimeout(300); // let a stray older-page fetch show itself
+    check(messagePages('before').length === 0, `no older page fetched on open: ${messagePages('before')}`);
+  });
+
+  await shot('04-scrolled-back', async () => {
+    const list = page.locator('.message-list');
+    for (let n = 1; n <= 2; n += 1) {
+      await list.evaluate((element) => { element.scrollTop = 0; });
+      await page.waitForFunction((count) => performance.getEntriesByType('resource')
+        .filter((entry) => entry.name.includes('/messages?') && entry.name.includes('before=')).length >= count, n);
+      await page.locator('.edge-loading.top').waitFor({ state: 'detached' });
+    }
+    check(messagePages('before').length === 2, `two older pages: ${messagePages('before').length}`);
+    const texts = (await visibleTexts(page)).join('\n');
+    const numbers = [...texts.matchAll(/\((\d+)\)/g)].map((match) => Number(match[1]));
+    check(numbers.length > 0 && Math.min(...numbers) < 175, `older messages on screen: ${numbers}`);
+  });
+
+  await shot('05-photo', async () => {
+    const list = page.locator('.message-list');
+    const photo = page.getByRole('button', { name: 'Open photo' });
+    for (let step = 0; step < 80 && (await photo.count()) === 0; step += 1) {
+      await list.evaluate((element) => { element.scrollTop += 250; });
+      await page.waitForTimeout(40);
+    }
+    await photo.first().click();
+    const image = page.getByRole('dialog').locator('img');
+    await page.waitForFunction(() => document.querySelector('.lightbox img')?.naturalWidth > 0);
+    const { src, width } = await image.evaluate((img) => ({ src: img.src, width: img.naturalWidth }));
+    check(new URL(src).pathname.startsWith('/api/media/'), `photo from the API: ${src}`);
+    check(width === 160, `the recorded photo's width: ${width}`);
+  });
+  await page.keyboard.press('Escape');
+
+  await shot('06-search', async () => {
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const box = page.getByRole('searchbox', { name: 'Search messages' });
+    await box.fill(WORD);
+    await box.press('Enter');
+    const hits = page.getByRole('listbox', { name: 'Search results' }).getByRole('option');
+    await hits.first().waitFor();
+    check((await hits.count()) === 1, `one hit for ${WORD}: ${await hits.count()}`);
+    const hit = await hits.first().innerText();
+    check(hit.includes(GROUP) && hit.toLowerCase().includes(WORD), `the hit names the group and the word: ${hit}`);
+  });
+
+  await shot('07-jump', async () => {
+    await page.getByRole('listbox', { name: 'Search results' }).getByRole('button').first().click();
+    const target = page.locator('.bubble-highlight');
+    await target.waitFor();
+    check((await target.innerText()).includes(`the ${WORD} model`), 'the highlighted message is the hit');
+    check(messagePages('around').length === 1, `loaded around the hit: ${messagePages('around')}`);
+  });
+
+  await shot('08-admin-untrack', async () => {
+    await page.getByRole('button', { name: 'Tracking' }).click();
+    await page.getByRole('searchbox', { name: 'Filter by name' }).fill(UNTRACK);
+    const toggle = page.getByRole('switch', { name: `Track ${UNTRACK}` });
+    await toggle.waitFor();
+    check(await toggle.isChecked(), `${UNTRACK} starts tracked`);
+    await toggle.click({ force: true }); // the input is visually replaced by the switch track
+    await page.waitForFunction(() => !document.querySelector('[role=rowgroup] [aria-busy=true]'));
+    check(!(await toggle.isChecked()), `${UNTRACK} shown untracked`);
+    const tracking = await (await page.request.get(`${BASE}/api/tracking`)).json();
+    const row = (tracking.items ?? tracking).find((item) => item.name === UNTRACK);
+    check(row && row.is_tracked === false, `the API says ${UNTRACK} is untracked: ${JSON.stringify(row)}`);
+  });
+
+  await shot('09-chat-untracked', async () => {
+    await page.getByRole('button', { name: 'Chats' }).click();
+    const chatRow = page.getByRole('option').filter({ hasText: UNTRACK });
+    await chatRow.locator('.tag', { hasText: 'untracked' }).waitFor();
+  });
+
+  await waitForOrder('unpaired');
+  await shot('10-qr', async () => {
+    const qr = page.getByLabel('WhatsApp pairing code');
+    await qr.waitFor({ timeout: 10_000 });
+    check(await page.getByRole('heading', { name: 'Link WhatsApp' }).isVisible(), 'the pairing screen');
+    check((await qr.locator('path').count()) > 0, 'the QR code is drawn');
+  });
+}
+
+await mkdir(SHOTS, { recursive: true });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: browserArgs });
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+await page.addInitScript(longTaskObserver);
+page.on('request', (request) => requests.push(request.url()));
+const shot = async (name, action) => {
+  const started = Date.now();
+  await action();
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+  console.log(`ok ${name} (${Date.now() - started} ms)`);
+};
+try {
+  await main(page, shot);
+  console.log(`long tasks during the journey: ${summarize(await readLongTasks(page))}`);
+  console.log(`screenshots: ${SHOTS}`);
+} catch (error) {
+  await page.screenshot({ path: `${SHOTS}/failure.png` }).catch(() => {});
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+  process.stdin.destroy();
+}

@@ -1,0 +1,110 @@
+"""The web UI in Chromium against the real local stack filled by the connector's replay sample.
+
+The journey itself (frontend/e2e/journey.mjs) checks the DOM at each step and writes screenshots;
+this test starts everything, plays the connector's part for the QR step and checks the archive."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import psycopg
+import redis
+from deeplens_connector import archive_db
+from deeplens_connector.sample.build_sample import CARLA_JID, GROUP_HISTORY, GROUP_JID, SEARCH_WORD
+from deeplens_connector.state import Transition
+from deeplens_connector.status_store import StatusStore
+
+from tests.e2e.conftest import FRONTEND, Archive, RunningApi
+
+JOURNEY_TIMEOUT_S = 180
+SCREENS = (
+    "01-login",
+    "02-chats",
+    "03-group",
+    "04-scrolled-back",
+    "05-photo",
+    "06-search",
+    "07-jump",
+    "08-admin-untrack",
+    "09-chat-untracked",
+    "10-qr",
+)
+QR_CODE = "2@e2eJourneyQrCode,AbCdEfGhIjKlMnOpQrStUvWxYz0123456789=,e2eKey=,e2eAdv="
+
+
+def _scalar(url: str, sql: str, *params: object) -> object:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def _show_qr(archive: Archive) -> None:
+    """What the connector does when WhatsApp hands it a code: state + QR through the status store."""
+    env = archive.env
+    cache = redis.Redis(host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]), decode_responses=True)
+    pool = archive_db.make_pool(env["DATABASE_URL"])
+    try:
+        session = archive.session_id
+        status = StatusStore(
+            session,
+            cache,
+            save_row=lambda row: archive_db.upsert_status(pool, session, row),
+            publish=lambda event: None,
+        )
+        status.state_changed(Transition("connected", "waiting_for_qr", "logged out on the phone"))
+        status.account(None)
+        status.qr(QR_CODE)
+    finally:
+        pool.close()
+        cache.close()
+
+
+def _play(api: RunningApi, screenshots: Path) -> tuple[int, str]:
+    env = {
+        **os.environ,
+        "E2E_BASE_URL": api.base_url,
+        "E2E_PASSWORD": api.password,
+        "E2E_SCREENSHOTS": str(screenshots),
+        "E2E_WORD": SEARCH_WORD,
+    }
+    journey = subprocess.Popen(
+        ["node", "e2e/journey.mjs"],
+        cwd=FRONTEND,
+        env=env,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    timer = threading.Timer(JOURNEY_TIMEOUT_S, journey.kill)
+    timer.start()
+    output = []
+    try:
+        assert journey.stdin is not None and journey.stdout is not None
+        for line in journey.stdout:
+            output.append(line)
+            if line.strip() == "AWAIT unpaired":
+                _show_qr(api.archive)
+                journey.stdin.write("go\n")
+                journey.stdin.flush()
+        return journey.wait(), "".join(output)
+    finally:
+        timer.cancel()
+
+
+def test_journey_passes_when_ui_runs_on_the_replayed_sample(
+    running_api: RunningApi, screenshot_dir: Path
+) -> None:
+    url = running_api.archive.env["DATABASE_URL"]
+    family = _scalar(url, "SELECT count(*) FROM messages WHERE chat_jid = %s", GROUP_JID)
+    assert family == GROUP_HISTORY + 2  # the history pages + Bob's two live messages (one revoked)
+
+    code, output = _play(running_api, screenshot_dir)
+
+    assert code == 0, output
+    assert all(f"ok {screen} " in output for screen in SCREENS), output
+    assert _scalar(url, "SELECT is_tracked FROM tracking_config WHERE jid = %s", CARLA_JID) is False
+    assert {path.stem for path in screenshot_dir.glob("*.png")} >= set(SCREENS)
