@@ -219,6 +219,13 @@ def story() -> list[dict[str, Any]]:
             None,
             type="poll",
             poll={"question": "Lunch?", "options": ["Pizza", "Sushi"], "selectable_count": 1},
+            raw={
+                "pollCreationMessageV3": {
+                    "name": "Lunch?",
+                    "options": [{"optionName": "Pizza"}, {"optionName": "Sushi"}],
+                    "selectableOptionsCount": 1,
+                }
+            },
         ),
         poll_vote(GROUP, "3EB0B5", PN, ["Pizza"], t + 270),
         poll_vote(GROUP, "3EB0B5", LID, ["Sushi"], t + 280),

@@ -116,6 +116,13 @@ export interface MediaInfo {
 /** 0 sent, 1 delivered, 2 read, 3 played */
 export type ReceiptStatus = 0 | 1 | 2 | 3;
 
+export interface PollVote {
+  voter_jid: string;
+  /** Option names; a hash (hex) when the poll's options do not name it; empty = withdrawn. */
+  selected_options: string[];
+  voted_at: EpochMs;
+}
+
 export interface Message {
   chat_jid: string;
   id: string;
@@ -135,6 +142,7 @@ export interface Message {
   content: Record<string, unknown> | null;
   quoted: Quoted | null;
   reactions: Reaction[];
+  poll_votes: PollVote[];
   versions_count: number;
   media: MediaInfo | null;
 }

@@ -21,6 +21,7 @@ export function makeMessage(overrides: Partial<Message> = {}): Message {
     content: null,
     quoted: null,
     reactions: [],
+    poll_votes: [],
     versions_count: 0,
     media: null,
     ...overrides,

@@ -28,6 +28,13 @@ q.message_type AS quoted_type,
  FROM reactions r
  WHERE r.session_id = m.session_id AND r.chat_jid = m.chat_jid AND r.message_id = m.id
    AND r.emoji <> '') AS reactions,
+CASE WHEN m.message_type = 'poll' THEN
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('voter_jid', pv.voter_jid,
+                                                'selected_options', pv.selected_options,
+                                                'voted_at', pv.voted_at) ORDER BY pv.voted_at), '[]')
+   FROM poll_votes pv
+   WHERE pv.session_id = m.session_id AND pv.chat_jid = m.chat_jid AND pv.message_id = m.id)
+END AS poll_votes,
 md.file_id, md.mime AS media_mime, md.size AS media_size, md.width AS media_width,
 md.height AS media_height, md.duration_s AS media_duration_s, md.file_name AS media_file_name,
 md.status AS media_status, md.thumbnail IS NOT NULL AS media_has_thumbnail

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from deeplens.adapters.archive_queries import Row
+from deeplens.domain.polls import named_options, poll_options
 
 View = dict[str, Any]
 
@@ -57,9 +58,19 @@ def message_view(row: Row) -> View:
         "content": row["content"],
         "quoted": _quoted(row),
         "reactions": row["reactions"],
+        "poll_votes": _poll_votes(row),
         "versions_count": row["versions_count"],
         "media": _media(row),
     }
+
+
+def _poll_votes(row: Row) -> list[View]:
+    """Each voter's current choice, options named (the poll's own options name hashed ones)."""
+    if not row["poll_votes"]:
+        return []
+    options = poll_options(row["content"])
+    votes: list[View] = row["poll_votes"]
+    return [{**vote, "selected_options": named_options(vote["selected_options"], options)} for vote in votes]
 
 
 def _quoted(row: Row) -> View | None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from tests import factories as f
@@ -131,6 +135,21 @@ def test_messages_carry_edits_reactions_receipts_and_media_when_known(client: Ap
     media = items["3EB0A3"]["media"]
     assert (media["file_id"], media["status"], media["mime"]) == ("F0000000000000A3", "stored", "image/jpeg")
     assert media["url"] == "/api/media/F0000000000000A3"
+
+
+def test_poll_carries_each_voters_current_vote_named_when_votes_were_cast(
+    client: ApiClient, ingest: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    # A live vote the connector could not match to its poll carries sha256(option) in hex.
+    hashed = hashlib.sha256(b"Sushi").hexdigest()
+    ingest([f.poll_vote(f.GROUP, "3EB0B5", f.BOB_PN, [hashed, "f" * 64], f.T0 + 900)])
+    items = {m["id"]: m for m in client.get(f"/api/chats/{f.GROUP}/messages").json()["items"]}
+    votes = {v["voter_jid"]: v["selected_options"] for v in items["3EB0B5"]["poll_votes"]}
+    assert votes == {f.PN: ["Sushi"], f.ME: ["Pizza"], f.BOB_PN: ["Sushi", "f" * 64]}  # LID vote = PN's newer
+    assert [v["voted_at"] for v in items["3EB0B5"]["poll_votes"]] == sorted(
+        v["voted_at"] for v in items["3EB0B5"]["poll_votes"]
+    )
+    assert items["3EB0B1"]["poll_votes"] == []  # not a poll
 
 
 def test_deleted_and_quoted_messages_keep_content_when_revoked_or_replied(client: ApiClient) -> None:

@@ -110,6 +110,12 @@ class Reaction(BaseModel):
     reacted_at: EpochMs
 
 
+class PollVote(BaseModel):
+    voter_jid: str
+    selected_options: list[str] = Field(description="option names; empty when the vote was withdrawn")
+    voted_at: EpochMs
+
+
 class Quoted(BaseModel):
     id: str
     sender_jid: str | None = Field(description="null when the quoted message is not archived")
@@ -148,6 +154,7 @@ class Message(BaseModel):
     content: dict[str, Any] | None = Field(description="the raw WhatsApp message (protobuf as JSON)")
     quoted: Quoted | None
     reactions: list[Reaction]
+    poll_votes: list[PollVote] = Field(description="polls: each voter's current vote, oldest first")
     versions_count: int = Field(description="number of edits")
     media: MediaInfo | None
 

@@ -88,7 +88,24 @@ describe('MessageBubble', () => {
     render(<MessageBubble message={makeMessage({ type: 'poll', text: null, content })} />);
     expect(screen.getByText('📊 Wann?')).toBeTruthy();
     const options = within(screen.getByRole('list', { name: 'Poll options' })).getAllByRole('listitem');
-    expect(options.map((option) => option.textContent)).toEqual(['Freitag', 'Samstag']);
+    expect(options.map((option) => within(option).getByText(/tag$/).textContent)).toEqual(['Freitag', 'Samstag']);
+    expect(screen.getByLabelText('Poll voters').textContent).toBe('0 voters');
+  });
+
+  it('counts each voter\'s current choices per option', () => {
+    const content = { pollCreationMessageV3: { name: 'Wann?', options: [{ optionName: 'Freitag' }, { optionName: 'Samstag' }], selectableOptionsCount: 2 } };
+    const poll_votes = [
+      { voter_jid: 'a@s.whatsapp.net', selected_options: ['Samstag'], voted_at: 1 },
+      { voter_jid: 'b@s.whatsapp.net', selected_options: ['Freitag', 'Samstag'], voted_at: 2 },
+      { voter_jid: 'c@s.whatsapp.net', selected_options: [], voted_at: 3 },
+      { voter_jid: 'd@s.whatsapp.net', selected_options: ['f'.repeat(64)], voted_at: 4 },
+    ];
+    render(<MessageBubble message={makeMessage({ type: 'poll', text: null, content, poll_votes })} />);
+    const [friday, saturday] = within(screen.getByRole('list', { name: 'Poll options' })).getAllByRole('listitem');
+    if (!friday || !saturday) throw new Error('two options expected');
+    expect(within(friday).getByLabelText('1 vote').textContent).toBe('1');
+    expect(within(saturday).getByLabelText('2 votes').textContent).toBe('2');
+    expect(screen.getByLabelText('Poll voters').textContent).toBe('3 voters · 1 choice not matched to an option');
   });
 
   it('shows a deleted message as deleted and reveals the original on demand', async () => {

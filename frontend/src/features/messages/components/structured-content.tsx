@@ -47,15 +47,43 @@ export function ContactContent({ message }: { message: Message }) {
 export function PollContent({ message }: { message: Message }) {
   const poll = pollOf(message.content);
   if (!poll) return <span className="muted">📊 Poll</span>;
+  const tally = tallyVotes(poll.options, message.poll_votes ?? []);
   return (
     <div className="poll">
       <div className="strong">📊 {poll.question}</div>
       <div className="muted small">{poll.selectableCount === 1 ? 'Select one' : 'Select one or more'}</div>
       <ul aria-label="Poll options">
-        {poll.options.map((option) => (
-          <li key={option}>{option}</li>
-        ))}
+        {poll.options.map((option) => {
+          const votes = tally.counts.get(option) ?? 0;
+          const share = tally.voters ? Math.round((votes / tally.voters) * 100) : 0;
+          return (
+            <li key={option} className="poll-option">
+              <span className="poll-option-name">{option}</span>
+              <span className="poll-option-votes" aria-label={`${votes} ${votes === 1 ? 'vote' : 'votes'}`}>{votes}</span>
+              <span className="poll-option-bar" style={{ width: `${share}%` }} aria-hidden="true" />
+            </li>
+          );
+        })}
       </ul>
+      <div className="muted small" aria-label="Poll voters">
+        {tally.voters === 1 ? '1 voter' : `${tally.voters} voters`}
+        {tally.unnamed ? ` · ${tally.unnamed} choice${tally.unnamed === 1 ? '' : 's'} not matched to an option` : ''}
+      </div>
     </div>
   );
+}
+
+function tallyVotes(options: string[], votes: Message['poll_votes']) {
+  const counts = new Map(options.map((option) => [option, 0]));
+  let unnamed = 0;
+  let voters = 0;
+  for (const vote of votes) {
+    if (vote.selected_options.length) voters += 1;
+    for (const choice of vote.selected_options) {
+      const current = counts.get(choice);
+      if (current === undefined) unnamed += 1;
+      else counts.set(choice, current + 1);
+    }
+  }
+  return { counts, unnamed, voters };
 }
