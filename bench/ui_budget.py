@@ -1,7 +1,7 @@
 """Web UI budget: built JS size (gzip), and long tasks (> 50 ms) in Chromium while the UI renders and
 scrolls 10,000 chats and one chat of 100,000 messages, served by the real local_api.
 
-    .venv/bin/python bench/ui_budget.py [--chats 10000] [--messages 100000] [--keep]
+    .venv/bin/python bench/ui_budget.py [--chats 10000] [--messages 100000] [--keep] [--frontend DIR]
 
 A fresh migrated database on the test stack is filled with COPY (one message in every chat, the
 big group holds the rest; one message in its middle holds a word found nowhere else), the web UI is
@@ -9,7 +9,9 @@ built into a temporary folder, local_api serves both on a free loopback port, an
 frontend/e2e/budget.mjs drives Chromium (PerformanceObserver 'longtask'). Figures are printed;
 nothing is asserted (a timing is not a test). The budgets (issue #6): JS <= 250 KB gzip, no long
 task over 50 ms. BUDGET_DETAIL=1 also prints each long animation frame with the scripts that ran in
-it. Long tasks depend on the machine's load: compare runs at a similar load average."""
+it; BUDGET_PROFILE=1 builds unminified and prints the functions with the most self time per phase
+(a CPU profile: slower, for finding causes only). Long tasks depend on the machine's load: compare
+runs at a similar load average, or an older UI (--frontend) with this one back to back."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import argparse
 import gzip
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -219,7 +222,15 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=10_000)
     parser.add_argument("--messages", type=int, default=100_000, help="messages of the big chat")
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
+    parser.add_argument(
+        "--frontend",
+        type=Path,
+        default=FRONTEND,
+        help="the web UI to build and drive (e.g. an older version exported with git archive, with"
+        " node_modules linked), to compare with this one on the same machine",
+    )
     args = parser.parse_args()
+    frontend = args.frontend.resolve()
     stack = up(StackConfig.load("test"), ("s3rver",))["s3rver"]
     admin = stack["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     url = create_database(admin, "ui_budget")
@@ -229,15 +240,16 @@ def main() -> None:
         dist = work / "dist"
         subprocess.run(
             [
-                str(FRONTEND / "node_modules/.bin/vite"),
+                str(frontend / "node_modules/.bin/vite"),
                 "build",
                 "--outDir",
                 str(dist),
                 "--emptyOutDir",
                 "--logLevel",
                 "warn",
+                *(["--minify", "false"] if os.environ.get("BUDGET_PROFILE") == "1" else []),
             ],
-            cwd=FRONTEND,
+            cwd=frontend,
             check=True,
         )
         raw_kb, gzip_kb = js_gzip_kb(dist)
@@ -265,7 +277,7 @@ def main() -> None:
                     "BUDGET_CHATS": str(args.chats),
                     "BUDGET_BIG_CHAT": "Big group",
                 }
-                done = subprocess.run(["node", "e2e/budget.mjs"], cwd=FRONTEND, env=node_env, check=False)
+                done = subprocess.run(["node", "e2e/budget.mjs"], cwd=frontend, env=node_env, check=False)
                 if done.returncode != 0:
                     raise SystemExit(f"budget.mjs failed ({done.returncode}); local_api log: {log.name}")
             finally:
@@ -276,6 +288,7 @@ def main() -> None:
             print(f"  kept database {url.rsplit('/', 1)[1]}")
         else:
             drop_database(admin, url)
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -42,12 +42,38 @@ function fling(page, selector, step, until, timeoutMs) {
   );
 }
 
+/** BUDGET_PROFILE=1: a CPU profile per phase; prints the functions with the most self time. */
+let cdp = null;
+async function profileStart(page) {
+  if (process.env.BUDGET_PROFILE !== '1') return;
+  cdp ??= await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+}
+async function profileStop() {
+  if (!cdp) return;
+  const { profile } = await cdp.send('Profiler.stop');
+  const self = new Map();
+  const deltas = profile.timeDeltas;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  profile.samples.forEach((id, i) => {
+    const { callFrame: f } = byId.get(id);
+    const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+  });
+  const top = [...self].filter(([key]) => !key.startsWith('(idle)') && !key.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, 18);
+  for (const [key, ms] of top) console.log(`      self ${ms.toFixed(1)} ms  ${key}`);
+}
+
 async function phase(page, name, action) {
   await readLongTasks(page);
   await readLongFrames(page);
+  await profileStart(page);
   const started = Date.now();
   const detail = (await action()) ?? {};
   await page.waitForTimeout(300); // a long task is reported once it ends
+  await profileStop();
   const tasks = await readLongTasks(page);
   const frames = detail.frames ? `, ${detail.frames} frames, worst frame gap ${detail.worstGap} ms` : '';
   figures.push({ name, tasks });

@@ -1,21 +1,20 @@
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { Loading } from '@/components/state-message';
-import { onUnauthorized } from '@/lib/api-client';
+import { ApiError, apiRequest, onUnauthorized } from '@/lib/api-client';
+import { warmIntlOffThread } from '@/lib/warm-intl';
 import { useAuthStore } from '@/stores/auth-store';
-import { useNavigationStore } from '@/stores/navigation-store';
 import { LoginScreen } from '@/features/auth/components/login-screen';
-import { needsPairing, useSessionPolling } from '@/features/pairing/api/session-api';
-import { PairingScreen } from '@/features/pairing/components/pairing-screen';
-import { Shell } from '@/app/shell';
+import { preloads, SignedIn } from '@/app/chunks';
 
-/** Signed in: follow the connector; show the QR screen while unpaired, else the archive. */
-function SignedIn() {
-  const { session, error } = useSessionPolling();
-  const pairingDismissed = useNavigationStore((state) => state.pairingDismissed);
-  const dismissPairing = useNavigationStore((state) => state.dismissPairing);
-  if (!session && !error) return <Loading label="Connecting…" />;
-  if (session && needsPairing(session) && !pairingDismissed) return <PairingScreen session={session} onBrowse={dismissPairing} />;
-  return <Shell session={session} sessionError={error} />;
+
+/** Later, when the page is idle: work the first signed-in screen would otherwise do in one task. */
+function whenIdle(work: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(work, { timeout: 2000 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(work, 200);
+  return () => clearTimeout(id);
 }
 
 export function App() {
@@ -25,5 +24,41 @@ export function App() {
     onUnauthorized(() => setStatus('anonymous'));
     return () => onUnauthorized(null);
   }, [setStatus]);
-  return status === 'anonymous' ? <LoginScreen /> : <SignedIn />;
+  // Whether the session cookie still works (a 401 makes the status anonymous through onUnauthorized).
+  useEffect(() => {
+    if (status !== 'unknown') return;
+    const controller = new AbortController();
+    apiRequest('/api/session', { signal: controller.signal }).then(
+      () => setStatus('authenticated'),
+      (error: unknown) => {
+        if (!controller.signal.aborted && !(error instanceof ApiError && error.status === 401)) setStatus('authenticated');
+      },
+    );
+    return () => controller.abort();
+  }, [status, setStatus]);
+  // On the login screen, when the page is idle: load the locale data in a worker, then fetch and
+  // evaluate the signed-in chunks one idle task each, so that the first render after sign-in pays
+  // for none of them.
+  useEffect(() => {
+    if (status !== 'anonymous') return;
+    let cancelled = false;
+    let cancel = () => {};
+    const next = (step: number) => {
+      const load = preloads[step];
+      if (cancelled || !load) return;
+      cancel = whenIdle(() => void load().then(() => next(step + 1), () => {}));
+    };
+    cancel = whenIdle(() => void warmIntlOffThread().then(() => next(0)));
+    return () => {
+      cancelled = true;
+      cancel();
+    };
+  }, [status]);
+  if (status === 'unknown') return <Loading label="Connecting…" />;
+  if (status === 'anonymous') return <LoginScreen />;
+  return (
+    <Suspense fallback={<Loading label="Connecting…" />}>
+      <SignedIn />
+    </Suspense>
+  );
 }

@@ -1,11 +1,12 @@
+import { Suspense } from 'react';
 import { Avatar } from '@/components/avatar';
 import { KindIcon } from '@/components/kind-icon';
-import { Empty, ErrorNotice } from '@/components/state-message';
+import { Empty, ErrorNotice, Loading } from '@/components/state-message';
 import { chatTitle } from '@/lib/format';
 import { useRemote } from '@/lib/use-remote';
 import { useNavigationStore } from '@/stores/navigation-store';
 import { getChat } from '@/features/chats/api/chats-api';
-import { ChatWindow } from '@/features/messages/components/chat-window';
+import { ChatWindow } from '@/app/chunks';
 
 export function MainPane() {
   const jid = useNavigationStore((state) => state.selectedChatJid);
@@ -31,7 +32,11 @@ export function MainPane() {
         </div>
         <button type="button" className="ghost" onClick={() => toggleRightPanel('info')}>Info</button>
       </header>
-      {chat && <ChatWindow key={jid} jid={jid} kind={chat.kind} />}
+      {chat && (
+        <Suspense fallback={<Loading label="Loading messages…" />}>
+          <ChatWindow key={jid} jid={jid} kind={chat.kind} />
+        </Suspense>
+      )}
     </section>
   );
 }

@@ -1,13 +1,13 @@
+import { Suspense } from 'react';
 import type { ConnectorSession } from '@/lib/api-types';
+import { Loading } from '@/components/state-message';
 import { errorMessage } from '@/lib/api-client';
 import { useNavigationStore } from '@/stores/navigation-store';
-import { AdminPanel } from '@/features/admin/components/admin-panel';
 import { LogoutButton } from '@/features/auth/components/logout-button';
-import { ChatInfoPanel } from '@/features/chats/components/chat-info-panel';
 import { ChatList } from '@/features/chats/components/chat-list';
 import { ConnectionBanner } from '@/features/pairing/components/connection-banner';
-import { SearchPanel } from '@/features/search/components/search-panel';
 import { MainPane } from '@/app/main-pane';
+import { AdminPanel, ChatInfoPanel, SearchPanel } from '@/app/chunks';
 
 interface ShellProps {
   session: ConnectorSession | null;
@@ -40,7 +40,9 @@ function RightPanel() {
   return (
     <aside className="right-panel" aria-label={rightPanel === 'search' ? 'Search panel' : 'Chat info panel'}>
       <button type="button" className="ghost close-panel" onClick={() => toggleRightPanel(rightPanel)} aria-label="Close panel">✕</button>
-      {rightPanel === 'search' ? <SearchPanel currentChatJid={selected} /> : selected ? <ChatInfoPanel jid={selected} /> : null}
+      <Suspense fallback={<Loading />}>
+        {rightPanel === 'search' ? <SearchPanel currentChatJid={selected} /> : selected ? <ChatInfoPanel jid={selected} /> : null}
+      </Suspense>
     </aside>
   );
 }
@@ -61,7 +63,9 @@ export function Shell({ session, sessionError }: ShellProps) {
             <ChatList />
           </nav>
         )}
-        <main className="main">{view === 'admin' ? <AdminPanel /> : <MainPane />}</main>
+        <main className="main">
+          <Suspense fallback={<Loading />}>{view === 'admin' ? <AdminPanel /> : <MainPane />}</Suspense>
+        </main>
         <RightPanel />
       </div>
     </div>

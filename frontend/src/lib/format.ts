@@ -2,28 +2,47 @@ import type { Chat } from '@/lib/api-types';
 
 const DAY_MS = 86_400_000;
 
+// One Intl.DateTimeFormat per style, built on first use: `toLocale*String(…, options)` builds a new
+// formatter on every call, which made rendering a page of rows slow.
+function lazyFormat(options: Intl.DateTimeFormatOptions): () => Intl.DateTimeFormat {
+  let format: Intl.DateTimeFormat | null = null;
+  return () => (format ??= new Intl.DateTimeFormat(undefined, options));
+}
+const CLOCK = lazyFormat({ hour: '2-digit', minute: '2-digit' });
+const WEEKDAY = lazyFormat({ weekday: 'short' });
+const SHORT_DATE = lazyFormat({ year: '2-digit', month: '2-digit', day: '2-digit' });
+const LONG_DAY = lazyFormat({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+const DATE_TIME = lazyFormat({ dateStyle: 'medium', timeStyle: 'short' });
+
+/** Builds every formatter once (src/lib/intl-warmup.worker.ts runs it off the main thread). */
+export function warmFormats(): void {
+  for (const format of [CLOCK, WEEKDAY, SHORT_DATE, LONG_DAY, DATE_TIME]) format().format(0);
+  (1234).toLocaleString();
+}
+
 export function formatClock(ts: number): string {
-  return new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return CLOCK().format(ts);
 }
 
 /** Chat-list style: the time today, the weekday this week, else the date. */
 export function formatListTime(ts: number, now: number = Date.now()): string {
-  const date = new Date(ts);
-  if (new Date(now).toDateString() === date.toDateString()) return formatClock(ts);
-  if (now - ts < 6 * DAY_MS) return date.toLocaleDateString(undefined, { weekday: 'short' });
-  return date.toLocaleDateString(undefined, { year: '2-digit', month: '2-digit', day: '2-digit' });
+  if (dayKey(now) === dayKey(ts)) return formatClock(ts);
+  if (now - ts < 6 * DAY_MS) return WEEKDAY().format(ts);
+  return SHORT_DATE().format(ts);
 }
 
 export function formatDay(ts: number): string {
-  return new Date(ts).toLocaleDateString(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+  return LONG_DAY().format(ts);
 }
 
+/** The local calendar day of a timestamp (a key: equal for two moments of the same day). */
 export function dayKey(ts: number): string {
-  return new Date(ts).toDateString();
+  const date = new Date(ts);
+  return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
 }
 
 export function formatDateTime(ts: number): string {
-  return new Date(ts).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return DATE_TIME().format(ts);
 }
 
 export function formatBytes(size: number | null): string {

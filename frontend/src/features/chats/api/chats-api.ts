@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useState } from 'react';
 import { apiRequest } from '@/lib/api-client';
 import type { Chat, ChatDetail, ChatPage } from '@/lib/api-types';
 
@@ -45,15 +45,21 @@ export function useChatList(query: string): ChatList {
     const controller = new AbortController();
     const settle = (update: (base: ChatListState) => ChatListState) =>
       setState((previous) => update(previous.query === query ? previous : fresh(query, previous.nonce)));
+    const first = state.cursor === null;
     listChats({ cursor: state.cursor, q: query || undefined }, controller.signal).then(
-      (page) =>
-        settle((base) => ({
-          ...base,
-          items: [...base.items, ...page.items],
-          cursor: page.next_cursor,
-          done: page.next_cursor === null,
-          wanted: false,
-        })),
+      (page) => {
+        const append = () =>
+          settle((base) => ({
+            ...base,
+            items: [...base.items, ...page.items],
+            cursor: page.next_cursor,
+            done: page.next_cursor === null,
+            wanted: false,
+          }));
+        // The first page renders as a transition (in slices); later ones at once, while scrolling.
+        if (first) startTransition(append);
+        else append();
+      },
       (error: unknown) => {
         if (!controller.signal.aborted) settle((base) => ({ ...base, error, wanted: false }));
       },

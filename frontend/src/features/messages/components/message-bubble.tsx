@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { Message } from '@/lib/api-types';
 import { formatDateTime } from '@/lib/format';
 import { clockOf, QuotedReply, Reactions, ReceiptTicks, senderHue, senderLabel } from '@/features/messages/components/bubble-parts';
@@ -78,8 +78,9 @@ function DeletedContent({ message }: { message: Message }) {
   );
 }
 
-/** One message of any type, WhatsApp-style: own messages on the right with receipt ticks. */
-export function MessageBubble({ message, showSender = false, highlighted = false, onJumpToMessage }: MessageBubbleProps) {
+/** One message of any type, WhatsApp-style: own messages on the right with receipt ticks. Memoized:
+ * a page loaded above or below re-renders the list's rows, not their bubbles. */
+export const MessageBubble = memo(function MessageBubble({ message, showSender = false, highlighted = false, onJumpToMessage }: MessageBubbleProps) {
   const [showVersions, setShowVersions] = useState(false);
   const markers = markersOf(message.content);
   const sticker = message.type === 'sticker' && !message.deleted_at;
@@ -116,4 +117,4 @@ export function MessageBubble({ message, showSender = false, highlighted = false
       <Reactions reactions={message.reactions} />
     </article>
   );
-}
+});

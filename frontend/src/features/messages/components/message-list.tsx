@@ -24,24 +24,21 @@ interface RowData {
   rows: MessageRow[];
   highlightedId: string | null;
   onJump: (messageId: string) => void;
-  onMeasure: (index: number, key: string, height: number) => void;
+  /** A stable ref callback: one ResizeObserver for all rows (a prepend changes no row's ref). */
+  observe: (element: HTMLDivElement | null) => (() => void) | undefined;
 }
 
-function Row({ index, style, rows, highlightedId, onJump, onMeasure }: RowComponentProps<RowData>) {
+function Row({ index, style, rows, highlightedId, onJump, observe }: RowComponentProps<RowData>) {
   const row = rows[index];
-  const measure = useCallback(
-    (element: HTMLDivElement | null) => {
-      if (!element || !row || typeof ResizeObserver === 'undefined') return;
-      const observer = new ResizeObserver(() => onMeasure(index, row.key, element.offsetHeight));
-      observer.observe(element);
-      return () => observer.disconnect();
-    },
-    [index, row, onMeasure],
-  );
   if (!row) return null;
   return (
     <div style={style} role="listitem" className="message-row">
-      <div ref={measure} className={row.kind === 'day' ? 'day-row' : `message-row-inner${row.message.from_me ? ' own' : ''}`}>
+      <div
+        ref={observe}
+        data-row-key={row.key}
+        data-row-index={index}
+        className={row.kind === 'day' ? 'day-row' : `message-row-inner${row.message.from_me ? ' own' : ''}`}
+      >
         {row.kind === 'day' ? (
           <span className="day-separator" role="separator" aria-label={row.label}>
             {row.label}
@@ -106,10 +103,15 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
     rememberScroll();
   }, [rows.length, initialIndex, listRef, rememberScroll]);
 
+  const rowsNow = useRef(rows);
+  useLayoutEffect(() => {
+    rowsNow.current = rows;
+  }, [rows]);
+
   const onMeasure = useCallback((index: number, key: string, height: number) => {
     const known = heights.current.get(key);
     if (height <= 0 || (known !== undefined && Math.abs(known - height) < 1)) return;
-    const row = rows[index];
+    const row = rowsNow.current[index];
     const before = known ?? (row ? estimateRowHeight(row) : height);
     heights.current.set(key, height);
     // A row above the viewport changed size: the visible content must stay put.
@@ -120,10 +122,26 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
         setVersion((value) => value + 1);
       });
     }
-  }, [rows]);
+  }, []);
+
+  const observer = useRef<ResizeObserver | null>(null);
+  const observe = useCallback((element: HTMLDivElement | null) => {
+    if (!element || typeof ResizeObserver === 'undefined') return undefined;
+    observer.current ??= new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const target = entry.target as HTMLElement;
+        const height = entry.borderBoxSize?.[0]?.blockSize ?? target.offsetHeight;
+        onMeasure(Number(target.dataset.rowIndex), target.dataset.rowKey ?? '', Math.round(height));
+      }
+    });
+    const current = observer.current;
+    current.observe(element);
+    return () => current.unobserve(element);
+  }, [onMeasure]);
 
   useEffect(() => () => {
     if (frame.current !== null) cancelAnimationFrame(frame.current);
+    observer.current?.disconnect();
   }, []);
 
   // The list has laid out new measurements: re-pin, or compensate what grew above the viewport.
@@ -175,7 +193,7 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
       rowComponent={Row}
       rowCount={rows.length}
       rowHeight={rowHeight}
-      rowProps={{ rows, highlightedId, onJump, onMeasure }}
+      rowProps={{ rows, highlightedId, onJump, observe }}
       rowKey={useCallback((index: number, data: RowData) => data.rows[index]?.key ?? index, [])}
       defaultHeight={700}
       overscanCount={4}

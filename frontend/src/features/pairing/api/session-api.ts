@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { apiRequest } from '@/lib/api-client';
 import type { ConnectorSession } from '@/lib/api-types';
 
@@ -22,7 +22,8 @@ export function useSessionPolling(enabled = true): SessionPoll {
     const tick = async () => {
       try {
         const session = await getSession(controller.signal);
-        setPoll({ session, error: null });
+        // A transition: the first screen after sign-in renders in slices, not in one long task.
+        startTransition(() => setPoll({ session, error: null }));
       } catch (error) {
         if (controller.signal.aborted) return;
         setPoll((previous) => ({ session: previous.session, error }));
