@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deeplens.domain.envelope import EVENT_ADAPTER, Event
+from deeplens.domain.envelope import Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,9 @@ class Encoded:
 
 
 def event_line(event: Event | Encoded) -> bytes:
-    """The batch line of an event (the same bytes as deeplens.domain.batch.event_line)."""
+    """The batch line of an event (the same bytes as deeplens.domain.batch.event_line, which
+    serialises through EVENT_ADAPTER: the model's own serializer is what the union picks, without
+    the union's dispatch, ~2x faster)."""
     if isinstance(event, Encoded):
         return event.line
-    return EVENT_ADAPTER.dump_json(event) + b"\n"
+    return type(event).__pydantic_serializer__.to_json(event) + b"\n"

@@ -46,6 +46,7 @@ from deeplens_connector.translate import (
 )
 
 log = logging.getLogger("deeplens.connector.pipeline")
+PUBLISH_AT_ONCE = 250  # events handed to the publisher together (its batches are 500 by default)
 Translated = tuple[Iterable[Event | Encoded | TranslationError], dict[str, MediaRef]]
 
 
@@ -80,11 +81,14 @@ class Pipeline:
         pending_history: int = 2,
         workers: ChunkWorkers | None = None,
         clock: Callable[[], float] = time.time,
+        publish_many: Callable[[list[Event | Encoded]], None] | None = None,
     ) -> None:
         self.session = session
         self._tracking = tracking
         self._media = media
         self._publish = publish
+        self._publish_many = publish_many or self._publish_each
+        self._out: list[Event | Encoded] = []  # routed, handed to the publisher PUBLISH_AT_ONCE at a time
         self._own_jid = own_jid
         self._hooks = hooks or PipelineHooks()
         self._votes = PollVotes(self._hooks.decrypt_poll_vote)
@@ -167,13 +171,26 @@ class Pipeline:
     def _route_all(
         self, items: Iterable[Event | Encoded | TranslationError], refs: dict[str, MediaRef]
     ) -> None:
-        for item in items:
-            if isinstance(item, TranslationError):
-                log.warning("event dropped: cannot translate", extra={"reason": str(item)})
-            else:
-                self.route(item, refs)
+        try:
+            for item in items:
+                if isinstance(item, TranslationError):
+                    log.warning("event dropped: cannot translate", extra={"reason": str(item)})
+                else:
+                    self._route(item, refs)
+        finally:
+            self._flush()
 
-    def route(self, event: Event | Encoded, refs: dict[str, MediaRef]) -> None:
+    def _flush(self) -> None:
+        if self._out:
+            out, self._out = self._out, []
+            self._publish_many(out)
+
+    def _publish_each(self, events: list[Event | Encoded]) -> None:
+        for event in events:
+            self._publish(event)
+
+    def _route(self, event: Event | Encoded, refs: dict[str, MediaRef]) -> None:
+        """Publish (in _route_all's flush), hand to the media pool, or drop, as tracking decides."""
         if isinstance(event, MessageSeen):
             self._votes.remember(event)
         decision = self._tracking.decide(event)
@@ -181,7 +198,9 @@ class Pipeline:
         if published is None:
             return
         if not isinstance(published, MessageSeen) or published.media is None:
-            self._publish(published)
+            self._out.append(published)  # one publisher hand-over (queue put, wake-up) per batch
+            if len(self._out) >= PUBLISH_AT_ONCE:
+                self._flush()
             return
         ref = refs.get(published.media.file_id)
         if decision.download and ref is not None:

@@ -73,7 +73,7 @@ class Publisher:
         self.objects = objects
         self.messages = messages
         self._clock = clock
-        self._inbox: queue.Queue[Event | Encoded | None] = queue.Queue()
+        self._inbox: queue.Queue[Event | Encoded | list[Event | Encoded] | None] = queue.Queue()
         self._spooled = threading.Condition()
         self._stopping = threading.Event()
         self._batcher = threading.Thread(target=self._batch_loop, name="publisher-batcher", daemon=True)
@@ -87,6 +87,11 @@ class Publisher:
 
     def submit(self, event: Event | Encoded) -> None:
         self._inbox.put(event)
+
+    def submit_many(self, events: list[Event | Encoded]) -> None:
+        """submit() each, in order, with one queue hand-over (and one wake-up of the batcher)."""
+        if events:
+            self._inbox.put(list(events))
 
     def close(self, timeout_s: float = 10.0) -> bool:
         """Flush and drain; True when nothing is left in the spool."""
@@ -113,18 +118,47 @@ class Publisher:
         while True:
             timeout = None if deadline is None else max(deadline - time.monotonic(), 0)
             try:
-                event = self._inbox.get(timeout=timeout)
+                item = self._inbox.get(timeout=timeout)
             except queue.Empty:
-                event = _TIMEOUT
-            if event is None:
-                self._write(batch)
-                return
-            if event is not _TIMEOUT:
-                batch.append(event)
+                item = _TIMEOUT
+            closing = item is None
+            if item is not _TIMEOUT and item is not None:
+                _take(batch, item)
                 deadline = deadline or time.monotonic() + self.config.max_wait_s
-            if len(batch) >= self.config.max_events or (deadline and time.monotonic() >= deadline):
-                self._write(batch)
-                batch, deadline = [], None
+            if closing or (deadline and time.monotonic() >= deadline):
+                closing = self._take_waiting(batch) or closing
+                rest = self._write_full(batch)
+                if closing or len(rest) == len(batch):  # no full batch: the due one goes as it is
+                    self._write(rest)
+                    rest = []
+                if closing:
+                    return
+                batch, deadline = rest, time.monotonic() + self.config.max_wait_s if rest else None
+            else:
+                batch = self._write_full(batch)
+                deadline = deadline if batch else None
+
+    def _take_waiting(self, batch: list[Event | Encoded]) -> bool:
+        """When a batch is due, the events already waiting in the inbox go with it (they are late
+        too): a batcher that fell behind writes full batches, not one small batch per deadline.
+        True when close() was among them."""
+        while len(batch) < self.config.max_events:
+            try:
+                item = self._inbox.get_nowait()
+            except queue.Empty:
+                return False
+            if item is None:
+                return True
+            _take(batch, item)
+        return False
+
+    def _write_full(self, batch: list[Event | Encoded]) -> list[Event | Encoded]:
+        """Writes the full batches at the head of `batch`; returns the rest."""
+        size = self.config.max_events
+        full = len(batch) - len(batch) % size
+        for start in range(0, full, size):
+            self._write(batch[start : start + size])
+        return batch[full:]
 
     def _write(self, batch: list[Event | Encoded]) -> None:
         if not batch:
@@ -208,6 +242,13 @@ def inline_size(data: bytes) -> int:
         return len(gzip.decompress(data)) + 1
     except (OSError, EOFError, zlib.error) as error:
         raise InvalidEnvelope(f"batch: not gzip'd ({error})") from None
+
+
+def _take(batch: list[Event | Encoded], item: Event | Encoded | list[Event | Encoded]) -> None:
+    if isinstance(item, list):
+        batch.extend(item)
+    else:
+        batch.append(item)
 
 
 _TIMEOUT: Any = object()

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.domain.envelope import ChatUpdated, Event, MessageSeen
@@ -76,8 +76,7 @@ def discovery_of(event: MessageSeen | Encoded) -> ChatUpdated:
     )
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):  # one per event: a named tuple is ~4x cheaper than a frozen dataclass
     publish: Event | Encoded | None  # the event itself, a discovery `chat` event, or nothing
     download: bool  # fetch the media of this message
 

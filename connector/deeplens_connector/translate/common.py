@@ -35,7 +35,7 @@ class Origin:
 
 def event_id(kind: str, *parts: object) -> str:
     """`kind:part:part…`: deterministic, so a retried or replayed event keeps its id."""
-    text = ":".join((kind, *(str(part) for part in parts)))
+    text = ":".join((kind, *map(str, parts)))
     if len(text) <= _MAX_EVENT_ID:
         return text
     return f"{kind}:sha256:{hashlib.sha256(text.encode()).hexdigest()}"
@@ -48,8 +48,16 @@ def translating(what: str) -> Iterator[None]:
         yield
     except TranslationError:
         raise
-    except ValidationError as error:
-        raise TranslationError(f"{what}: {describe(error)}") from error
     except Exception as error:
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise TranslationError(f"{what}: {reason}") from error
+        raise translation_error(what, error) from error
+
+
+def translation_error(what: str, error: Exception) -> TranslationError:
+    """The TranslationError `translating(what)` raises for `error` (for hot loops that name `what`
+    only when something failed)."""
+    if isinstance(error, TranslationError):
+        return error
+    if isinstance(error, ValidationError):
+        return TranslationError(f"{what}: {describe(error)}")
+    reason = " ".join(str(error).split()) or type(error).__name__
+    return TranslationError(f"{what}: {reason}")

@@ -18,10 +18,10 @@ from deeplens.domain.ids import Jid
 from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
 
 from deeplens_connector.translate.chats import chat_updated, lid_mapped, lid_pn
-from deeplens_connector.translate.common import Origin, TranslationError, event_id, translating
-from deeplens_connector.translate.content import unwrap
+from deeplens_connector.translate.common import Origin, TranslationError, event_id, translation_error
+from deeplens_connector.translate.content import WRAPPER_FIELDS, unwrap
 from deeplens_connector.translate.jids import canonical_jid, chat_kind_of, jid_from_text
-from deeplens_connector.translate.media import MediaRef, media_ref
+from deeplens_connector.translate.media import MEDIA_FIELDS, MediaRef, media_ref
 from deeplens_connector.translate.web_messages import (
     poll_options,
     web_message_events,
@@ -31,6 +31,7 @@ from deeplens_connector.translate.web_messages import (
 )
 
 HistoryItem = Event | TranslationError
+_MEDIA_OR_WRAPPERS = frozenset({*MEDIA_FIELDS, *WRAPPER_FIELDS})
 _ADMIN_RANKS = frozenset({HS.GroupParticipant.ADMIN, HS.GroupParticipant.SUPERADMIN})
 
 
@@ -63,30 +64,34 @@ def translate_history(hs: Any, *, session: str, own_jid: str | None, now_ms: int
         yield from _web_items(origin, "", web)
 
 
-def _guarded(what: str, build: Callable[..., Iterable[Event]], *args: Any) -> list[HistoryItem]:
+def _guarded(
+    what: str | Callable[[], str], build: Callable[..., Iterable[Event]], *args: Any
+) -> list[HistoryItem]:
+    """`build(*args)` as a list, or its failure as one TranslationError (`what` named only then)."""
     try:
-        with translating(what):
-            return list(build(*args))
-    except TranslationError as error:
-        return [error]
+        return list(build(*args))
+    except Exception as error:
+        return [translation_error(what if isinstance(what, str) else what(), error)]
 
 
 def _web_items(origin: Origin, chat: str, web: Any) -> Iterator[HistoryItem]:
     """A message, then each reaction and vote kept on it: each fails on its own."""
-    what = f"history message {web.key.ID} in {chat or web.key.remoteJID}"
+
+    def what() -> str:  # most messages never fail: their description is not built
+        return f"history message {web.key.ID} in {chat or web.key.remoteJID}"
+
     try:
-        with translating(what):
-            sent = web_sent(origin, chat, web)
-    except TranslationError as error:
-        yield error
+        sent = web_sent(origin, chat, web)
+    except Exception as error:
+        yield translation_error(what(), error)
         return
     yield from _guarded(what, web_message_events, sent, web)
     for reaction in web.reactions:
-        yield from _guarded(f"reaction {reaction.key.ID} on {what}", web_reaction, sent, reaction)
+        yield from _guarded(f"reaction {reaction.key.ID} on {what()}", web_reaction, sent, reaction)
     options = poll_options(unwrap(web.message)[0]) if web.pollUpdates else []
     for update in web.pollUpdates:
         yield from _guarded(
-            f"poll vote {update.pollUpdateMessageKey.ID} on {what}", web_vote, sent, update, options
+            f"poll vote {update.pollUpdateMessageKey.ID} on {what()}", web_vote, sent, update, options
         )
 
 
@@ -199,6 +204,8 @@ def history_media_refs(hs: Any, *, session: str) -> Iterator[MediaRef]:
 def _web_media_ref(session: str, chat: str, web: Any) -> MediaRef | None:
     if not web.HasField("message"):
         return None
+    if not _MEDIA_OR_WRAPPERS.intersection([field.name for field, _ in web.message.ListFields()]):
+        return None  # most messages: no media, and no wrapper it could be in (nothing to unwrap)
     try:
         chat_jid = canonical_jid(chat or web.key.remoteJID)
     except InvalidJid:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from deeplens.domain.envelope import (
     Event,
@@ -36,9 +37,9 @@ from deeplens_connector.translate.jids import canonical_jid, chat_kind_of, is_di
 from deeplens_connector.translate.media import describe_media, file_id_for
 
 
-@dataclass(frozen=True)
-class Sent:
-    """Who sent a message, where and when: what a live MessageEv and a history WebMessageInfo share."""
+class Sent(NamedTuple):
+    """Who sent a message, where and when: what a live MessageEv and a history WebMessageInfo share.
+    (A named tuple: one is built per message, ~4x faster than a frozen dataclass.)"""
 
     origin: Origin
     source: Source
@@ -64,20 +65,27 @@ class DecryptedVote:
 
 
 def message_events(
-    sent: Sent, message: Any | None, flags: frozenset[str], vote: DecryptedVote | None = None
+    sent: Sent,
+    message: Any | None,
+    flags: frozenset[str],
+    vote: DecryptedVote | None = None,
+    fields: frozenset[str] | None = None,
 ) -> list[Event]:
-    """The events of one unwrapped message; [] for what the archive drops on purpose."""
-    if message is None or not content_fields(message):
+    """The events of one unwrapped message; [] for what the archive drops on purpose.
+    `fields`: content_fields(message), when the caller has them."""
+    if fields is None:
+        fields = content_fields(message) if message is not None else frozenset()
+    if message is None or not fields:
         return [placeholder(sent)]  # undecryptable or not sent to linked devices
-    if message.HasField("protocolMessage"):
+    if "protocolMessage" in fields:
         return _protocol_events(sent, message.protocolMessage)
-    if message.HasField("reactionMessage"):
+    if "reactionMessage" in fields:
         return [_reaction(sent, message.reactionMessage)]
-    if message.HasField("pollUpdateMessage"):
+    if "pollUpdateMessage" in fields:
         return _vote(sent, message.pollUpdateMessage, vote)
-    if is_dropped(message):
+    if is_dropped(message, fields):
         return []
-    return [message_seen(sent, message, flags)]
+    return [message_seen(sent, message, flags, fields)]
 
 
 def _common(origin: Origin, source: Source, kind: str, *id_parts: object) -> dict[str, Any]:
@@ -90,8 +98,11 @@ def _common(origin: Origin, source: Source, kind: str, *id_parts: object) -> dic
 
 
 def _header(sent: Sent) -> dict[str, Any]:
-    return {
-        **_common(sent.origin, sent.source, "message", sent.chat, sent.message_id, sent.source),
+    return {  # _common's fields, inline: one dict per message
+        "event_id": event_id("message", sent.chat, sent.message_id, sent.source),
+        "session": sent.origin.session,
+        "occurred_at_ms": sent.origin.now_ms,
+        "source": sent.source,
         "chat_jid": sent.chat,
         "chat_kind": chat_kind_of(sent.chat),
         "message_id": sent.message_id,
@@ -108,8 +119,12 @@ def placeholder(sent: Sent) -> MessageSeen:
     return MessageSeen(**_header(sent), type="unknown")
 
 
-def message_seen(sent: Sent, message: Any, flags: frozenset[str]) -> MessageSeen:
-    content = classify(message)
+def message_seen(
+    sent: Sent, message: Any, flags: frozenset[str], fields: frozenset[str] | None = None
+) -> MessageSeen:
+    """`fields`: content_fields(message), when the caller has them."""
+    fields = content_fields(message) if fields is None else fields
+    content = classify(message, fields)
     context = context_of(message)
     media = getattr(message, content.media_field) if content.media_field else None
     return MessageSeen(
@@ -118,13 +133,20 @@ def message_seen(sent: Sent, message: Any, flags: frozenset[str]) -> MessageSeen
         text=content.text,
         media=_described(sent, content.media_field, media),
         quoted=_quoted(sent, context),
-        mentions=list(dict.fromkeys(canonical_jid(jid) for jid in (context.mentionedJID if context else ()))),
+        mentions=_mentions(context),
         flags=_flags(flags, context, media),
         location=content.location,
         contacts=list(content.contacts),
         poll=content.poll,
-        raw=raw_of(message, content.media_field),
+        raw=raw_of(message, content.media_field, fields),
     )
+
+
+def _mentions(context: Any | None) -> list[str]:
+    """The mentioned JIDs, canonical, each once, in order."""
+    if context is None or not context.mentionedJID:
+        return []
+    return list(dict.fromkeys(canonical_jid(jid) for jid in context.mentionedJID))
 
 
 def _described(sent: Sent, field: str | None, media: Any | None) -> Media | None:
@@ -136,11 +158,17 @@ def _described(sent: Sent, field: str | None, media: Any | None) -> Media | None
 def _flags(flags: frozenset[str], context: Any | None, media: Any | None) -> MessageFlags:
     """Wrappers whatsmeow (or unwrap) removed, the media's own viewOnce, the context's expiry."""
     view_once = media is not None and "viewOnce" in media.DESCRIPTOR.fields_by_name and media.viewOnce
-    return MessageFlags(
-        view_once="view_once" in flags or bool(view_once),
-        ephemeral="ephemeral" in flags or bool(context and context.expiration),
-        forwarded=bool(context and context.isForwarded),
+    return _message_flags(
+        "view_once" in flags or bool(view_once),
+        "ephemeral" in flags or bool(context and context.expiration),
+        bool(context and context.isForwarded),
     )
+
+
+@lru_cache(maxsize=8)
+def _message_flags(view_once: bool, ephemeral: bool, forwarded: bool) -> MessageFlags:
+    """Eight possible values, validated once each (the model is frozen: one instance is shared)."""
+    return MessageFlags(view_once=view_once, ephemeral=ephemeral, forwarded=forwarded)
 
 
 def _quoted(sent: Sent, context: Any | None) -> MessageKey | None:

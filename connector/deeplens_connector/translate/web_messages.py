@@ -16,7 +16,7 @@ from deeplens.domain.ids import Jid
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
 
 from deeplens_connector.translate.common import Origin
-from deeplens_connector.translate.content import classify, content_fields, unwrap
+from deeplens_connector.translate.content import classify, content_fields, unwrap_with_fields
 from deeplens_connector.translate.jids import canonical_jid, jid_from_text, sender_is_chat
 from deeplens_connector.translate.messages import (
     Sent,
@@ -63,14 +63,17 @@ def _web_sender(origin: Origin, chat: Jid, web: Any) -> Jid:
 
 def web_message_events(sent: Sent, web: Any) -> list[Event]:
     """The message itself, or what it does: a REVOKE stub deletes it, other stubs are dropped."""
-    message, flags = unwrap(web.message) if web.HasField("message") else (None, frozenset[str]())
     if web.messageStubType in _REVOKE_STUBS:
         return [
             message_revoked(sent.origin, "history", _target(sent), _revoker(sent, web), sent.timestamp_ms)
         ]
-    if message is None or not content_fields(message):
+    none = frozenset[str]()
+    message, flags, fields = (
+        unwrap_with_fields(web.message) if web.HasField("message") else (None, none, none)
+    )
+    if not fields:
         return [placeholder(sent)] if web.messageStubType in _PLACEHOLDER_STUBS else []
-    return message_events(sent, message, flags)
+    return message_events(sent, message, flags, fields=fields)
 
 
 def _revoker(sent: Sent, web: Any) -> Jid:
