@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import uuid
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from cachetools import TTLCache
 from psycopg_pool import ConnectionPool
 
 from deeplens.domain.errors import InvalidJid, InvalidRequest
@@ -34,12 +37,37 @@ class KeyValueCache(Protocol):
     def ping(self) -> None: ...
 
 
+class RecentCredentials:
+    """Credentials this process verified within the last `ttl_s` seconds, by secret hash: a burst
+    of requests (a chat's images) checks PostgreSQL once. A logout or revocation in this process
+    forgets its entries at once; in another process (a second Lambda instance) it takes effect
+    within `ttl_s`. Thread-safe (FastAPI's thread pool)."""
+
+    def __init__(self, ttl_s: float = 1.0, max_entries: int = 1024) -> None:
+        self._entries: TTLCache[bytes, tuple[uuid.UUID, str]] = TTLCache(max_entries, ttl_s)
+        self._lock = threading.Lock()
+
+    def get(self, secret_hash: bytes) -> tuple[uuid.UUID, str] | None:
+        with self._lock:
+            return self._entries.get(secret_hash)
+
+    def put(self, secret_hash: bytes, credential: tuple[uuid.UUID, str]) -> None:
+        with self._lock:
+            self._entries[secret_hash] = credential
+
+    def forget(self, credential_id: uuid.UUID) -> None:
+        with self._lock:
+            for key in [k for k, (cid, _) in self._entries.items() if cid == credential_id]:
+                del self._entries[key]
+
+
 @dataclass(frozen=True)
 class ApiDeps:
     settings: ApiSettings
     pool: ConnectionPool[Any]
     cache: KeyValueCache
     media: MediaStore
+    recent: RecentCredentials = field(default_factory=RecentCredentials)
 
     @property
     def session(self) -> str:

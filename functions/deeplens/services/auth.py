@@ -113,13 +113,23 @@ def _issue(
     return Issued(secret, row)
 
 
+def recently_verified(deps: ApiDeps, secret: str | None) -> Principal | None:
+    """The principal of a credential this process verified a moment ago (no I/O), else None."""
+    if not secret:
+        return None
+    known = deps.recent.get(_secret_hash(secret))
+    return Principal(*known) if known else None
+
+
 def authenticate(deps: ApiDeps, secret: str | None) -> Principal:
     if not secret:
         raise Unauthorized("log in, or send a bearer token")
+    secret_hash = _secret_hash(secret)
     with pooled(deps.pool) as conn:
-        row = auth_store.find_credential(conn, _secret_hash(secret))
+        row = auth_store.find_credential(conn, secret_hash)
     if row is None:
         raise Unauthorized("the session or token is unknown, revoked or expired")
+    deps.recent.put(secret_hash, (row["id"], row["kind"]))
     return Principal(row["id"], row["kind"])
 
 
@@ -128,12 +138,14 @@ def logout(deps: ApiDeps, principal: Principal) -> None:
     with pooled(deps.pool) as conn:
         auth_store.delete_credential(conn, principal.credential_id)
         auth_store.delete_expired(conn)
+    deps.recent.forget(principal.credential_id)
 
 
 def revoke_token(deps: ApiDeps, token_id: uuid.UUID) -> None:
     with pooled(deps.pool) as conn:
         if not auth_store.delete_credential(conn, token_id, "token"):
             raise NotFound(f"no token {token_id}", "token_id")
+    deps.recent.forget(token_id)
 
 
 def _secret_hash(secret: str) -> bytes:

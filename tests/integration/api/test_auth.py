@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import time
 from collections.abc import Callable
 
 import psycopg
@@ -11,7 +13,7 @@ from deeplens.domain.errors import Unauthorized
 from deeplens.entrypoints.api import make_handler
 from deeplens.entrypoints.http.app import create_app
 from deeplens.services import auth
-from deeplens.services.api import ApiDeps
+from deeplens.services.api import ApiDeps, RecentCredentials
 from deeplens.settings import ApiSettings
 from pydantic import SecretStr
 
@@ -99,6 +101,20 @@ def test_bearer_token_works_until_revoked_when_created_by_the_admin(client: ApiC
     assert client.get("/api/chats").status == 200
     assert client.request("DELETE", f"/api/auth/tokens/{token['id']}").status == 204
     assert client.get("/api/chats").status == 401
+
+
+def test_revocation_elsewhere_takes_effect_within_the_recent_window_when_a_process_remembers_it(
+    client: ApiClient, make_api_deps: Callable[[ApiSettings], ApiDeps], api_settings: ApiSettings
+) -> None:
+    token = client.request("POST", "/api/auth/tokens", json_body={"name": "t"}).json()
+    # A second process (its own pool and memory of recent credentials), as a second Lambda instance.
+    other = dataclasses.replace(make_api_deps(api_settings), recent=RecentCredentials(ttl_s=0.3))
+    elsewhere = ApiClient(LambdaTransport(make_handler(other)), "lambda")
+    elsewhere.bearer = token["token"]
+    assert elsewhere.get("/api/chats").status == 200  # verified there, and remembered
+    assert client.request("DELETE", f"/api/auth/tokens/{token['id']}").status == 204
+    time.sleep(0.4)
+    assert elsewhere.get("/api/chats").status == 401
 
 
 def test_revoking_answers_404_when_token_is_unknown(client: ApiClient) -> None:

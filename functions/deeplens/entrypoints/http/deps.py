@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from deeplens.domain.errors import InvalidRequest
@@ -36,12 +37,18 @@ async def _deps(request: Request) -> ApiDeps:
 Deps = Annotated[ApiDeps, Depends(_deps)]
 
 
-def _principal(
+async def _principal(
     deps: Deps,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> auth.Principal:
-    return auth.authenticate(deps, bearer.credentials if bearer else cookie)
+    """A credential verified a moment ago answers without I/O; otherwise PostgreSQL is asked in
+    the thread pool (see services.api.RecentCredentials for what that means for revocation)."""
+    secret = bearer.credentials if bearer else cookie
+    known = auth.recently_verified(deps, secret)
+    if known is not None:
+        return known
+    return await run_in_threadpool(auth.authenticate, deps, secret)
 
 
 CurrentPrincipal = Annotated[auth.Principal, Depends(_principal)]
