@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from deeplens.domain.errors import ConfigurationError
@@ -38,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("replay needs a recording file")
         return _replay(settings, args.recording)
     if args.command == "run":
+        from deeplens_connector.watcher import die_with_parent
+
+        die_with_parent()
         return _run(settings)
     from deeplens_connector.supervisor import Backoff
     from deeplens_connector.watcher import watch
@@ -69,6 +73,18 @@ def _replay(settings: ConnectorSettings, recording: Path) -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    logging.shutdown()
-    os._exit(code)  # neonize's connect thread is not a daemon and may still hang in Go
+    # Always os._exit: neonize's connect thread is not a daemon and may still hang in Go, so a normal
+    # interpreter exit (also after an exception, or Ctrl-C before the handlers were in place) could
+    # wait for it forever.
+    code = exits.FAILED
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        code = exits.OK
+    except SystemExit as exiting:  # argparse: usage errors, --help
+        code = exiting.code if isinstance(exiting.code, int) else exits.FAILED
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        logging.shutdown()
+        os._exit(code)

@@ -1,11 +1,16 @@
 """`python -m deeplens_connector`: runs the session in a child process and restarts it when the
 child says neonize cannot recover in-process (exit code RESTART: offline after its bounded
 attempts, logged out -> new QR, QR expired). Any other exit code ends the watcher with it.
-SIGTERM is passed to the child, which drains its publisher before exiting."""
+SIGTERM/SIGINT are passed to the child, which drains its publisher before exiting; a child that has
+not exited STOP_GRACE_S later is killed (its unsent batches are in the durable spool), so stopping
+the watcher never leaves a session process behind. The child also dies with the watcher
+(`die_with_parent`), should the watcher itself be killed."""
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -18,6 +23,8 @@ from deeplens_connector.supervisor import Backoff
 
 log = logging.getLogger("deeplens.connector.watcher")
 HEALTHY_CHILD_S = 300.0  # a child that lived this long resets the restart backoff
+STOP_GRACE_S = 10.0  # once stopping, the child has this long to drain and exit (devstack waits 15 s)
+_PR_SET_PDEATHSIG = 1
 
 
 def watch(backoff: Backoff, command: list[str] | None = None) -> int:
@@ -45,7 +52,9 @@ def _restart_loop(
     while True:
         started = time.monotonic()
         child[:] = [subprocess.Popen(command)]
-        code = child[0].wait()
+        if stopping.is_set():  # the signal came after the last check, before this child existed
+            child[0].terminate()
+        code = _wait(child[0], stopping)
         if stopping.is_set() or code not in exits.RESTARTABLE:
             log.info("connector exited", extra={"exit_code": code})
             return code
@@ -55,3 +64,25 @@ def _restart_loop(
         stopping.wait(delay)
         if stopping.is_set():
             return exits.OK
+
+
+def _wait(process: subprocess.Popen[bytes], stopping: threading.Event, grace_s: float = STOP_GRACE_S) -> int:
+    """The child's exit code; once stopping, it gets `grace_s` to exit before it is killed."""
+    while process.poll() is None and not stopping.wait(0.2):
+        pass
+    try:
+        return process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        log.error("the connector did not stop in time; killing it", extra={"grace_s": grace_s})
+        process.kill()
+        return process.wait()
+
+
+def die_with_parent() -> None:
+    """Linux: SIGTERM this process when its parent (the watcher) dies, even by SIGKILL."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os.kill(os.getpid(), signal.SIGTERM)
