@@ -6,7 +6,6 @@ A message may be content (`message`), or act on another message (`edit`, `revoke
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +21,7 @@ from deeplens.domain.envelope import (
 )
 from deeplens.domain.envelope_parts import Media, MessageFlags, MessageKey, Source
 from deeplens.domain.ids import Jid
+from deeplens.domain.polls import named_options
 from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
 
 from deeplens_connector.translate.common import Origin, event_id
@@ -258,9 +258,9 @@ def _vote(sent: Sent, update: Any, vote: DecryptedVote | None) -> list[Event]:
 
 
 def selected_names(hashes: Iterable[bytes], options: Sequence[str]) -> list[str]:
-    """Option names for sha256(option name) hashes; the hex digest where no option matches."""
-    names = {hashlib.sha256(option.encode()).digest(): option for option in options}
-    return [names.get(digest, digest.hex()) for digest in hashes]
+    """Option names for sha256(option name) hashes; the hex digest where no option matches (the
+    same rule the API applies to votes archived before their poll: domain.polls)."""
+    return named_options([digest.hex() for digest in hashes], options)
 
 
 def poll_vote_cast(

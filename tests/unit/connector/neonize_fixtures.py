@@ -11,6 +11,14 @@ import ctypes
 from collections.abc import Callable
 from typing import Any
 
+# The proto builders the recorded sample uses, re-exported for the tests.
+from deeplens_connector.sample.protos import (
+    complete,
+    jid,
+    key,
+    text,  # noqa: F401 (re-exported)
+)
+from deeplens_connector.sample.protos import no_jid as empty_jid  # what Go sends for an unset types.JID
 from deeplens_connector.translate import (
     DecryptedVote,
     TranslationError,
@@ -35,8 +43,6 @@ from neonize.events import (
     UndecryptableMessageEv,
 )
 from neonize.proto import Neonize_pb2 as N
-from neonize.proto.waCommon.WACommon_pb2 import MessageKey
-from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
 
 SESSION = "primary_agent"
@@ -45,15 +51,6 @@ ANNA, ANNA_LID = "4915112345678", "123456789012345"
 BOB = "4915187654321"
 GROUP, COMMUNITY = "120363012345678901", "120363099999999999"
 NEWSLETTER = "120363111111111111"
-
-
-def jid(user: str, server: str = "s.whatsapp.net", device: int = 0) -> Any:
-    return N.JID(User=user, Server=server, Device=device, RawAgent=0, Integrator=0, IsEmpty=False)
-
-
-def empty_jid() -> Any:
-    """What Go sends for an unset types.JID."""
-    return N.JID(User="", Server="", Device=0, RawAgent=0, Integrator=0, IsEmpty=True)
 
 
 def group_jid(user: str = GROUP) -> Any:
@@ -105,10 +102,6 @@ def message_ev(message_info: Any, message: Any | None, **flags: Any) -> Any:
     return N.Message(Info=message_info, Message=message, Raw=message, **flags)
 
 
-def key(chat: str, msg_id: str, *, from_me: bool = False, participant: str | None = None) -> Any:
-    return MessageKey(remoteJID=chat, fromMe=from_me, ID=msg_id, participant=participant)
-
-
 def receipt(chat: Any, sender: Any, ids: list[str], *, ts_s: int, kind: int) -> Any:
     source = N.MessageSource(
         Chat=chat,
@@ -144,27 +137,6 @@ def web_msg(
     if stub is not None:
         web.messageStubType = stub
     return web
-
-
-def text(body: str) -> Any:
-    return E2E.Message(conversation=body)
-
-
-def complete(message: Any) -> Any:
-    """Neonize.proto is proto2 with many `required` fields: fill the missing ones (recursively)
-    with their zero value, as Go's encoder does."""
-    for field in message.DESCRIPTOR.fields:
-        if field.message_type is not None:
-            if field.is_repeated:
-                for sub in getattr(message, field.name):
-                    complete(sub)
-            elif field.is_required or message.HasField(field.name):
-                sub = getattr(message, field.name)
-                sub.SetInParent()
-                complete(sub)
-        elif field.is_required and not message.HasField(field.name):
-            setattr(message, field.name, field.default_value)
-    return message
 
 
 def feed(client: Any, ev: Any) -> None:
