@@ -3,17 +3,18 @@
     .venv/bin/python -m deeplens_connector.sample.build_sample [OUTPUT]
 
 Our own account 4917000000001 with Anna (direct chat) and a family group with Bob: texts, an
-image and a voice note (their bytes are in the recording), an image whose bytes are not (expired
-media -> `unavailable`), an edit, a revoke, a reaction, read receipts and a history-sync chunk.
-The history chunk also holds the family group's past (GROUP_HISTORY messages, several pages of the
-web UI, one with the word SEARCH_WORD near the start, one photo with its bytes), two more direct
-chats and a second group: enough for the browser journey (tests/e2e) to page, search and jump.
-Deterministic: the same bytes on every run.
+image and a voice note (their bytes are in the recording; the voice note is real Ogg/Opus a
+browser plays), an image whose bytes are not (expired media -> `unavailable`), an edit, a revoke,
+a reaction, read receipts and a history-sync chunk. The history chunk also holds the family
+group's past (GROUP_HISTORY messages, several pages of the web UI, one with the word SEARCH_WORD
+near the start, one photo with its bytes), two more direct chats and a second group; David sends
+two documents: a PDF invoice and a hostile HTML file (a `<script>`, a Cyrillic + emoji name) that
+the archive must only ever hand out as a download. Enough for the browser journeys (tests/e2e) to
+page, search, jump, play and download. Deterministic: the same bytes on every run.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
 
 from deeplens_connector.replay import RecordWriter
-from deeplens_connector.sample.protos import complete, jid, key, media_fields, message, png, text
+from deeplens_connector.sample.protos import complete, jid, key, media_fields, message, pdf, png, text
+from deeplens_connector.sample.voice_note import VOICE_NOTE, VOICE_NOTE_SECONDS
 
 SAMPLE = Path(__file__).with_name("demo-session.rec")
 ME, ANNA, BOB, ANNA_LID = "4917000000001", "4915112345678", "4915187654321", "123456789012345"
@@ -38,11 +40,21 @@ SEARCH_WORD = "zeppelin"  # only in one old family message (GROUP_HISTORY_WORD_A
 GROUP_HISTORY_WORD_AT, GROUP_HISTORY_PHOTO_AT = 4, 140
 T0 = 1_764_000_000_000  # 2025-11-24T16:00:00Z, ms
 PHOTO = png(48, 32, (230, 120, 40))
-VOICE = b"OggS" + hashlib.sha256(b"deeplens voice").digest() * 64  # opaque bytes, 2 KiB
+VOICE = VOICE_NOTE  # 1.2 s of Ogg/Opus
 GROUP_PHOTO = png(160, 100, (40, 90, 200))
 PHOTO_PATH, VOICE_PATH = "/v/t62.7118-24/demo_photo.enc", "/v/t62.7118-24/demo_voice.enc"
 GROUP_PHOTO_PATH = "/v/t62.7118-24/demo_group_photo.enc"
 EXPIRED_PATH = "/v/t62.7118-24/demo_expired.enc"  # not in the recording: the CDN says 410
+INVOICE_NAME, INVOICE_ID = "Invoice 2025-11.pdf", "3EB0MORE1002"
+INVOICE = pdf("Invoice 2025-11: 42.00 EUR, thanks David")
+HOSTILE_NAME, HOSTILE_ID = "отчёт 🔥.html", "3EB0MORE1003"
+HOSTILE_MARKER = "/hostile-script-ran"  # the script asks for this path: a request for it means it ran
+HOSTILE = (
+    "<!doctype html><meta charset=utf-8><title>отчёт</title>\n"
+    f"<script>document.title = 'pwned'; fetch('{HOSTILE_MARKER}?cookie=' + document.cookie);</script>\n"
+    "<p>Rendered inline in the archive's origin, this page could act as the signed-in user.</p>\n"
+).encode()
+INVOICE_PATH, HOSTILE_PATH = "/v/t62.7119-24/demo_invoice.enc", "/v/t62.7119-24/demo_hostile.enc"
 
 
 def anna(msg_id: str, at: int, content: Any, **options: Any) -> Any:
@@ -66,7 +78,10 @@ def live_events() -> list[Any]:
         **media_fields(PHOTO, PHOTO_PATH),
     )
     voice = E2E.AudioMessage(
-        mimetype="audio/ogg; codecs=opus", seconds=4, PTT=True, **media_fields(VOICE, VOICE_PATH)
+        mimetype="audio/ogg; codecs=opus",
+        seconds=round(VOICE_NOTE_SECONDS),
+        PTT=True,
+        **media_fields(VOICE, VOICE_PATH),
     )
     old = E2E.ImageMessage(
         mimetype="image/jpeg", caption="from last year", **media_fields(b"gone" * 100, EXPIRED_PATH)
@@ -163,28 +178,53 @@ def _family_content(n: int) -> Any:
 
 
 def _short_chats(hs: Any) -> None:
-    """Two more direct chats and a second group, a few messages each."""
+    """Two more direct chats and a second group, a few messages each; David's two documents."""
     chats = (
         (CARLA_JID, "Carla", None, ("Lunch tomorrow?", "Sure, 12:30 at the usual place")),
-        (DAVID_JID, "David", None, ("The invoice is attached in the mail", "Got it, thanks")),
+        (DAVID_JID, "David", None, ("The invoice is attached in the mail", "Got it, thanks", *_documents())),
         (CLUB_JID, "Book club", DAVID_JID, ("Next book: The Left Hand of Darkness", "Great pick")),
     )
-    for n, (chat_jid, name, member, bodies) in enumerate(chats):
+    for n, (chat_jid, name, member, contents) in enumerate(chats):
         chat = hs.conversations.add(ID=chat_jid, name=name)
-        for m, body in enumerate(bodies):
+        for m, content in enumerate(contents):
             web = WebMessageInfo(
                 key=key(chat_jid, f"3EB0MORE{n}{m:03d}", from_me=m == 1),
                 messageTimestamp=(T0 - (3 - n) * 86_400_000) // 1000 + m * 120,
                 participant=member if m == 0 else None,
-                message=text(body),
+                message=text(content) if isinstance(content, str) else content,
             )
             chat.messages.add(msgOrderID=m + 1).message.CopyFrom(web)
+
+
+def _documents() -> tuple[Any, Any]:
+    """David's PDF (INVOICE_ID) and hostile HTML file (HOSTILE_ID), in that order."""
+    invoice = E2E.DocumentMessage(
+        mimetype="application/pdf",
+        title=INVOICE_NAME,
+        fileName=INVOICE_NAME,
+        pageCount=1,
+        caption="Here it is after all",
+        **media_fields(INVOICE, INVOICE_PATH),
+    )
+    hostile = E2E.DocumentMessage(
+        mimetype="text/html", title=HOSTILE_NAME, fileName=HOSTILE_NAME, **media_fields(HOSTILE, HOSTILE_PATH)
+    )
+    return E2E.Message(documentMessage=invoice), E2E.Message(documentMessage=hostile)
+
+
+RECORDED_MEDIA = (
+    (PHOTO_PATH, PHOTO),
+    (VOICE_PATH, VOICE),
+    (GROUP_PHOTO_PATH, GROUP_PHOTO),
+    (INVOICE_PATH, INVOICE),
+    (HOSTILE_PATH, HOSTILE),
+)
 
 
 def build(output: Path) -> Path:
     with output.open("wb") as handle:
         writer = RecordWriter(handle)
-        for path, data in ((PHOTO_PATH, PHOTO), (VOICE_PATH, VOICE), (GROUP_PHOTO_PATH, GROUP_PHOTO)):
+        for path, data in RECORDED_MEDIA:
             writer.media(path, data)
         for ev in live_events():
             writer.event(complete(ev))

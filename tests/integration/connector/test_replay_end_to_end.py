@@ -21,9 +21,16 @@ from deeplens_connector.sample.build_sample import (
     GROUP_HISTORY_PHOTO_AT,
     GROUP_JID,
     GROUP_PHOTO,
+    HOSTILE,
+    HOSTILE_ID,
+    HOSTILE_NAME,
+    INVOICE,
+    INVOICE_ID,
+    INVOICE_NAME,
     PHOTO,
     SAMPLE,
     SEARCH_WORD,
+    VOICE,
 )
 from deeplens_connector.settings import ConnectorSettings
 
@@ -38,6 +45,13 @@ def _ingest(queue: Any, deps: IngestDeps) -> None:
         pass
 
 
+def _stored(url: str, store: ObjectStore, session: str, message_id: str) -> tuple[str | None, bytes]:
+    """The file name and the bytes in the bucket of one message's media."""
+    sql = "SELECT file_name, bucket_key FROM media WHERE session_id = %s AND message_id = %s"
+    ((file_name, key),) = rows(url, sql, session, message_id)
+    return file_name, store.get(key)
+
+
 def _replayed(
     connector_settings: Callable[..., ConnectorSettings],
     local_queue_pair: Callable[..., Any],
@@ -50,7 +64,7 @@ def _replayed(
     settings = connector_settings(ingest_queue_url=queue.url, default_track_groups=track_groups)
     stats, drained = run_replay(settings, SAMPLE)
     assert drained
-    assert (stats.events, stats.media_files) == (13, 3)
+    assert (stats.events, stats.media_files) == (13, 5)
     _ingest(queue, make_deps(database_url, TrackingPolicy(track_groups=track_groups)))
     return settings.session_id
 
@@ -74,9 +88,17 @@ def test_sample_becomes_archive_rows_when_replayed_and_ingested(
         ("3EB0HIST0001", "text", "Thanks! See you soon", "history"),
     ]
     media = dict(rows(database_url, "SELECT message_id, status FROM media WHERE session_id = %s", session))
-    assert media == {"3EB0DEMO0002": "stored", "3EB0DEMO0003": "stored", "3EB0DEMO0004": "unavailable"}
-    (key,) = rows(database_url, "SELECT bucket_key FROM media WHERE message_id = '3EB0DEMO0002'")[0]
-    assert media_store.get(key) == PHOTO
+    assert media == {
+        "3EB0DEMO0002": "stored",
+        "3EB0DEMO0003": "stored",
+        "3EB0DEMO0004": "unavailable",
+        INVOICE_ID: "stored",
+        HOSTILE_ID: "stored",
+    }
+    assert _stored(database_url, media_store, session, "3EB0DEMO0002") == (None, PHOTO)
+    assert _stored(database_url, media_store, session, "3EB0DEMO0003") == (None, VOICE)
+    assert _stored(database_url, media_store, session, INVOICE_ID) == (INVOICE_NAME, INVOICE)
+    assert _stored(database_url, media_store, session, HOSTILE_ID) == (HOSTILE_NAME, HOSTILE)
     assert rows(database_url, "SELECT emoji FROM reactions WHERE message_id = '3EB0DEMO0002'") == [("❤️",)]
     assert rows(database_url, "SELECT status FROM messages WHERE id = '3EB0DEMO0003'") == [(2,)]
 
