@@ -7,11 +7,16 @@
   EVENTS_BUCKET, then the pointer (events inline when small) to the ingest queue, then removes
   the spool file. S3/SQS down: it backs off and retries; nothing is lost or reordered.
 - `close()` (SIGTERM) flushes the open batch and drains what it can before `timeout_s`.
+- No single event stops publishing: an event that cannot be serialised is set aside with its
+  reason (`rejected/...` beside the log) and its batch goes on; a batch the queue refuses inline is
+  sent as a bare pointer, and one refused even so moves to the spool's `dead/` folder. Should a
+  publisher thread die anyway, `failed` is set and the connector exits for a restart.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import queue
 import threading
@@ -20,6 +25,7 @@ import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from deeplens.domain.batch import (
@@ -27,10 +33,11 @@ from deeplens.domain.batch import (
     batch_key,
     decode_batch,
     encode_pointer,
+    rejected_key,
     should_inline,
 )
 from deeplens.domain.envelope import Event
-from deeplens.domain.errors import DeepLensError, InvalidEnvelope
+from deeplens.domain.errors import DeepLensError, InvalidEnvelope, RefusedMessage
 
 from deeplens_connector.encoded import Encoded, event_line
 from deeplens_connector.spool import Spool, SpooledBatch, SpoolFull
@@ -76,9 +83,16 @@ class Publisher:
         self._inbox: queue.Queue[Event | Encoded | list[Event | Encoded] | None] = queue.Queue()
         self._spooled = threading.Condition()
         self._stopping = threading.Event()
-        self._batcher = threading.Thread(target=self._batch_loop, name="publisher-batcher", daemon=True)
-        self._drainer = threading.Thread(target=self._drain_loop, name="publisher-drainer", daemon=True)
+        self._batcher = threading.Thread(
+            target=self._guarded(self._batch_loop), name="publisher-batcher", daemon=True
+        )
+        self._drainer = threading.Thread(
+            target=self._guarded(self._drain_loop), name="publisher-drainer", daemon=True
+        )
         self.published_batches = 0
+        self.rejected_events = 0
+        self.failed = threading.Event()  # a publisher thread died: nothing more will be published
+        self.failure = ""
 
     def start(self) -> Publisher:
         self._batcher.start()
@@ -100,15 +114,32 @@ class Publisher:
         deadline = time.monotonic() + timeout_s
         with self._spooled:
             self._spooled.notify_all()
-        while self.spool.pending() and time.monotonic() < deadline:
+        while self._holding() and time.monotonic() < deadline:
             time.sleep(0.05)
         self._stopping.set()
         with self._spooled:
             self._spooled.notify_all()
         self._drainer.join()  # an upload in flight is bounded by the clients' own timeouts
-        drained = not self.spool.pending()
+        drained = not self._holding() and not self.failed.is_set()
         self.spool.close()
         return drained
+
+    def _holding(self) -> bool:
+        return bool(self.spool.pending() or self.spool.rejected())
+
+    def _guarded(self, loop: Callable[[], None]) -> Callable[[], None]:
+        """A thread that dies says so (log + `failed`), so the process can exit for a restart
+        instead of silently publishing nothing more."""
+
+        def run() -> None:
+            try:
+                loop()
+            except BaseException as error:
+                self.failure = f"{threading.current_thread().name}: {error!r}"
+                log.critical("publisher thread died", exc_info=True, extra={"error": self.failure})
+                self.failed.set()
+
+        return run
 
     # --- batching -------------------------------------------------------------------------
 
@@ -165,11 +196,19 @@ class Publisher:
             return
         at_ms = int(self._clock() * 1000)
         batch_id = f"{at_ms:013d}-{uuid.uuid4().hex[:12]}"  # sorts by time inside a day's folder
-        data = encode_events(batch)
+        lines, rejected = encode_lines(batch)
+        for number, (event, reason) in enumerate(rejected):
+            self._set_aside(f"{at_ms:013d}-{batch_id}-{number}.json", event, reason)
+        if lines:
+            self._append(
+                gzip.compress(b"".join(lines), compresslevel=GZIP_LEVEL, mtime=0), at_ms, len(lines), batch_id
+            )
+
+    def _append(self, data: bytes, at_ms: int, count: int, batch_id: str) -> None:
         backoff = self.config.retry_min_s
         while True:
             try:
-                self.spool.append(data, at_ms, len(batch), batch_id)
+                self.spool.append(data, at_ms, count, batch_id)
                 break
             except SpoolFull as full:
                 log.error("spool full, holding the batch in memory", extra={"error": str(full)})
@@ -178,17 +217,26 @@ class Publisher:
         with self._spooled:
             self._spooled.notify_all()
 
+    def _set_aside(self, name: str, event: Event | Encoded, reason: str) -> None:
+        record = rejection_record(self.config.session, event, reason)
+        log.error("event set aside: it cannot be serialised", extra={"record": name, "error": reason})
+        self.spool.reject(name, record)
+        self.rejected_events += 1
+
     # --- draining -------------------------------------------------------------------------
 
     def _drain_loop(self) -> None:
         backoff = self.config.retry_min_s
         while not self._stopping.is_set():
             pending = self.spool.pending()
-            if not pending:
+            rejected = self.spool.rejected()
+            if not pending and not rejected:
                 with self._spooled:
                     self._spooled.wait(0.5)
                 continue
-            if self._upload(pending[0]):
+            if all(self._upload_rejected(path) for path in rejected) and (
+                not pending or self._upload(pending[0])
+            ):
                 backoff = self.config.retry_min_s
             else:
                 self._stopping.wait(backoff)
@@ -199,12 +247,49 @@ class Publisher:
         try:
             data = batch.read()
             self.objects.put(key, data, "application/gzip", {"events": str(batch.count)})
-            self.messages.send(encode_pointer(self._pointer(key, batch, data)))
+            self._send(self._pointer(key, batch, data))
+        except RefusedMessage as refused:
+            self._dead_letter(batch, refused)
+            return True
         except (DeepLensError, OSError) as error:
             log.warning("publish failed, will retry", extra={"batch": batch.batch_id, "error": str(error)})
             return False
         self.spool.remove(batch)
         self.published_batches += 1
+        return True
+
+    def _send(self, pointer: BatchPointer) -> None:
+        """The pointer with its events inline; refused as invalid, the bare pointer (plain ASCII:
+        ingest then reads the batch object)."""
+        try:
+            self.messages.send(encode_pointer(pointer))
+        except RefusedMessage as refused:
+            if pointer.events is None:
+                raise
+            log.warning("queue refused the inline batch, sending the bare pointer",
+                        extra={"batch": pointer.batch_id, "error": str(refused)})  # fmt: skip
+            self.messages.send(encode_pointer(pointer.model_copy(update={"events": None})))
+
+    def _dead_letter(self, batch: SpooledBatch, refused: RefusedMessage) -> None:
+        """Refused even as a bare pointer: retrying cannot help. The batch object is in the log, so
+        reconcile still enqueues it; the spool copy waits in `dead/` for a person."""
+        path = self.spool.dead_letter(batch)
+        log.error("queue refused the batch; moved to the spool's dead folder",
+                  extra={"batch": batch.batch_id, "path": str(path), "error": str(refused)})  # fmt: skip
+
+    def _upload_rejected(self, path: Path) -> bool:
+        at_ms = int(path.name.split("-", 1)[0])
+        try:
+            self.objects.put(
+                rejected_key(self.config.session, path.name, at_ms), path.read_bytes(), "application/json"
+            )
+        except (DeepLensError, OSError) as error:
+            log.warning(
+                "upload of a set-aside event failed, will retry",
+                extra={"record": path.name, "error": str(error)},
+            )
+            return False
+        self.spool.forget_rejected(path)
         return True
 
     def _pointer(self, key: str, batch: SpooledBatch, data: bytes) -> BatchPointer:
@@ -229,9 +314,40 @@ def encode_events(events: list[Event | Encoded]) -> bytes:
     mtime 0), serialised by pydantic-core instead of model_dump + json.dumps: the same lines
     (tests/unit/connector_publish) in a third of the time the batcher holds the GIL for; lines a
     translation worker already wrote are taken as they are. zlib releases the GIL while it
-    compresses."""
+    compresses. Raises on an event that cannot be serialised (the batcher uses encode_lines)."""
     lines = b"".join([event_line(event) for event in events])
     return gzip.compress(lines, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def encode_lines(events: list[Event | Encoded]) -> tuple[list[bytes], list[tuple[Event | Encoded, str]]]:
+    """Each event's batch line, checked one by one: (lines, [(event, reason)] of those that fail)."""
+    lines: list[bytes] = []
+    rejected: list[tuple[Event | Encoded, str]] = []
+    for event in events:
+        try:
+            lines.append(event_line(event))
+        except (ValueError, TypeError, RecursionError) as error:  # PydanticSerializationError: ValueError
+            rejected.append((event, f"{type(error).__name__}: {error}"[:1000]))
+    return lines, rejected
+
+
+def rejection_record(session: str, event: Event | Encoded, reason: str) -> bytes:
+    """What is kept of an event that could not be serialised: its reason and every part but the
+    raw protobuf JSON (where such failures come from), as one JSON object."""
+    record: dict[str, Any] = {
+        "v": 1,
+        "session": session,
+        "reason": reason,
+        "kind": getattr(event, "kind", None),
+    }
+    try:
+        record["event"] = _without_raw(event)
+        text = json.dumps(record, ensure_ascii=True)
+    except (ValueError, TypeError, RecursionError, AttributeError) as error:
+        record["event"] = None
+        record["event_error"] = f"{type(error).__name__}: {error}"[:1000]
+        text = json.dumps(record, ensure_ascii=True, default=str)
+    return text.encode()
 
 
 def inline_size(data: bytes) -> int:
@@ -242,6 +358,12 @@ def inline_size(data: bytes) -> int:
         return len(gzip.decompress(data)) + 1
     except (OSError, EOFError, zlib.error) as error:
         raise InvalidEnvelope(f"batch: not gzip'd ({error})") from None
+
+
+def _without_raw(event: Event | Encoded) -> Any:
+    if isinstance(event, Encoded):
+        return json.loads(event.line)
+    return event.model_dump(mode="json", exclude={"raw", "new_raw"})
 
 
 def _take(batch: list[Event | Encoded], item: Event | Encoded | list[Event | Encoded]) -> None:

@@ -19,7 +19,7 @@ from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.domain.archive_plan import TrackingPolicy
 from psycopg_pool import ConnectionPool
 
-from deeplens_connector import archive_db
+from deeplens_connector import archive_db, exits
 from deeplens_connector.chunk_worker import ChunkWorkers
 from deeplens_connector.client import Lifecycle, make_client, own_jid, register_pipeline
 from deeplens_connector.media import Download, MediaPool
@@ -168,6 +168,17 @@ def run_live(settings: ConnectorSettings) -> int:
         lock.release()
 
 
+def keep_running(connector: Connector, supervisor: Supervisor) -> bool:
+    """One look from the main thread: a dead publisher thread ends the process for a restart
+    (nothing would be published any more); otherwise the status is refreshed and the QR watched."""
+    if connector.publisher.failed.is_set():
+        supervisor.abort(exits.RESTART, f"publisher failed: {connector.publisher.failure}")
+        return False
+    connector.status.refresh()
+    supervisor.check_pairing()
+    return True
+
+
 def _supervise(connector: Connector) -> int:
     settings = connector.settings
     supervisor = Supervisor(
@@ -181,8 +192,8 @@ def _supervise(connector: Connector) -> int:
     threading.Thread(target=supervisor.run, name="supervisor", daemon=True).start()
     contacts_read_at = time.monotonic()
     while not supervisor.finished.wait(5.0):  # the main thread stays free for signals
-        connector.status.refresh()
-        supervisor.check_pairing()
+        if not keep_running(connector, supervisor):
+            break
         due = time.monotonic() - contacts_read_at >= CONTACTS_REREAD_S
         connected = connector.states.current == "connected"  # paired and connected: the store exists
         if due and connected and connector.pipeline.try_offer("store_contacts", None):

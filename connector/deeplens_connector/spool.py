@@ -1,6 +1,10 @@
 """The connector's durable local spool: every batch is written here (fsync'd) before it is
 uploaded, and removed only once the bucket and the queue both have it. A crash, or S3/SQS being
-unreachable, loses nothing; the spool drains in write order when they come back."""
+unreachable, loses nothing; the spool drains in write order when they come back.
+
+Two side folders: `rejected/` holds events that could not be serialised (one JSON record each, with
+the reason), uploaded beside the event log; `dead/` holds batches the queue refused even as a bare
+pointer, kept for a person (the batch object is in the log already, so reconcile still applies it)."""
 
 from __future__ import annotations
 
@@ -48,25 +52,58 @@ class Spool:
         self._bytes = sum(batch.path.stat().st_size for batch in pending)
 
     def _discard_partial_writes(self) -> None:
-        for leftover in self.directory.glob("*.tmp"):  # a crash mid-write: never acknowledged
-            leftover.unlink()
+        for leftover in [*self.directory.glob("*.tmp"), *self.directory.glob("rejected/*.tmp")]:
+            leftover.unlink()  # a crash mid-write: never acknowledged
 
     def append(self, data: bytes, at_ms: int, count: int, batch_id: str) -> SpooledBatch:
         if self._bytes + len(data) > self.max_bytes:
             raise SpoolFull(f"spool {self.directory} holds {self._bytes} bytes (bound {self.max_bytes})")
         name = f"{self._next_seq:012d}_{at_ms:013d}_{count}_{batch_id}.batch"
-        temporary = self.directory / (name + ".tmp")
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        final = self.directory / name
-        temporary.rename(final)
-        self._fsync_directory()
+        final = self._write_durably(self.directory, name, data)
         spooled = SpooledBatch(final, self._next_seq, at_ms, count, batch_id)
         self._next_seq += 1
         self._bytes += len(data)
         return spooled
+
+    def reject(self, name: str, record: bytes) -> Path:
+        """Keeps one set-aside event record (durably) until it is uploaded."""
+        return self._write_durably(self.directory / "rejected", name, record)
+
+    def rejected(self) -> list[Path]:
+        """Set-aside event records not uploaded yet, oldest first."""
+        return sorted((self.directory / "rejected").glob("*.json"))
+
+    def forget_rejected(self, path: Path) -> None:
+        path.unlink()
+        self._fsync_directory(path.parent)
+
+    def dead_letter(self, batch: SpooledBatch) -> Path:
+        """Moves a batch out of the drain order into `dead/`; it is not retried again."""
+        dead = self.directory / "dead"
+        dead.mkdir(exist_ok=True)
+        size = batch.path.stat().st_size
+        target = dead / batch.path.name
+        batch.path.rename(target)
+        self._fsync_directory(dead)
+        self._fsync_directory()
+        self._bytes -= size
+        return target
+
+    def dead(self) -> list[Path]:
+        return sorted((self.directory / "dead").glob("*.batch"))
+
+    def _write_durably(self, folder: Path, name: str, data: bytes) -> Path:
+        """Write to a temporary name, fsync, rename, fsync the folder: all or nothing."""
+        folder.mkdir(exist_ok=True)
+        temporary = folder / (name + ".tmp")
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        final = folder / name
+        temporary.rename(final)
+        self._fsync_directory(folder)
+        return final
 
     def pending(self) -> list[SpooledBatch]:
         """Spooled batches, oldest first."""
@@ -87,8 +124,8 @@ class Spool:
     def size_bytes(self) -> int:
         return self._bytes
 
-    def _fsync_directory(self) -> None:
-        descriptor = os.open(self.directory, os.O_RDONLY)
+    def _fsync_directory(self, directory: Path | None = None) -> None:
+        descriptor = os.open(directory or self.directory, os.O_RDONLY)
         try:
             os.fsync(descriptor)
         finally:

@@ -117,6 +117,13 @@ class Supervisor:
 
     def request_stop(self) -> None:
         """SIGTERM: end the loop; the caller drains and then exits (stop() runs in the background)."""
+        self.abort(exits.OK)
+
+    def abort(self, code: int, reason: str | None = None) -> None:
+        """End the session and the process with `code` (e.g. RESTART when a part of the process
+        broke); the caller drains what it can first, as after SIGTERM."""
+        if reason:
+            log.error("ending the session process", extra={"exit_code": code, "reason": reason})
         self.stopping.set()
         threading.Thread(target=self._stop, name="neonize-stop", daemon=True).start()
-        self.finish(exits.OK)
+        self.finish(code)

@@ -10,7 +10,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from deeplens.domain.errors import TransientError
+from deeplens.domain.errors import RefusedMessage, TransientError
 from deeplens.settings import QueueSettings, S3Settings
 
 if TYPE_CHECKING:
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageAttributeValueTypeDef
 
 MAX_BATCH = 10  # SQS limit for SendMessageBatch / ReceiveMessage / DeleteMessageBatch
+# Error codes (the last part, after any "AWS.SimpleQueueService." prefix) that refuse the message
+# itself: retrying the same body cannot succeed.
+_REFUSED_CODES = frozenset({"InvalidMessageContents", "MessageTooLong", "InvalidParameterValue"})
 
 
 def make_sqs_client(settings: QueueSettings, region: S3Settings) -> SQSClient:
@@ -54,7 +57,11 @@ class Queue:
         }
         try:
             sent = self._client.send_message(QueueUrl=self.url, MessageBody=body, MessageAttributes=attrs)
-        except (ClientError, BotoCoreError) as error:
+        except ClientError as error:
+            if _refused(error):
+                raise RefusedMessage(f"SQS refused the message: {error}") from error
+            raise TransientError(f"SQS send failed: {error}") from error
+        except BotoCoreError as error:
             raise TransientError(f"SQS send failed: {error}") from error
         return sent["MessageId"]
 
@@ -107,3 +114,8 @@ def _received(message: Any) -> Received:
         attributes=dict(message.get("Attributes", {})),
         md5_of_body=message.get("MD5OfBody", ""),
     )
+
+
+def _refused(error: ClientError) -> bool:
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    return code.rsplit(".", 1)[-1] in _REFUSED_CODES

@@ -29,6 +29,10 @@ from deeplens.domain.errors import InvalidEnvelope
 from deeplens.domain.ids import SESSION_ID_PATTERN
 
 INLINE_LIMIT_BYTES = 200_000  # SQS takes 256 KiB per message; the rest is the pointer and headroom
+SQS_BODY_LIMIT_BYTES = 262_144  # SQS's hard limit for one message body
+# SQS accepts only #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF in a body. JSON
+# already escapes the controls, so what is left are U+FFFE, U+FFFF and lone surrogates inside strings.
+_SQS_REFUSED = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 BATCH_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 _BATCH_ID = re.compile(BATCH_ID_PATTERN, re.ASCII)
 _SESSION = re.compile(SESSION_ID_PATTERN, re.ASCII)
@@ -75,6 +79,15 @@ def batch_key(session: str, batch_id: str, at_ms: int) -> str:
         raise InvalidEnvelope(f"batch_id: not a batch id: {batch_id!r}")
     day = datetime.fromtimestamp(at_ms // 1000, UTC)
     return f"events/{session}/{day:%Y/%m/%d}/{batch_id}.jsonl.gz"
+
+
+def rejected_key(session: str, name: str, at_ms: int) -> str:
+    """`rejected/{session}/{YYYY}/{MM}/{DD}/{name}`: an event the connector could not serialise,
+    kept with its reason beside the event log (ingest never reads this prefix)."""
+    if _SESSION.fullmatch(session) is None:
+        raise InvalidEnvelope(f"session: not a session id: {session!r}")
+    day = datetime.fromtimestamp(at_ms // 1000, UTC)
+    return f"rejected/{session}/{day:%Y/%m/%d}/{name}"
 
 
 class BatchPointer(ContractModel):
@@ -130,7 +143,18 @@ def _batch_id_of(key: str) -> str:
 
 
 def encode_pointer(pointer: BatchPointer) -> str:
-    return json.dumps(pointer.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+    """The SQS body: compact JSON with every character SQS refuses written as a JSON escape (the
+    same string once decoded). A body over SQS's size limit goes without its inline events: ingest
+    then reads the batch object."""
+    body = _sqs_safe_json(pointer.model_dump(mode="json"))
+    if pointer.events is not None and len(body.encode("utf-8", "surrogatepass")) > SQS_BODY_LIMIT_BYTES:
+        return encode_pointer(pointer.model_copy(update={"events": None}))
+    return body
+
+
+def _sqs_safe_json(data: dict[str, Any]) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _SQS_REFUSED.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
 def decode_pointer(body: str | bytes) -> BatchPointer:

@@ -17,6 +17,11 @@ class TransientError(DeepLensError):
     """A dependency is unreachable or overloaded; the same work may succeed when retried."""
 
 
+class RefusedMessage(DeepLensError):
+    """The queue refused a message as invalid (characters, size): sending the same body again
+    fails the same way, so the sender must change it or set it aside, never retry it forever."""
+
+
 class ObjectNotFound(DeepLensError):
     """No object under that key in the bucket."""
 

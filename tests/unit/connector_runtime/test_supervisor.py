@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
+from typing import Any
 
 from deeplens_connector import exits
 from deeplens_connector.state import ConnectionStates
@@ -72,3 +74,27 @@ def test_pairing_restarts_when_qr_codes_expire_unscanned() -> None:
     supervisor.check_pairing()
     assert supervisor.finished.is_set()
     assert supervisor.exit_code == exits.RESTART
+
+
+def test_abort_ends_the_session_with_the_given_code_and_stops_the_client() -> None:
+    stopped = threading.Event()
+    supervisor = Supervisor(
+        lambda: None, stopped.set, ConnectionStates(), max_attempts=3, backoff=Backoff(1, 1)
+    )
+    supervisor.abort(exits.RESTART, "publisher failed")
+    assert supervisor.finished.is_set() and supervisor.stopping.is_set()
+    assert supervisor.exit_code == exits.RESTART
+    assert stopped.wait(2)
+
+
+def test_dead_publisher_ends_the_process_for_a_restart() -> None:
+    from deeplens_connector.runtime import keep_running
+
+    publisher = SimpleNamespace(failed=threading.Event(), failure="publisher-batcher: RuntimeError()")
+    publisher.failed.set()
+    connector: Any = SimpleNamespace(publisher=publisher)
+    supervisor = Supervisor(
+        lambda: None, lambda: None, ConnectionStates(), max_attempts=3, backoff=Backoff(1, 1)
+    )
+    assert not keep_running(connector, supervisor)
+    assert supervisor.exit_code == exits.RESTART and supervisor.exit_code in exits.RESTARTABLE

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from typing import Any
 
 import pytest
 from deeplens.domain.batch import (
     INLINE_LIMIT_BYTES,
+    SQS_BODY_LIMIT_BYTES,
     BatchPointer,
     batch_key,
     decode_batch,
@@ -15,6 +17,7 @@ from deeplens.domain.batch import (
     encode_pointer,
     pointer_for,
     pointer_for_key,
+    rejected_key,
     should_inline,
 )
 from deeplens.domain.envelope import dump_event, parse_event
@@ -106,6 +109,40 @@ def test_pointer_leaves_events_out_when_they_are_too_big_to_inline(load_golden: 
     big = parse_event(load_golden("message_text") | {"text": "x" * 150_000})
     pointer = pointer_for(BUCKET, KEY, SESSION, [big, big])
     assert (pointer.count, pointer.events) == (2, None)
+
+
+# What SQS accepts in a message body (its documented character set).
+_SQS_ALLOWED = re.compile(r"^[\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]*$")
+
+
+@pytest.mark.parametrize("text", ["a\uffffb", "\ufffe", "x\ud800y", "\udfff", "ok \U0001f600 é \x01\x1f\x7f"])
+def test_pointer_body_has_only_characters_sqs_accepts_and_decodes_to_the_same_text(
+    load_golden: Any, text: str
+) -> None:
+    event = parse_event(load_golden("message_text") | {"text": "start"})
+    pointer = pointer_for(BUCKET, KEY, SESSION, [event])
+    assert pointer.events is not None
+    pointer.events[0]["text"] = text  # as decode_batch would hand it over
+    body = encode_pointer(pointer)
+    assert _SQS_ALLOWED.match(body)
+    assert decode_pointer(body).events == pointer.events
+
+
+def test_pointer_body_drops_inline_events_when_escaping_would_pass_the_sqs_limit(load_golden: Any) -> None:
+    event = parse_event(load_golden("message_text"))
+    pointer = pointer_for(BUCKET, KEY, SESSION, [event, event])
+    assert pointer.events is not None
+    for inline in pointer.events:
+        inline["text"] = "\uffff" * 30_000  # 90 KB as UTF-8, 180 KB escaped: 360 KB for the two
+    body = encode_pointer(pointer)
+    assert len(body.encode()) <= SQS_BODY_LIMIT_BYTES
+    assert decode_pointer(body).events is None and decode_pointer(body).count == 2
+
+
+def test_rejected_key_sits_beside_the_log_under_the_utc_day() -> None:
+    assert rejected_key(SESSION, "x.json", T0) == "rejected/primary_agent/2025/11/24/x.json"
+    with pytest.raises(InvalidEnvelope):
+        rejected_key("../etc", "x.json", T0)
 
 
 def test_pointer_for_key_has_no_count_or_events_when_re_enqueued_from_the_log() -> None:
