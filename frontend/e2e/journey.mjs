@@ -12,6 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 import { browserArgs, longTaskObserver, readLongTasks, summarize } from './browser.mjs';
+import { chatOptions, check, fillLogin, openPhoto, screenshotter } from './steps.mjs';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
 const PASSWORD = process.env.E2E_PASSWORD ?? '';
@@ -23,10 +24,6 @@ const UNTRACK = 'Carla';
 const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const requests = [];
 
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
-
 async function waitForOrder(message) {
   console.log(`AWAIT ${message}`);
   const { value, done } = await stdinLines.next();
@@ -37,14 +34,11 @@ const messagePages = (kind) => requests.filter((url) => url.includes('/messages?
 const visibleTexts = (page) => page.locator('.message-list article').allInnerTexts();
 
 async function main(page, shot) {
-  await shot('01-login', async () => {
-    await page.goto(BASE);
-    await page.getByLabel('Password').fill(PASSWORD);
-  });
+  await shot('01-login', () => fillLogin(page, BASE, PASSWORD));
   await page.getByRole('button', { name: 'Sign in' }).click();
 
   await shot('02-chats', async () => {
-    const options = page.getByRole('listbox', { name: 'Chats' }).getByRole('option');
+    const options = chatOptions(page);
     await options.filter({ hasText: GROUP }).waitFor();
     const names = await options.locator('.chat-row-name').allInnerTexts();
     for (const name of [GROUP, 'Anna', 'Carla', 'David', 'Book club']) check(names.includes(name), `chat list has ${name}: ${names}`);
@@ -78,10 +72,7 @@ async function main(page, shot) {
       await list.evaluate((element) => { element.scrollTop += 250; });
       await page.waitForTimeout(40);
     }
-    await photo.first().click();
-    const image = page.getByRole('dialog').locator('img');
-    await page.waitForFunction(() => document.querySelector('.lightbox img')?.naturalWidth > 0);
-    const { src, width } = await image.evaluate((img) => ({ src: img.src, width: img.naturalWidth }));
+    const { src, width } = await openPhoto(page);
     check(new URL(src).pathname.startsWith('/api/media/'), `photo from the API: ${src}`);
     check(width === 160, `the recorded photo's width: ${width}`);
   });
@@ -141,12 +132,7 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', hea
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.addInitScript(longTaskObserver);
 page.on('request', (request) => requests.push(request.url()));
-const shot = async (name, action) => {
-  const started = Date.now();
-  await action();
-  await page.screenshot({ path: `${SHOTS}/${name}.png` });
-  console.log(`ok ${name} (${Date.now() - started} ms)`);
-};
+const shot = screenshotter(page, SHOTS);
 try {
   await main(page, shot);
   console.log(`long tasks during the journey: ${summarize(await readLongTasks(page))}`);

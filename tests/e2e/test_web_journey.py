@@ -6,8 +6,6 @@ this test starts everything, plays the connector's part for the QR step and chec
 from __future__ import annotations
 
 import os
-import subprocess
-import threading
 from pathlib import Path
 
 import psycopg
@@ -17,9 +15,8 @@ from deeplens_connector.sample.build_sample import CARLA_JID, GROUP_HISTORY, GRO
 from deeplens_connector.state import Transition
 from deeplens_connector.status_store import StatusStore
 
-from tests.e2e.conftest import FRONTEND, Archive, RunningApi
+from tests.e2e.stack import Archive, RunningApi, run_journey
 
-JOURNEY_TIMEOUT_S = 180
 SCREENS = (
     "01-login",
     "02-chats",
@@ -70,29 +67,12 @@ def _play(api: RunningApi, screenshots: Path) -> tuple[int, str]:
         "E2E_SCREENSHOTS": str(screenshots),
         "E2E_WORD": SEARCH_WORD,
     }
-    journey = subprocess.Popen(
-        ["node", "e2e/journey.mjs"],
-        cwd=FRONTEND,
-        env=env,
-        text=True,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    timer = threading.Timer(JOURNEY_TIMEOUT_S, journey.kill)
-    timer.start()
-    output = []
-    try:
-        assert journey.stdin is not None and journey.stdout is not None
-        for line in journey.stdout:
-            output.append(line)
-            if line.strip() == "AWAIT unpaired":
-                _show_qr(api.archive)
-                journey.stdin.write("go\n")
-                journey.stdin.flush()
-        return journey.wait(), "".join(output)
-    finally:
-        timer.cancel()
+
+    def answer(what: str) -> None:
+        assert what == "unpaired", what
+        _show_qr(api.archive)
+
+    return run_journey("journey.mjs", env, answer)
 
 
 def test_journey_passes_when_ui_runs_on_the_replayed_sample(
