@@ -6,6 +6,7 @@ read too. A missing or malformed value raises ConfigurationError with one line p
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -19,6 +20,7 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _SESSION = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 _POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+_PUBLIC_URL = re.compile(r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
 
 
 class _Base(BaseSettings):
@@ -133,6 +135,17 @@ class ApiSettings(DatabaseSettings, SessionSettings, S3Settings, RedisSettings, 
     """The HTTP API function (uvicorn locally, Mangum in Lambda)."""
 
     port: Port = 3000
+    host: str = Field(default="127.0.0.1", description="address uvicorn binds; 0.0.0.0 = every interface")
+    public_url: str | None = Field(
+        default=None, description="the address users type; default http://HOST:PORT"
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="IPs/CIDRs whose X-Forwarded-For/-Proto are believed; default none"
+    )
+    max_body_bytes: Annotated[int, Field(ge=1024, le=64 * 1024 * 1024)] = 1024 * 1024
+    origin_verify_secret: SecretStr | None = Field(
+        default=None, description="Lambda: CloudFront's origin header; proves CloudFront-Viewer-Address"
+    )
     admin_password: SecretStr | None = Field(default=None, description="the admin login; >= 12 chars")
     admin_password_hash: SecretStr | None = Field(
         default=None, description="scrypt$N$r$p$salt$hash (python -m deeplens.entrypoints.local_api --hash)"
@@ -173,12 +186,44 @@ class ApiSettings(DatabaseSettings, SessionSettings, S3Settings, RedisSettings, 
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not _PUBLIC_URL.match(value):
+            raise ValueError("expected http(s)://host[:port][/path], without query or fragment")
+        return value.rstrip("/")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        return [_network(item) for item in value] if isinstance(value, list) else value
+
+    @property
+    def base_url(self) -> str:
+        """PUBLIC_URL, else the address uvicorn listens on (IPv6 in brackets)."""
+        if self.public_url:
+            return self.public_url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
     @field_validator("presign_cache_seconds")
     @classmethod
     def _cache_shorter_than_url(cls, value: int, info: ValidationInfo) -> int:
         if value >= info.data.get("presign_ttl_seconds", 3600):
             raise ValueError("must be shorter than PRESIGN_TTL_SECONDS (a cached URL must still work)")
         return value
+
+
+def _network(item: Any) -> str:
+    """One TRUSTED_PROXIES entry as a network ('10.0.0.5' -> '10.0.0.5/32'); a typo stops the start."""
+    try:
+        return str(ipaddress.ip_network(str(item).strip(), strict=False))
+    except ValueError:
+        raise ValueError(f"{item!r} is not an IP address or CIDR network") from None
 
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)

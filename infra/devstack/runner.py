@@ -8,8 +8,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import FrameType
+
+from dotenv import dotenv_values
 
 from devstack.config import StackConfig
 from devstack.stack import down, health, timed_up
@@ -62,9 +65,37 @@ def run_product(cfg: StackConfig, backends: tuple[str, ...]) -> int:
     return 0
 
 
+def part_env(
+    cfg: StackConfig,
+    stack_env: Mapping[str, str],
+    environ: Mapping[str, str],
+    dotenv: Mapping[str, str | None] | None = None,
+) -> dict[str, str]:
+    """The environment of every part: the caller's, the stack's, then PORT and HOST. A PORT/HOST
+    the caller set (in the environment, else in `.env`) wins; otherwise the stack's API port on
+    loopback."""
+    env = {**environ, **stack_env}
+    env["PORT"] = _explicit("PORT", environ, dotenv) or str(cfg.port("api"))
+    env["HOST"] = _explicit("HOST", environ, dotenv) or "127.0.0.1"
+    return env
+
+
+def _explicit(name: str, environ: Mapping[str, str], dotenv: Mapping[str, str | None] | None) -> str | None:
+    return environ.get(name) or (dotenv or {}).get(name) or None
+
+
+def public_url(env: dict[str, str]) -> str:
+    """What the API announces (ApiSettings.base_url): PUBLIC_URL, else http://HOST:PORT."""
+    if env.get("PUBLIC_URL"):
+        return env["PUBLIC_URL"].rstrip("/")
+    host = env["HOST"]
+    return f"http://{f'[{host}]' if ':' in host else host}:{env['PORT']}"
+
+
 def _start_parts(cfg: StackConfig, env: dict[str, str]) -> list[tuple[Part, subprocess.Popen[bytes]]]:
     started = []
-    child_env = {**os.environ, **env, "PORT": str(cfg.port("api"))}
+    child_env = part_env(cfg, env, os.environ, dotenv_values(".env"))
+    _say(f"  web UI         {public_url(child_env)} (listening on {child_env['HOST']}:{child_env['PORT']})")
     for part in PARTS:
         if not _exists(part.module):
             _say(f"  {part.name:14} not built yet ({part.issue})")

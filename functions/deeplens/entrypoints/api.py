@@ -14,13 +14,17 @@ from mangum import Mangum
 
 from deeplens.bootstrap import api_deps, preload
 from deeplens.entrypoints.http.app import create_app
+from deeplens.entrypoints.http.client_address import CloudFrontClient
 from deeplens.services.api import ApiDeps
 
 preload()
 
 
 def make_handler(deps: ApiDeps) -> Mangum:
-    return Mangum(create_app(deps), lifespan="off", api_gateway_base_path="/")
+    """The app, its client address taken from CloudFront (http.client_address), under Mangum."""
+    secret = deps.settings.origin_verify_secret
+    app = CloudFrontClient(create_app(deps), secret.get_secret_value() if secret else None)
+    return Mangum(app, lifespan="off", api_gateway_base_path="/")
 
 
 @cache

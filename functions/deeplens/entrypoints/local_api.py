@@ -1,4 +1,6 @@
-"""`python -m deeplens.entrypoints.local_api`: the API and the built web UI on 127.0.0.1:$PORT.
+"""`python -m deeplens.entrypoints.local_api`: the API and the built web UI on $HOST:$PORT
+(127.0.0.1:3000 by default), announced as PUBLIC_URL. Proxy headers (X-Forwarded-For/-Proto) are
+believed only from TRUSTED_PROXIES (uvicorn's ProxyHeadersMiddleware, off when the list is empty).
 
 With no ADMIN_PASSWORD / ADMIN_PASSWORD_HASH and none stored yet, a strong password is generated
 on the first start, only its hash is stored (table api_admin), and it is shown this once.
@@ -8,6 +10,7 @@ on the first start, only its hash is stored (table api_admin), and it is shown t
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import uvicorn
 
@@ -27,10 +30,26 @@ def main(argv: list[str]) -> int:
     if generated:
         _say(
             "\n  DeepLens admin password (shown once, only its hash is kept):\n"
-            f"    {generated}\n  Log in at http://127.0.0.1:{settings.port}\n"
+            f"    {generated}\n  Log in at {settings.base_url}\n"
         )
-    uvicorn.run(create_app(deps), host="127.0.0.1", port=settings.port, log_level="info")
+    uvicorn.run(create_app(deps), **uvicorn_options(settings))
     return 0
+
+
+def uvicorn_options(settings: ApiSettings) -> dict[str, Any]:
+    """Where uvicorn listens and whom it believes: X-Forwarded-For/-Proto only from a peer in
+    TRUSTED_PROXIES (IPs or CIDRs; uvicorn then takes the rightmost X-Forwarded-For entry that is
+    not itself a trusted proxy); with none, proxy headers are ignored (uvicorn's default would
+    believe any loopback client)."""
+    trusted = list(settings.trusted_proxies)
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
+        "server_header": False,
+    }
 
 
 def _print_hash(password: str) -> int:

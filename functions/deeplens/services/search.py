@@ -15,6 +15,11 @@ from deeplens.services.cursors import decode_cursor, encode_cursor
 from deeplens.services.views import message_view
 
 MAX_QUERY_LENGTH = 200
+# from=/to= bounds: nothing is archived before the epoch, and a date's whole day must stay a datetime.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 12, 31, tzinfo=UTC)
+_DAY = timedelta(days=1)
+_DAY_MS = 86_400_000
 
 
 def search(
@@ -35,8 +40,8 @@ def search(
         filters = SearchFilters(
             chat=resolve_jid(conn, deps.session, jid_param(chat, "chat")) if chat else None,
             sender=resolve_jid(conn, deps.session, jid_param(sender, "sender")) if sender else None,
-            from_ms=epoch_ms(start, end_of_day=False) if start else None,
-            to_ms=epoch_ms(end, end_of_day=True) if end else None,
+            from_ms=epoch_ms(start, end_of_day=False, field="from") if start else None,
+            to_ms=epoch_ms(end, end_of_day=True, field="to") if end else None,
             message_type=message_type,
         )
         rows = search_db.search_messages(conn, deps.session, text, filters, limit=limit + 1, after=after)
@@ -63,14 +68,23 @@ def _search_key(cursor: str) -> SearchKey:
     return float(rank), int(timestamp), str(chat), str(message_id)
 
 
-def epoch_ms(moment: date | datetime, end_of_day: bool) -> int:
-    """A bound in epoch ms; a bare date means its whole UTC day (to= includes the day)."""
+def epoch_ms(moment: date | datetime, end_of_day: bool, field: str = "to") -> int:
+    """A bound in epoch ms; a bare date means its whole UTC day (to= includes the day). A moment
+    outside EARLIEST..LATEST is an InvalidRequest naming `field` (9999-12-31 + 1 day overflowed)."""
+    whole_day = not isinstance(moment, datetime)
+    instant = _instant(moment)
+    if not EARLIEST <= instant < LATEST:
+        last_day = LATEST - _DAY
+        raise InvalidRequest(f"expected a date between {EARLIEST:%Y-%m-%d} and {last_day:%Y-%m-%d}", field)
+    ms = int(instant.timestamp() * 1000)
+    return ms + _DAY_MS if whole_day and end_of_day else ms
+
+
+def _instant(moment: date | datetime) -> datetime:
+    """A date is its UTC midnight, a naive date-time is UTC."""
     if not isinstance(moment, datetime):
-        day = moment + timedelta(days=1) if end_of_day else moment
-        moment = datetime.combine(day, time(), UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
+        return datetime.combine(moment, time(), UTC)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _hit(row: Row) -> dict[str, object]:

@@ -30,6 +30,10 @@ HOSTILE = [
     "<script>",
     "../..",
     "",
+    "9999-12-31",  # to= of a date whose day ends in year 10000 (was a 500)
+    "0001-01-01",
+    "10000-01-01",
+    "9999-12-31T23:59:59-14:00",
 ]
 VALID = {"jid": f.PN, "chat": f.PN, "id": "3EB0A1", "file_id": "F0000000000000A3", "q": "hallo",
          "token_id": "00000000-0000-4000-8000-000000000000"}  # fmt: skip

@@ -54,6 +54,31 @@ def test_date_bounds_cover_whole_utc_days_when_dates_are_given() -> None:
     assert epoch_ms(datetime(2025, 11, 24, 1, 0), end_of_day=True) == 1_763_946_000_000
 
 
+@pytest.mark.parametrize(
+    ("moment", "end_of_day"),
+    [
+        (date(9999, 12, 31), True),  # its day would end in year 10000: was an OverflowError (500)
+        (date(9999, 12, 31), False),
+        (date(1, 1, 1), False),
+        (date(1969, 12, 31), False),
+        (datetime(9999, 12, 31, 23, 59), False),
+        (datetime.fromisoformat("0001-01-01T00:00:00+14:00"), False),
+    ],
+)
+def test_date_bound_is_refused_naming_the_field_when_outside_the_archive_range(
+    moment: date, end_of_day: bool
+) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        epoch_ms(moment, end_of_day=end_of_day, field="from")
+    assert raised.value.field == "from"
+    assert "1970-01-01 and 9999-12-30" in raised.value.message
+
+
+def test_date_bounds_reach_the_ends_of_the_range_when_at_them() -> None:
+    assert epoch_ms(date(1970, 1, 1), end_of_day=False) == 0
+    assert epoch_ms(date(9999, 12, 30), end_of_day=True) == 253_402_214_400_000
+
+
 def test_snippet_is_escaped_and_marked_when_highlighted() -> None:
     assert highlighted("<b>\ue000Tom\ue001</b> & co") == "&lt;b&gt;<mark>Tom</mark>&lt;/b&gt; &amp; co"
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from deeplens.entrypoints.http import auth, chats, health, media, search, session, tracking
 from deeplens.entrypoints.http.deps import Authenticated, refuse_nul
 from deeplens.entrypoints.http.errors import install_error_handlers
+from deeplens.entrypoints.http.guards import BodyLimit, SecurityHeaders, security_headers
 from deeplens.services.api import ApiDeps
 
 ROUTERS = (
@@ -28,15 +30,27 @@ ROUTERS = (
 )
 
 
+class _GuardedApp(FastAPI):
+    """FastAPI whose whole middleware stack, the 500 handler included, sits inside the guards:
+    every response carries the security headers, every request body is bounded."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        deps: ApiDeps = self.state.deps
+        bounded = BodyLimit(super().build_middleware_stack(), deps.settings.max_body_bytes)
+        return SecurityHeaders(bounded, security_headers(_media_origins(deps)))
+
+
 def create_app(deps: ApiDeps) -> FastAPI:
-    """Routes, error mapping, CORS (closed unless CORS_ORIGINS is set), the built frontend at `/`."""
-    app = FastAPI(
+    """Routes, error mapping, CORS (closed unless CORS_ORIGINS is set), the built frontend at `/`,
+    security headers and the body limit around all of it (guards.py)."""
+    app = _GuardedApp(
         title="DeepLens-Connect API",
         version="1",
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(refuse_nul)],
+        redirect_slashes=False,  # /api/chats/ is an unknown path (JSON 404), not a redirect
     )
     app.state.deps = deps
     install_error_handlers(app)
@@ -63,8 +77,29 @@ def _add_openapi_route(app: FastAPI) -> None:
         return app.openapi()
 
 
+def _media_origins(deps: ApiDeps) -> list[str]:
+    """The origin presigned media URLs point to (the UI follows /api/media redirects there), from
+    a URL signed locally for a key that need not exist; none when the store cannot sign."""
+    try:
+        parts = urlsplit(deps.media.presign_get("content-security-policy-probe", 60))
+    except Exception:  # a store that cannot sign serves no cross-origin media
+        return []
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
+def is_api_path(path: str) -> bool:
+    """/api and everything under it (as decoded: /api/media/..%2F.. is /api/media/../..)."""
+    return path == "/api" or path.startswith("/api/")
+
+
 class _SinglePageApp(StaticFiles):
-    """Static files; any other path outside /api/ gets index.html (client-side routes)."""
+    """Static files; any other path outside /api/ gets index.html (client-side routes). A path
+    under /api/ that reached this mount matched no route: the JSON 404, never a file."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_api_path(scope["path"]):
+            raise HTTPException(404, "no such API route")
+        await super().__call__(scope, receive, send)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         try:

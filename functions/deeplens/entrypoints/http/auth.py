@@ -4,6 +4,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
+from deeplens.entrypoints.http.client_address import rate_limit_key
 from deeplens.entrypoints.http.deps import SESSION_COOKIE, CurrentPrincipal, Deps
 from deeplens.entrypoints.http.responses import errors
 from deeplens.entrypoints.http.schemas import LoginRequest, LoginResult, TokenCreated, TokenRequest
@@ -14,8 +15,9 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 @router.post("/login", operation_id="login", response_model=LoginResult, responses=errors(429))
 def login(body: LoginRequest, request: Request, response: Response, deps: Deps) -> LoginResult:
-    """Check the admin password; sets the HttpOnly, SameSite=Strict session cookie."""
-    client = request.client.host if request.client else "unknown"
+    """Check the admin password; sets the HttpOnly, SameSite=Strict session cookie (Secure when
+    COOKIE_SECURE is set or the request came over https, as a trusted proxy reports it)."""
+    client = rate_limit_key(request.client.host if request.client else None)
     issued = auth.login(deps, body.password, client)
     response.set_cookie(
         SESSION_COOKIE,
@@ -23,7 +25,7 @@ def login(body: LoginRequest, request: Request, response: Response, deps: Deps) 
         max_age=deps.settings.session_ttl_seconds,
         httponly=True,
         samesite="strict",
-        secure=deps.settings.cookie_secure,
+        secure=_secure_cookie(request, deps),
         path="/",
     )
     response.headers["Cache-Control"] = "no-store"
@@ -31,12 +33,18 @@ def login(body: LoginRequest, request: Request, response: Response, deps: Deps) 
 
 
 @router.post("/logout", operation_id="logout", status_code=status.HTTP_204_NO_CONTENT, responses=errors())
-def logout(principal: CurrentPrincipal, deps: Deps) -> Response:
+def logout(principal: CurrentPrincipal, deps: Deps, request: Request) -> Response:
     """Ends the session (or revokes the bearer token) the request came with."""
     auth.logout(deps, principal)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    secure = _secure_cookie(request, deps)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=secure)
     return response
+
+
+def _secure_cookie(request: Request, deps: Deps) -> bool:
+    """request.url.scheme is the proxy's X-Forwarded-Proto only when the proxy is trusted."""
+    return deps.settings.cookie_secure or request.url.scheme == "https"
 
 
 @router.post(
