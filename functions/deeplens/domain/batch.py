@@ -30,6 +30,9 @@ from deeplens.domain.ids import SESSION_ID_PATTERN
 
 INLINE_LIMIT_BYTES = 200_000  # SQS takes 256 KiB per message; the rest is the pointer and headroom
 SQS_BODY_LIMIT_BYTES = 262_144  # SQS's hard limit for one message body
+# A batch larger than this once decompressed is refused (a gzip bomb in the events bucket must fail
+# its record, not the invocation). The connector writes at most 500 events per batch, each bounded.
+MAX_BATCH_BYTES = 128 * 1024 * 1024
 # SQS accepts only #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF in a body. JSON
 # already escapes the controls, so what is left are U+FFFE, U+FFFF and lone surrogates inside strings.
 _SQS_REFUSED = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
@@ -66,9 +69,26 @@ def _gunzip(data: bytes) -> str:
     if not data.startswith(_GZIP_MAGIC):  # gzip.decompress(b"") is b"", not an error
         raise InvalidEnvelope("batch: not gzip'd UTF-8 (no gzip header)")
     try:
-        return gzip.decompress(data).decode()
+        return _bounded_gunzip(data, MAX_BATCH_BYTES).decode()
     except (OSError, EOFError, zlib.error, UnicodeDecodeError) as error:
         raise InvalidEnvelope(f"batch: not gzip'd UTF-8 ({error})") from None
+
+
+def _bounded_gunzip(data: bytes, limit: int) -> bytes:
+    """gzip.decompress that stops past `limit` bytes of output (and reads concatenated members)."""
+    out = bytearray()
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out += inflater.decompress(rest, limit + 1 - len(out))
+        if len(out) > limit:
+            raise InvalidEnvelope(f"batch: larger than {limit} bytes once decompressed")
+        if not inflater.eof:
+            if inflater.unconsumed_tail:
+                raise InvalidEnvelope(f"batch: larger than {limit} bytes once decompressed")
+            raise EOFError("compressed file ended before the end-of-stream marker was reached")
+        rest = inflater.unused_data
+    return bytes(out)
 
 
 def batch_key(session: str, batch_id: str, at_ms: int) -> str:

@@ -160,6 +160,8 @@ def load_json_object(data: Any, what: str) -> dict[str, Any]:
             data = json.loads(data)
         except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
             raise InvalidEnvelope(f"{what}: not JSON ({error})") from None
+        except RecursionError:
+            raise InvalidEnvelope(f"{what}: JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise InvalidEnvelope(f"{what}: expected a JSON object, got {type(data).__name__}")
     return data

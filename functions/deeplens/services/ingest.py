@@ -36,30 +36,46 @@ class IngestResult:
     applied: bool  # False when the batch had been applied before (a redelivery)
 
 
+# What decoding hostile bytes may raise besides InvalidEnvelope; all of it is poison, never a crash
+# of the invocation (RecursionError: JSON nested past the interpreter's limit).
+_DECODE_FAILURES = (InvalidEnvelope, ValueError, TypeError, RecursionError, MemoryError)
+
+
 def ingest_record(body: str, deps: IngestDeps) -> IngestResult:
     try:
         pointer = decode_pointer(body)
-    except InvalidEnvelope as error:
-        raise PoisonRecord(str(error)) from error
+    except _DECODE_FAILURES as error:
+        raise PoisonRecord(_reason(error, "pointer")) from error
     try:
         events = _validated(pointer, _raw_events(pointer, deps.events))
-    except InvalidEnvelope as error:
-        raise PoisonRecord(str(error), pointer.session, pointer.key) from error
+    except _DECODE_FAILURES as error:
+        raise PoisonRecord(_reason(error, "batch"), pointer.session, pointer.key) from error
     except ObjectNotFound as error:
         raise PoisonRecord(f"batch object missing: {pointer.key}", pointer.session, pointer.key) from error
     return _apply(pointer, events, deps)
 
 
 def record_rejection(pool: ConnectionPool[Any], message_id: str, error: PoisonRecord, receives: int) -> None:
-    """Keep why a record was refused, next to the archive (the DLQ keeps only the body)."""
+    """Keep why a record was refused, next to the archive (the DLQ keeps only the body): one row per
+    batch (a redrive updates it), or per SQS message when the record was not even a pointer."""
+    key = error.batch_key or f"sqs:{message_id}"
     with pool.connection() as conn:
         conn.execute(
-            "INSERT INTO ingest_rejections AS x (sqs_message_id, session_id, batch_key, reason, receives)"
-            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (sqs_message_id)"
-            " DO UPDATE SET reason = EXCLUDED.reason,"
+            "INSERT INTO ingest_rejections AS x"
+            " (rejection_key, sqs_message_id, session_id, batch_key, reason, receives)"
+            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (rejection_key)"
+            " DO UPDATE SET reason = EXCLUDED.reason, sqs_message_id = EXCLUDED.sqs_message_id,"
             " receives = GREATEST(x.receives, EXCLUDED.receives), last_at = now()",
-            (message_id, error.session, error.batch_key, str(error)[:4000], receives),
+            (key, message_id, error.session, error.batch_key, str(error)[:4000], receives),
         )
+
+
+def _reason(error: BaseException, what: str) -> str:
+    if isinstance(error, InvalidEnvelope):
+        return str(error)
+    if isinstance(error, RecursionError):
+        return f"{what}: JSON nested too deeply"
+    return f"{what}: cannot be decoded ({type(error).__name__}: {error})"[:1000]
 
 
 def _raw_events(pointer: BatchPointer, log: EventLog) -> list[dict[str, Any]]:

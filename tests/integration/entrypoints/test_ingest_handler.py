@@ -4,6 +4,7 @@ claim-check batches from the bucket, and the local event-source mapping with its
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 import time
 import uuid
@@ -69,6 +70,46 @@ def test_reports_only_the_poison_record_when_one_envelope_is_invalid(
     assert [(r[0], r[1]) for r in reasons] == [("msg-1", batch), ("msg-2", None)]
     assert "timestamp_ms" in reasons[0][2]
     assert "not JSON" in reasons[1][2]
+
+
+def test_hostile_records_fail_alone_with_their_reason_kept(
+    database_url: str, make_deps: Callable[..., IngestDeps], events_store: ObjectStore
+) -> None:
+    deps = make_deps(database_url)
+    deep_pointer = "[" * 5000 + "]" * 5000
+    deep_object = '{"v":1,"a":' + '{"a":' * 3000 + "1" + "}" * 3001
+    bomb_key = batch_key(f.SESSION, f"bomb{uuid.uuid4().hex[:8]}", f.T0)
+    bomb = gzip.compress(b" " * (200 * 1024 * 1024), compresslevel=9)  # 200 MB of blanks, ~200 KB
+    events_store.put(bomb_key, bomb, "application/gzip")
+    bomb_pointer = BatchPointer(batch_id=bomb_key.rsplit("/", 1)[1].split(".")[0], session=f.SESSION,
+                                bucket=events_store.bucket, key=bomb_key)  # fmt: skip
+    event = aws_event(
+        deep_pointer,
+        deep_object,
+        encode_pointer(bomb_pointer),
+        inline_record([f.message(f.PN, "M1", f.PN, f.T0, "good")], "h2"),
+    )
+    response = handler(event, LocalContext(), deps)
+    assert response == {"batchItemFailures": [{"itemIdentifier": f"msg-{n}"} for n in range(3)]}
+    assert rows(database_url, "SELECT id FROM messages") == [("M1",)]
+    reasons = dict(rows(database_url, "SELECT sqs_message_id, reason FROM ingest_rejections"))
+    assert "nested too deeply" in reasons["msg-0"] and "nested too deeply" in reasons["msg-1"]
+    assert "larger than" in reasons["msg-2"]
+
+
+def test_a_redriven_batch_updates_its_rejection_instead_of_adding_one(
+    database_url: str, make_deps: Callable[..., IngestDeps]
+) -> None:
+    deps = make_deps(database_url)
+    bad = f.message(f.PN, "M2", f.PN, f.T0, "bad")
+    bad["timestamp_ms"] = "yesterday"
+    body = inline_record([bad], "r1")
+    for _ in range(3):  # each redrive: the same batch under a new SQS message id
+        event = aws_event(body)
+        event["Records"][0]["messageId"] = str(uuid.uuid4())
+        handler(event, LocalContext(), deps)
+    [(count, key)] = rows(database_url, "SELECT count(*), max(batch_key) FROM ingest_rejections")
+    assert (count, key) == (1, f"events/{f.SESSION}/2025/11/24/r1.jsonl.gz")
 
 
 def test_fails_whole_batch_when_database_is_unreachable(make_deps: Callable[..., IngestDeps]) -> None:
