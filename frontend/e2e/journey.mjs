@@ -127,14 +127,32 @@ async function main(page, shot) {
   });
 }
 
+/** Runs in the page before any script: every Content-Security-Policy violation, described. */
+function policyViolationObserver() {
+  window.__policyViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__policyViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`);
+  });
+}
+
 await mkdir(SHOTS, { recursive: true });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: browserArgs });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.addInitScript(longTaskObserver);
+await page.addInitScript(policyViolationObserver);
 page.on('request', (request) => requests.push(request.url()));
+// The app runs under the API's Content-Security-Policy and Permissions-Policy: any report fails the run.
+const policyMessages = [];
+page.on('console', (message) => {
+  if (/content security policy|refused to|permissions.policy/i.test(message.text())) policyMessages.push(message.text());
+});
 const shot = screenshotter(page, SHOTS);
 try {
   await main(page, shot);
+  const documentHeaders = (await page.request.get(BASE)).headers();
+  check((documentHeaders['content-security-policy'] ?? '').includes("script-src 'self'"), 'the UI is served with its CSP');
+  const violations = [...(await page.evaluate(() => window.__policyViolations ?? [])), ...policyMessages];
+  check(violations.length === 0, `no CSP / permissions-policy violation: ${violations.join(' | ')}`);
   console.log(`long tasks during the journey: ${summarize(await readLongTasks(page))}`);
   console.log(`screenshots: ${SHOTS}`);
 } catch (error) {
