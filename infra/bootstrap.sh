@@ -22,6 +22,7 @@ command -v node >/dev/null || apt_missing+=(nodejs npm)
 if [ "${WITH_BROWSER:-0}" = 1 ]; then  # the e2e test and the UI budget; the font draws emoji in screenshots
   command -v chromium >/dev/null || apt_missing+=(chromium)
   dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || apt_missing+=(fonts-noto-color-emoji)
+  [ -x /usr/sbin/nginx ] || apt_missing+=(nginx)  # the HTTPS journey's proxy: own config, ports, process
 fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_missing[*]}"
