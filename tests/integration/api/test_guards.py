@@ -1,17 +1,23 @@
 """Security headers on every answer (JSON, media, errors, the 500 page) and bounded request bodies,
-through both transports; bad search dates answer 400 naming the parameter."""
+through both transports; bad search dates answer 400 naming the parameter; under Lambda, the login
+limiter counts the CloudFront viewer only when the request proves it came through CloudFront."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from deeplens.entrypoints.api import make_handler
 from deeplens.entrypoints.http.app import create_app
 from deeplens.services.api import ApiDeps
+from deeplens.settings import ApiSettings
+from pydantic import SecretStr
 
-from tests.integration.api.transport import ApiClient, Reply, UvicornTransport
+from tests.integration.api.transport import ApiClient, LambdaTransport, Reply, UvicornTransport
 
+ORIGIN_SECRET = "0f4c8d2e-7a51-4f0b-9a7e-3c2d1b0a9f8e"
 HEADERS = ("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy",
            "permissions-policy")  # fmt: skip
 
@@ -105,3 +111,27 @@ def test_the_500_answer_carries_the_headers_when_a_route_fails(served: httpx.Cli
     reply = served.get("/api/test-failure")
     assert reply.status_code == 500 and reply.json()["error"]["code"] == "internal_error"
     assert reply.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_lambda_counts_logins_for_the_cloudfront_viewer_only_when_the_origin_secret_matches(
+    make_api_deps: Callable[[ApiSettings], ApiDeps], api_settings: ApiSettings
+) -> None:
+    deps = make_api_deps(api_settings.model_copy(update={"origin_verify_secret": SecretStr(ORIGIN_SECRET)}))
+    transport = LambdaTransport(make_handler(deps))
+    viewer = f"198.18.{uuid.uuid4().int % 200}.9"
+    keys = [f"login_attempts:{viewer}", f"login_attempts:{transport.source_ip}"]
+    for key in keys:
+        deps.cache.delete(key)
+    client = ApiClient(transport, "lambda")
+    through_cloudfront = {"cloudfront-viewer-address": f"{viewer}:4711", "x-origin-verify": ORIGIN_SECRET}
+    direct = {"cloudfront-viewer-address": "198.18.250.1:4711"}  # forged, without the secret
+    try:
+        for headers in (through_cloudfront, direct):
+            reply = client.request(
+                "POST", "/api/auth/login", json_body={"password": "wrong!"}, headers=headers
+            )
+            assert reply.status == 401
+        assert [deps.cache.get(key) for key in keys] == ["1", "1"]
+    finally:
+        for key in keys:
+            deps.cache.delete(key)

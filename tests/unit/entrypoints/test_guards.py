@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from deeplens.entrypoints.http.guards import (
+    PERMISSIONS_POLICY,
     BodyLimit,
     BodyTooLarge,
     SecurityHeaders,
@@ -40,6 +42,14 @@ def test_policy_admits_the_bucket_for_images_and_video_when_media_is_presigned()
     assert "img-src 'self' data: blob: https://media.s3.eu-west-1.amazonaws.com;" in policy
     assert "media-src 'self' blob: https://media.s3.eu-west-1.amazonaws.com;" in policy
     assert "connect-src 'self';" in policy
+
+
+def test_the_site_on_cloudfront_gets_the_same_policies_when_deployed() -> None:
+    template = (Path(__file__).parents[3] / "template.yaml").read_text()
+    line = next(line for line in template.splitlines() if "ContentSecurityPolicy: !Sub" in line)
+    bucket = ["https://${MediaBucket.DomainName}", "https://${MediaBucket.RegionalDomainName}"]
+    assert line.split('"')[1] == content_security_policy(bucket)
+    assert f'Value: "{PERMISSIONS_POLICY}"' in template
 
 
 def _run(app: Any, scope: Message, body_parts: list[bytes]) -> list[Message]:
