@@ -96,6 +96,12 @@ def page_chats(
     return fetch_all(conn, _CHAT_SELECT + " WHERE " + " AND ".join(where) + order, params)
 
 
+def chats_by_jid(conn: Conn, session: str, jids: list[str]) -> list[Row]:
+    """The chat-list entries of these chats (those that exist), as page_chats shows them."""
+    sql = _CHAT_SELECT + " WHERE c.session_id = %(session)s AND c.jid = ANY(%(jids)s)"
+    return fetch_all(conn, sql, {"session": session, "jids": jids})
+
+
 def chat(conn: Conn, session: str, jid: str) -> Row | None:
     sql = _CHAT_SELECT + " WHERE c.session_id = %(session)s AND c.jid = %(jid)s"
     row = fetch_one(conn, sql, {"session": session, "jid": jid})

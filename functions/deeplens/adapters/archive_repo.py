@@ -73,7 +73,8 @@ def load_context(
     return ArchiveContext(aliases=alias_map, tracked=dict(tracked), policy=policy)
 
 
-def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> None:
+def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> list[tuple[str, str]]:
+    """Writes the plan; returns the message keys an identity merge moved (chat, id)."""
     moved: list[tuple[str, str]] = []
     if plan.aliases:
         _write(conn, sql.ALIASES, session, [(lid, pn) for lid, pn in sorted(plan.aliases.items())])
@@ -97,6 +98,7 @@ def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> None:
     _write(conn, sql.PARTICIPANTS, session, _rows(plan.participants))
     _write(conn, sql.CONNECTIONS, session, _rows(plan.connections))
     _recompute(conn, session, sorted(set(_touched(plan)) | set(moved)))
+    return moved
 
 
 def _write(conn: Conn, table: sql.Table, session: str, rows: Iterable[tuple[Any, ...]]) -> None:

@@ -11,9 +11,10 @@ from typing import Any, Protocol
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from deeplens.adapters import archive_repo
+from deeplens.adapters import archive_repo, change_log
 from deeplens.domain.archive_plan import TrackingPolicy, plan_archive
 from deeplens.domain.batch import BatchPointer, decode_batch, decode_pointer
+from deeplens.domain.changes import changed_chats
 from deeplens.domain.envelope import Event, parse_events
 from deeplens.domain.errors import InvalidEnvelope, ObjectNotFound, PoisonRecord, TransientError
 
@@ -101,8 +102,10 @@ def _apply(pointer: BatchPointer, events: list[Event], deps: IngestDeps) -> Inge
                 return IngestResult(pointer.key, len(events), applied=False)
             lids, chats = jids_of(events)
             context = archive_repo.load_context(conn, pointer.session, lids, chats, deps.policy)
-            archive_repo.apply_plan(conn, pointer.session, plan_archive(events, context))
+            plan = plan_archive(events, context)
+            moved = archive_repo.apply_plan(conn, pointer.session, plan)
             archive_repo.record_batch(conn, pointer.session, pointer.key, len(events))
+            change_log.record(conn, pointer.session, changed_chats(plan, moved))  # last: see change_log
     except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as error:
         raise PoisonRecord(
             f"archive refused batch {pointer.key}: {error}", pointer.session, pointer.key
