@@ -1,20 +1,22 @@
 import { Suspense } from 'react';
 import type { ConnectorSession } from '@/lib/api-types';
 import { Loading } from '@/components/state-message';
-import { errorMessage } from '@/lib/api-client';
 import { useNavigationStore } from '@/stores/navigation-store';
-import { LogoutButton } from '@/features/auth/components/logout-button';
 import { ChatList } from '@/features/chats/components/chat-list';
-import { ConnectionBanner } from '@/features/pairing/components/connection-banner';
+import { ConnectorBanner } from '@/features/pairing/components/connector-banner';
+import { AccountMenu } from '@/app/account-menu';
+import { useHistorySync } from '@/app/history-sync';
 import { MainPane } from '@/app/main-pane';
-import { AdminPanel, ChatInfoPanel, SearchPanel } from '@/app/chunks';
+import { AdminPanel, ChatInfoPanel, PairingScreen, SearchPanel } from '@/app/chunks';
 
 interface ShellProps {
   session: ConnectorSession | null;
   sessionError: unknown;
+  /** Asks for the connector session again now. */
+  refreshSession: () => void;
 }
 
-function TopBar() {
+function TopBar({ session, refreshSession }: Omit<ShellProps, 'sessionError'>) {
   const view = useNavigationStore((state) => state.view);
   const setView = useNavigationStore((state) => state.setView);
   const rightPanel = useNavigationStore((state) => state.rightPanel);
@@ -27,7 +29,7 @@ function TopBar() {
         <button type="button" aria-pressed={view === 'admin'} onClick={() => setView('admin')}>Tracking</button>
         <button type="button" aria-pressed={rightPanel === 'search'} onClick={() => toggleRightPanel('search')}>Search</button>
       </nav>
-      <LogoutButton />
+      <AccountMenu session={session} onChanged={refreshSession} />
     </header>
   );
 }
@@ -47,16 +49,30 @@ function RightPanel() {
   );
 }
 
-/** Sidebar | Main | Right panel; the sidebar hides on narrow screens while a chat is open. */
-export function Shell({ session, sessionError }: ShellProps) {
+/** The pairing view above the archive (from the banner or the menu): the archive stays below it. */
+function PairingOverlay({ session, refreshSession }: Omit<ShellProps, 'sessionError'>) {
+  const open = useNavigationStore((state) => state.pairingOpen);
+  const closePairing = useNavigationStore((state) => state.closePairing);
+  if (!open || !session) return null;
+  return (
+    <Suspense fallback={null}>
+      <PairingScreen session={session} onChanged={refreshSession} onClose={closePairing} />
+    </Suspense>
+  );
+}
+
+/** Top bar, connector banner, then Sidebar | Main | Right panel. On a phone (≤ 720 px) one column:
+ * the chat list, or the open chat with a back button (the browser's back works too). */
+export function Shell({ session, sessionError, refreshSession }: ShellProps) {
   const view = useNavigationStore((state) => state.view);
   const selected = useNavigationStore((state) => state.selectedChatJid);
   const rightPanel = useNavigationStore((state) => state.rightPanel);
+  const openPairing = useNavigationStore((state) => state.openPairing);
+  useHistorySync();
   return (
     <div className="app" data-chat-open={selected !== null && view === 'chats'} data-panel={rightPanel}>
-      <TopBar />
-      <ConnectionBanner session={session} />
-      {sessionError && !session ? <div className="banner banner-error" role="status">Connector status unavailable: {errorMessage(sessionError)}</div> : null}
+      <TopBar session={session} refreshSession={refreshSession} />
+      <ConnectorBanner session={session} error={sessionError} onLink={openPairing} onRetry={refreshSession} />
       <div className="layout">
         {view === 'chats' && (
           <nav className="sidebar" aria-label="Chat list">
@@ -68,6 +84,7 @@ export function Shell({ session, sessionError }: ShellProps) {
         </main>
         <RightPanel />
       </div>
+      <PairingOverlay session={session} refreshSession={refreshSession} />
     </div>
   );
 }

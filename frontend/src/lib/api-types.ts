@@ -43,6 +43,21 @@ export interface ConnectorSession {
   /** 0-100 */
   history_progress: number | null;
   updated_at: string | null;
+  /** The 8-character code to type on the phone ("ABCD-EFGH"), after POST /api/connector/pair-phone. */
+  pair_code: string | null;
+  pair_code_expires_at: string | null;
+  /** Whether anything was archived yet: the pairing screen is the landing page only when false. */
+  has_archive: boolean;
+}
+
+export interface PairPhoneRequest {
+  /** International format, spaces allowed: "+49 151 1234 5678". */
+  phone: string;
+}
+
+/** 202 answer of the connector commands (pair-phone, logout, restart, new-code). */
+export interface ConnectorCommand {
+  command: 'pair_phone' | 'logout' | 'restart' | 'new_code' | (string & {});
 }
 
 export interface LastMessage {

@@ -15,13 +15,18 @@ interface NavigationState {
   selectedChatJid: string | null;
   rightPanel: RightPanel;
   jumpTarget: JumpTarget | null;
+  /** The landing pairing screen was left (or the archive was shown): it never comes back by itself. */
   pairingDismissed: boolean;
+  /** The pairing view as an overlay above the archive (from the banner or the menu). */
+  pairingOpen: boolean;
   openChat: (jid: string) => void;
   closeChat: () => void;
   jumpTo: (chatJid: string, messageId: string) => void;
   setView: (view: MainView) => void;
   toggleRightPanel: (panel: RightPanel) => void;
   dismissPairing: () => void;
+  openPairing: () => void;
+  closePairing: () => void;
 }
 
 const initial = {
@@ -30,6 +35,7 @@ const initial = {
   rightPanel: 'none' as RightPanel,
   jumpTarget: null as JumpTarget | null,
   pairingDismissed: false,
+  pairingOpen: false,
 };
 
 /** App-wide UI state shared by features (which chat is open, where to jump); never server data. */
@@ -46,6 +52,8 @@ export const useNavigationStore = create<NavigationState>()((set) => ({
   setView: (view) => set({ view }),
   toggleRightPanel: (panel) => set((state) => ({ rightPanel: state.rightPanel === panel ? 'none' : panel })),
   dismissPairing: () => set({ pairingDismissed: true }),
+  openPairing: () => set({ pairingOpen: true }),
+  closePairing: () => set({ pairingOpen: false }),
 }));
 
 export const resetNavigationStore = (): void => useNavigationStore.setState(initial);

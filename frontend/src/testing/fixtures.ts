@@ -1,4 +1,4 @@
-import type { Chat, MediaInfo, Message, SearchHit, TrackingItem } from '@/lib/api-types';
+import type { Chat, ConnectorSession, MediaInfo, Message, SearchHit, TrackingItem } from '@/lib/api-types';
 
 const BASE_TS = Date.UTC(2025, 10, 24, 10, 0, 0);
 
@@ -79,3 +79,15 @@ export function makeTracking(index: number, overrides: Partial<TrackingItem> = {
 export function makeHit(overrides: Partial<SearchHit> = {}): SearchHit {
   return { ...makeMessage(), chat_name: 'Family', rank: 0.5, snippet: 'see <mark>you</mark> soon', ...overrides };
 }
+
+export function makeSession(overrides: Partial<ConnectorSession> = {}): ConnectorSession {
+  return {
+    session_id: 'primary_agent', state: 'connected', detail: null, qr_code: null, qr_expires_at: null,
+    account_jid: '4915100000000@s.whatsapp.net', history_progress: null, updated_at: null,
+    pair_code: null, pair_code_expires_at: null, has_archive: true, ...overrides,
+  };
+}
+
+/** A connector waiting for its QR code to be scanned. */
+export const unpairedSession = (overrides: Partial<ConnectorSession> = {}): ConnectorSession =>
+  makeSession({ state: 'waiting_for_qr', qr_code: '2@abc,def,ghi', account_jid: null, ...overrides });

@@ -1,4 +1,4 @@
-import { startTransition, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '@/lib/api-client';
 import type { ConnectorSession } from '@/lib/api-types';
 
@@ -12,14 +12,24 @@ export interface SessionPoll {
   error: unknown;
 }
 
+export interface SessionPolling extends SessionPoll {
+  /** Asks now instead of at the next tick (after a command, or "Retry"). */
+  refresh: () => void;
+}
+
 /** GET /api/session every 2 s (the QR rotates, the state and history progress move). */
-export function useSessionPolling(enabled = true): SessionPoll {
+export function useSessionPolling(enabled = true): SessionPolling {
   const [poll, setPoll] = useState<SessionPoll>({ session: null, error: null });
+  const tickNow = useRef<() => void>(() => {});
   useEffect(() => {
     if (!enabled) return;
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let inFlight = false;
     const tick = async () => {
+      clearTimeout(timer);
+      if (inFlight) return;
+      inFlight = true;
       try {
         const session = await getSession(controller.signal);
         // A transition: the first screen after sign-in renders in slices, not in one long task.
@@ -27,28 +37,40 @@ export function useSessionPolling(enabled = true): SessionPoll {
       } catch (error) {
         if (controller.signal.aborted) return;
         setPoll((previous) => ({ session: previous.session, error }));
+      } finally {
+        inFlight = false;
       }
       if (!controller.signal.aborted) timer = setTimeout(tick, POLL_INTERVAL_MS);
     };
+    tickNow.current = () => void tick();
     void tick();
     return () => {
+      tickNow.current = () => {};
       controller.abort();
       clearTimeout(timer);
     };
   }, [enabled]);
-  return poll;
+  const refresh = useCallback(() => tickNow.current(), []);
+  return { ...poll, refresh };
 }
 
 const PAIRED_STATES = new Set(['paired', 'connected', 'connecting', 'reconnecting']);
 
-/** The QR screen is due while there is a code to scan or no account is paired. */
+/** No linked account right now: a code to scan or type, or no account paired. */
 export function needsPairing(session: ConnectorSession): boolean {
-  if (session.qr_code) return true;
+  if (session.qr_code || session.pair_code) return true;
   if (session.state === 'waiting_for_qr' || session.state === 'logged_out') return true;
   return session.account_jid === null && !PAIRED_STATES.has(session.state);
 }
 
+/** The pairing screen is the landing page only while nothing is archived (an older API without
+ * `has_archive` counts as an archive: never pull the reader out of it). */
+export function pairingIsLanding(session: ConnectorSession): boolean {
+  return session.has_archive === false && needsPairing(session);
+}
+
 export const PROBLEM_STATES = new Set(['offline', 'replaced', 'outdated', 'failed', 'logged_out']);
+const TRANSIENT_STATES = new Set(['starting', 'paired', 'connecting', 'reconnecting']);
 
 export function describeState(session: ConnectorSession): string {
   switch (session.state) {
@@ -77,5 +99,41 @@ export function describeState(session: ConnectorSession): string {
       return 'The connector failed.';
     default:
       return `Connector state: ${session.state}`;
+  }
+}
+
+export type BannerAction = 'link' | 'restart';
+
+export interface BannerNotice {
+  tone: 'info' | 'warning' | 'error';
+  text: string;
+  actions: BannerAction[];
+}
+
+/** What the archive's banner says about the connector, or null while all is well. */
+export function bannerNotice(session: ConnectorSession): BannerNotice | null {
+  const reason = session.detail ? ` (${session.detail})` : '';
+  if (session.state === 'logged_out') {
+    return { tone: 'error', text: `WhatsApp logged this device out${reason}: new messages are not archived.`, actions: ['link'] };
+  }
+  if (needsPairing(session) && !TRANSIENT_STATES.has(session.state)) {
+    return { tone: 'warning', text: 'WhatsApp is not linked: new messages are not archived.', actions: ['link'] };
+  }
+  switch (session.state) {
+    case 'offline':
+      return { tone: 'warning', text: `The connector is offline${reason}: new messages wait on the phone.`, actions: ['restart'] };
+    case 'failed':
+      return { tone: 'error', text: `The connector failed${reason}.`, actions: ['restart'] };
+    case 'replaced':
+      return { tone: 'error', text: `Another connector took over this session${reason}.`, actions: ['restart'] };
+    case 'outdated':
+      return { tone: 'error', text: `WhatsApp refused this client version${reason}: update the connector.`, actions: [] };
+    case 'starting':
+      return { tone: 'info', text: 'The connector is restarting…', actions: [] };
+    case 'connecting':
+    case 'reconnecting':
+      return { tone: 'info', text: 'Reconnecting to WhatsApp…', actions: [] };
+    default:
+      return null;
   }
 }
