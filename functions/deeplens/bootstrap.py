@@ -49,8 +49,15 @@ def api_deps_from(settings: ApiSettings) -> ApiDeps:
         settings=settings,
         pool=make_pool(settings.database_url.get_secret_value(), max_size=settings.db_pool_size),
         cache=Cache(make_redis(settings)),
-        media=ObjectStore(make_s3_client(settings), settings.minio_bucket),
+        media=media_store(settings),
     )
+
+
+def media_store(settings: ApiSettings) -> ObjectStore:
+    """The media bucket; presigned URLs are signed for MEDIA_PUBLIC_ENDPOINT when it is set."""
+    public = settings.media_public_endpoint
+    presigner = make_s3_client(settings, public) if public else None
+    return ObjectStore(make_s3_client(settings), settings.minio_bucket, presigner)
 
 
 @cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,6 +20,7 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _SESSION = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 _POSTGRES_SCHEMES = ("postgres://", "postgresql://")
+_ENDPOINT_ORIGIN = re.compile(r"^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?/?$")  # no path
 _PUBLIC_URL = re.compile(r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
 
 
@@ -159,6 +160,12 @@ class ApiSettings(DatabaseSettings, SessionSettings, S3Settings, RedisSettings, 
     login_max_attempts: Annotated[int, Field(ge=1)] = 10
     login_window_seconds: Annotated[int, Field(ge=1)] = 300
     db_pool_size: Annotated[int, Field(ge=1, le=64)] = 8
+    media_delivery: Literal["stream", "redirect"] = Field(
+        default="stream", description="stream: media through the API; redirect: 302 to a presigned URL"
+    )
+    media_public_endpoint: str | None = Field(
+        default=None, description="scheme://host[:port] browsers reach the bucket at (redirect mode)"
+    )
 
     @field_validator("admin_password")
     @classmethod
@@ -209,6 +216,15 @@ class ApiSettings(DatabaseSettings, SessionSettings, S3Settings, RedisSettings, 
             return self.public_url
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @field_validator("media_public_endpoint")
+    @classmethod
+    def _endpoint_origin(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not _ENDPOINT_ORIGIN.match(value):
+            raise ValueError("expected http(s)://host[:port] without a path (presigned URLs sign the path)")
+        return value.rstrip("/")
 
     @field_validator("presign_cache_seconds")
     @classmethod

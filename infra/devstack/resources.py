@@ -37,6 +37,7 @@ def stack_env(cfg: StackConfig, backend: str) -> dict[str, str]:
         "SQS_ENDPOINT_URL": f"http://127.0.0.1:{sqs_port}",
         "SQS_ACCESS_KEY": SQS_CREDENTIALS[0],
         "SQS_SECRET_KEY": SQS_CREDENTIALS[1],
+        "MEDIA_DELIVERY": "stream",  # the bucket listens on loopback: media goes through the API
     }
 
 

@@ -102,3 +102,39 @@ def test_cli_prints_one_line_and_exits_2_when_configuration_is_bad(tmp_path: Pat
     assert done.stderr.count("\n") == 1
     expected = "ConfigurationError: invalid configuration: DATABASE_URL: required"
     assert done.stderr.startswith(expected)
+
+
+def test_media_is_streamed_and_signed_for_the_s3_endpoint_when_nothing_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", GOOD["DATABASE_URL"])
+    settings = load_settings(ApiSettings)
+    assert (settings.media_delivery, settings.media_public_endpoint) == ("stream", None)
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("https://media.example.com", "https://media.example.com"),
+        ("http://192.168.1.20:24568/", "http://192.168.1.20:24568"),
+        ("http://[fd00::5]:9000", "http://[fd00::5]:9000"),
+        ("", None),
+    ],
+)
+def test_media_public_endpoint_is_an_origin_when_set(value: str, stored: str | None) -> None:
+    settings = load_settings(ApiSettings, **GOOD, media_delivery="redirect", media_public_endpoint=value)
+    assert (settings.media_delivery, settings.media_public_endpoint) == ("redirect", stored)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("media_public_endpoint", "https://example.com/s3"),
+        ("media_public_endpoint", "media.example.com"),
+        ("media_public_endpoint", "ftp://media.example.com"),
+        ("media_delivery", "proxy"),
+    ],
+)
+def test_names_the_media_variable_when_it_is_malformed(field: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=field.upper()):
+        load_settings(ApiSettings, **GOOD, **{field: value})

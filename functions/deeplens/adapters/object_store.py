@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from deeplens.domain.errors import ObjectNotFound, TransientError
+from deeplens.domain.media import RangeNotSatisfiable, parse_content_range
 from deeplens.settings import S3Settings
 
 if TYPE_CHECKING:
+    from botocore.response import StreamingBody
     from mypy_boto3_s3 import S3Client
 
 _NOT_FOUND = {"NoSuchKey", "404", "NotFound"}
+_INVALID_RANGE = "InvalidRange"
+CHUNK_SIZE = 64 * 1024
 
 
-def make_s3_client(settings: S3Settings) -> S3Client:
+def make_s3_client(settings: S3Settings, endpoint_url: str | None = None) -> S3Client:
+    """A client of the settings' endpoint, or of `endpoint_url` (e.g. the public endpoint that
+    presigned URLs are signed for: creating a client opens no connection)."""
     access = settings.minio_access_key
     secret = settings.minio_secret_key
     return boto3.client(
         "s3",
-        endpoint_url=settings.s3_endpoint_url,
+        endpoint_url=endpoint_url or settings.s3_endpoint_url,
         aws_access_key_id=access.get_secret_value() if access else None,
         aws_secret_access_key=secret.get_secret_value() if secret else None,
         region_name=settings.aws_region,
@@ -47,11 +54,50 @@ def preload_s3_client() -> None:
     boto3.client("s3", region_name="us-east-1", aws_access_key_id="preload", aws_secret_access_key="preload")
 
 
-class ObjectStore:
-    """One bucket. Driver errors become ObjectNotFound or TransientError."""
+@dataclass(frozen=True)
+class ObjectInfo:
+    size: int
+    etag: str
 
-    def __init__(self, client: S3Client, bucket: str) -> None:
+
+class ObjectStream:
+    """An open GetObject body, read in chunks (never the whole object at once); `close` drops the
+    connection to S3 (a client that went away stops the transfer there too)."""
+
+    def __init__(
+        self, body: StreamingBody, key: str, span: tuple[int, int, int] | None, length: int, etag: str
+    ) -> None:
+        self._body = body
+        self.key = key
+        self.ranged = span is not None  # S3 answered a range (206), even one covering every byte
+        self.first, self.last, self.size = span or (0, length - 1, length)
+        self.etag = etag
+
+    @property
+    def length(self) -> int:
+        return max(0, self.last - self.first + 1)
+
+    def chunks(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+        while True:
+            with _translated(self.key):
+                data = self._body.read(chunk_size)
+            if not data:
+                return
+            yield data
+
+    def close(self) -> None:
+        self._body.close()
+
+
+class ObjectStore:
+    """One bucket. Driver errors become ObjectNotFound, RangeNotSatisfiable or TransientError.
+
+    `presigner`, when given, is the client presigned URLs are signed with (its endpoint is the one
+    browsers use); every request is made with `client`."""
+
+    def __init__(self, client: S3Client, bucket: str, presigner: S3Client | None = None) -> None:
         self._client = client
+        self._presigner = presigner or client
         self.bucket = bucket
 
     def put(self, key: str, body: bytes, content_type: str, metadata: dict[str, str] | None = None) -> str:
@@ -75,6 +121,31 @@ class ObjectStore:
         with _translated(key):
             return self._client.head_object(Bucket=self.bucket, Key=key)["ContentType"]
 
+    def head(self, key: str) -> ObjectInfo:
+        with _translated(key):
+            reply = self._client.head_object(Bucket=self.bucket, Key=key)
+        return ObjectInfo(reply["ContentLength"], reply.get("ETag", ""))
+
+    def open(self, key: str, byte_range: str | None = None) -> ObjectStream:
+        """GetObject, streamed; `byte_range` (`bytes=first-last` or `bytes=first-`) goes to S3 as
+        it is. A range past the end raises RangeNotSatisfiable with the size when S3 names it."""
+        params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if byte_range:
+            params["Range"] = byte_range
+        try:
+            reply = self._client.get_object(**params)
+        except ClientError as error:
+            if _error_code(error) == _INVALID_RANGE:
+                raise RangeNotSatisfiable(f"{byte_range} is outside {key}", _actual_size(error)) from error
+            raise _domain_error(key, error) from error
+        except BotoCoreError as error:
+            raise _domain_error(key, error) from error
+        span = parse_content_range(reply.get("ContentRange"))
+        if span is not None and not span[0] <= span[1] < span[2]:  # s3rver: `bytes 0-0/0` when empty
+            reply["Body"].close()
+            raise RangeNotSatisfiable(f"{byte_range} is outside {key}", span[2])
+        return ObjectStream(reply["Body"], key, span, reply["ContentLength"], reply.get("ETag", ""))
+
     def exists(self, key: str) -> bool:
         try:
             self.content_type(key)
@@ -82,11 +153,22 @@ class ObjectStore:
             return False
         return True
 
-    def presign_get(self, key: str, expires_s: int = 3600, download_name: str | None = None) -> str:
+    def presign_get(
+        self,
+        key: str,
+        expires_s: int = 3600,
+        *,
+        content_type: str | None = None,
+        disposition: str | None = None,
+    ) -> str:
+        """A GET URL signed for the presigner's endpoint; S3 answers it with `content_type` and
+        `disposition` as Content-Type and Content-Disposition when they are given."""
         params = {"Bucket": self.bucket, "Key": key}
-        if download_name:
-            params["ResponseContentDisposition"] = f'inline; filename="{download_name}"'
-        return self._client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)
+        if content_type:
+            params["ResponseContentType"] = content_type
+        if disposition:
+            params["ResponseContentDisposition"] = disposition
+        return self._presigner.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)
 
     def keys(self, prefix: str, start_after: str = "") -> Iterator[str]:
         """Every key under `prefix`, in lexicographic order, after `start_after`."""
@@ -102,6 +184,16 @@ class ObjectStore:
                     yield item["Key"], item["LastModified"]
 
 
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _actual_size(error: ClientError) -> int | None:
+    """The object size S3 (and s3rver, LocalStack) names in an InvalidRange error."""
+    size = str(error.response.get("Error", {}).get("ActualObjectSize", ""))
+    return int(size) if size.isdigit() else None
+
+
 class _translated:
     """Context manager mapping botocore errors to the domain's errors."""
 
@@ -112,10 +204,14 @@ class _translated:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
-        if isinstance(error, ClientError):
-            code = str(error.response.get("Error", {}).get("Code", ""))
-            if code in _NOT_FOUND:
-                raise ObjectNotFound(self.key) from error
-            raise TransientError(f"S3 {code} on {self.key}") from error
-        if isinstance(error, BotoCoreError):
-            raise TransientError(f"S3 unreachable: {error}") from error
+        if isinstance(error, ClientError | BotoCoreError):
+            raise _domain_error(self.key, error) from error
+
+
+def _domain_error(key: str, error: ClientError | BotoCoreError) -> Exception:
+    if isinstance(error, BotoCoreError):
+        return TransientError(f"S3 unreachable: {error}")
+    code = _error_code(error)
+    if code in _NOT_FOUND:
+        return ObjectNotFound(key)
+    return TransientError(f"S3 {code} on {key}")

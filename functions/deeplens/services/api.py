@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from cachetools import TTLCache
 from psycopg_pool import ConnectionPool
 
+from deeplens.adapters.object_store import ObjectInfo, ObjectStream
 from deeplens.domain.errors import InvalidJid, InvalidRequest
 from deeplens.domain.ids import canonical_jid
 from deeplens.settings import ApiSettings
@@ -18,7 +19,18 @@ from deeplens.settings import ApiSettings
 class MediaStore(Protocol):
     """The media bucket (ObjectStore, or a wrapper of it in tests)."""
 
-    def presign_get(self, key: str, expires_s: int = 3600, download_name: str | None = None) -> str: ...
+    def presign_get(
+        self,
+        key: str,
+        expires_s: int = 3600,
+        *,
+        content_type: str | None = None,
+        disposition: str | None = None,
+    ) -> str: ...
+
+    def head(self, key: str) -> ObjectInfo: ...
+
+    def open(self, key: str, byte_range: str | None = None) -> ObjectStream: ...
 
     def exists(self, key: str) -> bool: ...
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from deeplens.adapters.cache import Cache, make_redis
-from deeplens.adapters.object_store import ObjectStore, make_s3_client
+from deeplens.adapters.object_store import ObjectInfo, ObjectStore, ObjectStream, make_s3_client
 from deeplens.bootstrap import make_pool
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.entrypoints.api import make_handler
@@ -35,9 +35,22 @@ class CountingStore:
         self.store = store
         self.presigned: list[str] = []
 
-    def presign_get(self, key: str, expires_s: int = 3600, download_name: str | None = None) -> str:
+    def presign_get(
+        self,
+        key: str,
+        expires_s: int = 3600,
+        *,
+        content_type: str | None = None,
+        disposition: str | None = None,
+    ) -> str:
         self.presigned.append(key)
-        return self.store.presign_get(key, expires_s, download_name)
+        return self.store.presign_get(key, expires_s, content_type=content_type, disposition=disposition)
+
+    def head(self, key: str) -> ObjectInfo:
+        return self.store.head(key)
+
+    def open(self, key: str, byte_range: str | None = None) -> ObjectStream:
+        return self.store.open(key, byte_range)
 
     def exists(self, key: str) -> bool:
         return self.store.exists(key)

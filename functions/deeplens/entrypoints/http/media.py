@@ -1,33 +1,135 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.requests import ClientDisconnect
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
+from deeplens.adapters.object_store import ObjectStream
+from deeplens.domain.media import content_range, unsatisfied_range
 from deeplens.entrypoints.http.deps import Authenticated, Deps
+from deeplens.entrypoints.http.errors import error_response
 from deeplens.entrypoints.http.responses import errors
+from deeplens.entrypoints.http.schemas import ErrorResponse
 from deeplens.services import media as media_service
 
 router = APIRouter(prefix="/api/media", tags=["media"], dependencies=Authenticated)
 
 FileId = Annotated[str, Path(max_length=256, description="8-128 of A-Z a-z 0-9 _ -")]
+RangeHeader = Annotated[
+    str | None,
+    Header(
+        alias="range",
+        max_length=256,
+        description="one byte range: bytes=0-99, bytes=100- or bytes=-500 (several: ignored, 200)",
+    ),
+]
+IfNoneMatch = Annotated[
+    str | None, Header(alias="if-none-match", max_length=1024, description="an ETag of this file: 304")
+]
 _REDIRECT_MAX_AGE = 300  # far below the cached URL's remaining life
+_FILE_MAX_AGE = 86400  # a file id names one immutable object; revalidated by ETag after that
+_NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+_BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+_SERVED_TYPES = ("image/*", "audio/*", "video/*", "application/pdf", "application/octet-stream")
+_FILE_CONTENT = {media_type: _BINARY for media_type in _SERVED_TYPES}
+
+
+def _documented(*names: str) -> dict[str, Any]:
+    return {name: {"schema": {"type": "string"}} for name in names}
+
+
+_FILE_HEADERS = ("ETag", "Accept-Ranges", "Content-Length", "Content-Disposition", "X-Content-Type-Options")
+_MEDIA_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the whole file (MEDIA_DELIVERY=stream). Raster images, audio, video and PDF"
+        " inline under their own type; anything else application/octet-stream as an attachment",
+        "content": _FILE_CONTENT,
+        "headers": _documented(*_FILE_HEADERS),
+    },
+    206: {
+        "description": "the requested byte range",
+        "content": _FILE_CONTENT,
+        "headers": _documented(*_FILE_HEADERS, "Content-Range"),
+    },
+    302: {
+        "description": "to a presigned URL of the file (MEDIA_DELIVERY=redirect)",
+        "headers": _documented("Location"),
+    },
+    304: {"description": "If-None-Match names the file's ETag", "headers": _documented("ETag")},
+    416: {
+        "model": ErrorResponse,
+        "description": "a malformed byte range, or one past the end (Content-Range: bytes */size)",
+        "headers": _documented("Content-Range"),
+    },
+}
+
+
+class ObjectStreamResponse(StreamingResponse):
+    """An S3 object body sent in chunks as it arrives; the S3 stream is closed when the response
+    ends, also when the client went away first (a seek in a video, a closed tab)."""
+
+    def __init__(self, stream: ObjectStream, status_code: int, headers: dict[str, str], media_type: str):
+        super().__init__(stream.chunks(), status_code, headers, media_type)
+        self.stream = stream
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except ClientDisconnect:
+            return  # not an error: nobody is left to answer
+        finally:
+            self.stream.close()
 
 
 @router.get(
     "/{file_id}",
     operation_id="get_media",
-    response_class=RedirectResponse,
-    status_code=302,
-    responses={302: {"description": "to a presigned URL of the file"}, **errors(400, 404)},
+    response_class=Response,
+    responses={**_MEDIA_RESPONSES, **errors(400, 404)},
 )
-def get_media(file_id: FileId, deps: Deps) -> RedirectResponse:
-    """Redirects to the file in the bucket (a presigned URL, cached in Redis)."""
-    url = media_service.media_url(deps, file_id)
-    headers = {"Cache-Control": f"private, max-age={_REDIRECT_MAX_AGE}"}
-    return RedirectResponse(url, status_code=302, headers=headers)
+def get_media(
+    file_id: FileId, deps: Deps, byte_range: RangeHeader = None, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The file: streamed through the API with byte ranges and an ETag (MEDIA_DELIVERY=stream),
+    or a redirect to a presigned URL cached in Redis (MEDIA_DELIVERY=redirect)."""
+    if deps.settings.media_delivery == "redirect":
+        url = media_service.media_url(deps, file_id)
+        headers = {"Cache-Control": f"private, max-age={_REDIRECT_MAX_AGE}", **_NOSNIFF}
+        return RedirectResponse(url, status_code=302, headers=headers)
+    outcome = media_service.open_media(deps, file_id, byte_range, if_none_match)
+    if isinstance(outcome, media_service.Unsatisfiable):
+        headers = {"Content-Range": unsatisfied_range(outcome.size), **_NOSNIFF}
+        return error_response(416, "range_not_satisfiable", outcome.reason, "range", **headers)
+    if isinstance(outcome, media_service.NotModified):
+        return Response(status_code=304, headers=_file_headers(outcome.etag))
+    return _streamed(outcome)
+
+
+def _streamed(outcome: media_service.Streamed) -> ObjectStreamResponse:
+    stream, delivery = outcome.stream, outcome.delivery
+    headers = {
+        **_file_headers(outcome.etag),
+        "Content-Disposition": delivery.content_disposition,
+        "Content-Length": str(stream.length),
+    }
+    if stream.ranged:
+        headers["Content-Range"] = content_range(stream.first, stream.last, stream.size)
+    status = 206 if stream.ranged else 200
+    return ObjectStreamResponse(stream, status, headers, delivery.content_type)
+
+
+def _file_headers(etag: str) -> dict[str, str]:
+    return {
+        "Accept-Ranges": "bytes",
+        "ETag": etag,
+        "Cache-Control": f"private, max-age={_FILE_MAX_AGE}",
+        **_NOSNIFF,
+    }
 
 
 @router.get(
@@ -40,7 +142,7 @@ def get_media_thumbnail(file_id: FileId, deps: Deps, request: Request) -> Respon
     """The small inline preview WhatsApp sends with the message (JPEG)."""
     thumbnail = media_service.media_thumbnail(deps, file_id)
     etag = '"' + hashlib.sha256(thumbnail).hexdigest()[:32] + '"'
-    headers = {"Cache-Control": "private, max-age=86400, immutable", "ETag": etag}
+    headers = {"Cache-Control": "private, max-age=86400, immutable", "ETag": etag, **_NOSNIFF}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(thumbnail, media_type="image/jpeg", headers=headers)
