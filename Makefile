@@ -2,6 +2,10 @@
 # Both install what is missing first (infra/bootstrap.sh), so they work on a fresh Debian machine.
 .PHONY: run test stop status setup lint bench ui-budget demo
 
+# The project's own Node (infra/bootstrap.sh puts one in .tools/node only when the machine's is missing
+# or too old for the UI) comes first for every target that runs node or npm; absent, it changes nothing.
+export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
+
 run: setup
 	cd frontend && npm run build --silent
 	.venv/bin/python -m devstack run

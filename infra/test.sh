@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 WITH_BROWSER=1 bash infra/bootstrap.sh localstack  # chromium for tests/e2e
+. infra/node-path.sh  # the project's own Node first, if bootstrap installed one
 bash infra/lint.sh
 PY=.venv/bin/python
 trap '$PY -m devstack down --profile test >/dev/null 2>&1 || true' EXIT

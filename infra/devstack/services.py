@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from devstack.config import REGION, REPO_ROOT, StackConfig
+from devstack.node import node_binary
 from devstack.proc import port_open, read_pid, spawn, terminate, wait_until
 
 
@@ -82,7 +83,7 @@ class S3rver(SpawnedServer):
         script = REPO_ROOT / "infra/node/node_modules/s3rver/bin/s3rver.js"
         data = self.cfg.dir("s3")
         return [
-            "node",
+            node_binary(),
             str(script),
             "-d",
             str(data),
