@@ -9,6 +9,7 @@ from psycopg_pool import ConnectionPool
 
 from deeplens.adapters.cache import Cache, make_redis
 from deeplens.adapters.object_store import ObjectStore, make_s3_client, preload_s3_client
+from deeplens.adapters.queue import RecordDelays, make_sqs_client
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.services.api import ApiDeps
 from deeplens.services.ingest import IngestDeps
@@ -36,7 +37,9 @@ def make_pool(database_url: str, max_size: int = 4) -> ConnectionPool[Any]:
 def ingest_deps_from(settings: IngestSettings) -> IngestDeps:
     events = ObjectStore(make_s3_client(settings), settings.events_bucket)
     policy = TrackingPolicy(settings.default_track_groups, settings.default_track_private)
-    return IngestDeps(make_pool(settings.database_url.get_secret_value()), events, policy)
+    delays = RecordDelays(lambda: make_sqs_client(settings, settings))
+    pool = make_pool(settings.database_url.get_secret_value())
+    return IngestDeps(pool, events, policy, settings.retry_schedule, delays)
 
 
 @cache

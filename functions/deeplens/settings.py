@@ -15,6 +15,7 @@ from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, ValidationIn
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from deeplens.domain.errors import ConfigurationError
+from deeplens.domain.retry import RetrySchedule
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -86,12 +87,17 @@ class S3Settings(_Base):
         return f"{scheme}://{self.minio_endpoint}:{self.minio_port}"
 
 
-class QueueSettings(_Base):
-    ingest_queue_url: AnyHttpUrl = Field(description="URL of the SQS ingest queue")
-    ingest_dlq_url: AnyHttpUrl | None = None
+class SqsEndpointSettings(_Base):
+    """Where SQS is: a local server (moto, LocalStack) or, when empty, AWS."""
+
     sqs_endpoint_url: AnyHttpUrl | None = Field(default=None, description="empty = AWS SQS")
     sqs_access_key: SecretStr | None = None
     sqs_secret_key: SecretStr | None = None
+
+
+class QueueSettings(SqsEndpointSettings):
+    ingest_queue_url: AnyHttpUrl = Field(description="URL of the SQS ingest queue")
+    ingest_dlq_url: AnyHttpUrl | None = None
 
 
 class RedisSettings(_Base):
@@ -110,8 +116,20 @@ class MigrateSettings(DatabaseSettings):
     """The deploy step that applies migrations."""
 
 
-class IngestSettings(DatabaseSettings, SessionSettings, S3Settings, PolicySettings):
+class IngestSettings(DatabaseSettings, SessionSettings, S3Settings, PolicySettings, SqsEndpointSettings):
     """The SQS-triggered ingest function."""
+
+    # A record that fails on a transient error is hidden for base * 2^(receives-1) seconds, up to
+    # max; the queue's maxReceiveCount covers the budget (domain/retry.py, template.yaml).
+    ingest_retry_base_seconds: Annotated[int, Field(ge=0, le=43_200)] = 5
+    ingest_retry_max_seconds: Annotated[int, Field(ge=1, le=43_200)] = 300
+    ingest_retry_budget_seconds: Annotated[int, Field(ge=0)] = 3600
+
+    @property
+    def retry_schedule(self) -> RetrySchedule:
+        return RetrySchedule(
+            self.ingest_retry_base_seconds, self.ingest_retry_max_seconds, self.ingest_retry_budget_seconds
+        )
 
 
 class ReconcileSettings(IngestSettings, QueueSettings):

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from deeplens.domain.retry import RetrySchedule
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = ("s3rver", "localstack")
 # Private ports; the test profile is shifted so tests never touch a running user archive.
@@ -28,6 +30,21 @@ DLQ_NAME = "deeplens-ingest-dlq"
 REGION = "us-east-1"
 
 
+def retry_schedule() -> RetrySchedule:
+    """The ingest worker's retry schedule (INGEST_RETRY_*, as IngestSettings reads them): the local
+    queue's maxReceiveCount covers its budget unless INGEST_MAX_RECEIVE_COUNT says otherwise."""
+    defaults = RetrySchedule()
+    values = []
+    for name, default in (("BASE", defaults.base_s), ("MAX", defaults.max_s), ("BUDGET", defaults.budget_s)):
+        raw = os.environ.get(f"INGEST_RETRY_{name}_SECONDS", str(default))
+        if not raw.isdigit():
+            raise StackConfigError(
+                f"INGEST_RETRY_{name}_SECONDS: expected a whole number of seconds, got {raw!r}"
+            )
+        values.append(int(raw))
+    return RetrySchedule(*values)
+
+
 class StackConfigError(ValueError):
     """A devstack variable has a value the stack cannot use."""
 
@@ -44,7 +61,7 @@ class StackConfig:
         if profile not in PROFILE_SHIFT:
             raise StackConfigError(f"profile must be one of {sorted(PROFILE_SHIFT)}, got {profile!r}")
         root = Path(os.environ.get("DEEPLENS_DATA_DIR", REPO_ROOT / ".data"))
-        raw = os.environ.get("INGEST_MAX_RECEIVE_COUNT", "3")
+        raw = os.environ.get("INGEST_MAX_RECEIVE_COUNT", str(retry_schedule().max_receive_count))
         if not raw.isdigit() or not 1 <= int(raw) <= 1000:
             raise StackConfigError(f"INGEST_MAX_RECEIVE_COUNT: expected an integer 1-1000, got {raw!r}")
         offset = os.environ.get("DEEPLENS_PORT_OFFSET", "0")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,11 +11,14 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from deeplens.domain.errors import RefusedMessage, TransientError
-from deeplens.settings import QueueSettings, S3Settings
+from deeplens.settings import S3Settings, SqsEndpointSettings
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
-    from mypy_boto3_sqs.type_defs import MessageAttributeValueTypeDef
+    from mypy_boto3_sqs.type_defs import (
+        ChangeMessageVisibilityBatchRequestEntryTypeDef,
+        MessageAttributeValueTypeDef,
+    )
 
 MAX_BATCH = 10  # SQS limit for SendMessageBatch / ReceiveMessage / DeleteMessageBatch
 # Error codes (the last part, after any "AWS.SimpleQueueService." prefix) that refuse the message
@@ -23,7 +26,7 @@ MAX_BATCH = 10  # SQS limit for SendMessageBatch / ReceiveMessage / DeleteMessag
 _REFUSED_CODES = frozenset({"InvalidMessageContents", "MessageTooLong", "InvalidParameterValue"})
 
 
-def make_sqs_client(settings: QueueSettings, region: S3Settings) -> SQSClient:
+def make_sqs_client(settings: SqsEndpointSettings, region: S3Settings) -> SQSClient:
     access, secret = settings.sqs_access_key, settings.sqs_secret_key
     return boto3.client(
         "sqs",
@@ -104,6 +107,39 @@ class Queue:
             self.delete(message.receipt_handle for message in batch)
             moved += len(batch)
         return moved
+
+
+class RecordDelays:
+    """Hides received records for a while (ChangeMessageVisibility): the backoff of a record that
+    failed on a transient error. The queue is named by the record's ARN, as Lambda hands it over;
+    the SQS client is built on first use (most invocations never need it)."""
+
+    def __init__(self, make_client: Callable[[], SQSClient]) -> None:
+        self._make_client = make_client
+        self._client: SQSClient | None = None
+        self._urls: dict[str, str] = {}
+
+    def hide(self, queue_arn: str, delays: list[tuple[str, int]]) -> None:
+        """(receipt handle, seconds) for each record; TransientError when SQS does not answer."""
+        try:
+            client = self._client = self._client or self._make_client()
+            url = self._url(client, queue_arn)
+            for start in range(0, len(delays), MAX_BATCH):
+                entries: list[ChangeMessageVisibilityBatchRequestEntryTypeDef] = [
+                    {"Id": str(n), "ReceiptHandle": handle, "VisibilityTimeout": seconds}
+                    for n, (handle, seconds) in enumerate(delays[start : start + MAX_BATCH])
+                ]
+                client.change_message_visibility_batch(QueueUrl=url, Entries=entries)
+        except (ClientError, BotoCoreError) as error:
+            raise TransientError(f"SQS visibility change failed: {error}") from error
+
+    def _url(self, client: SQSClient, queue_arn: str) -> str:
+        if queue_arn not in self._urls:
+            _, _, _, _, account, name = queue_arn.split(":", 5)
+            self._urls[queue_arn] = client.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)[
+                "QueueUrl"
+            ]
+        return self._urls[queue_arn]
 
 
 def _received(message: Any) -> Received:

@@ -5,7 +5,7 @@ to the DLQ after its retries); an unreachable dependency is transient (the batch
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import psycopg
@@ -17,10 +17,15 @@ from deeplens.domain.batch import BatchPointer, decode_batch, decode_pointer
 from deeplens.domain.changes import changed_chats
 from deeplens.domain.envelope import Event, parse_events
 from deeplens.domain.errors import InvalidEnvelope, ObjectNotFound, PoisonRecord, TransientError
+from deeplens.domain.retry import RetrySchedule
 
 
 class EventLog(Protocol):
     def get(self, key: str) -> bytes: ...
+
+
+class RecordDelays(Protocol):
+    def hide(self, queue_arn: str, delays: list[tuple[str, int]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,8 @@ class IngestDeps:
     pool: ConnectionPool[Any]
     events: EventLog
     policy: TrackingPolicy
+    retry: RetrySchedule = field(default_factory=RetrySchedule)
+    delays: RecordDelays | None = None  # None: failed records wait the queue's visibility timeout
 
 
 @dataclass(frozen=True)

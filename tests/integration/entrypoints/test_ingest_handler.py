@@ -13,12 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import pytest
 from deeplens.adapters.object_store import ObjectStore
 from deeplens.adapters.queue import Queue
 from deeplens.domain.batch import BatchPointer, batch_key, encode_batch, encode_pointer
 from deeplens.domain.envelope import parse_event
-from deeplens.domain.errors import TransientError
 from deeplens.entrypoints.ingest import handler
 from deeplens.entrypoints.worker import LocalContext
 from deeplens.services.event_source import poll_once
@@ -112,11 +110,13 @@ def test_a_redriven_batch_updates_its_rejection_instead_of_adding_one(
     assert (count, key) == (1, f"events/{f.SESSION}/2025/11/24/r1.jsonl.gz")
 
 
-def test_fails_whole_batch_when_database_is_unreachable(make_deps: Callable[..., IngestDeps]) -> None:
+def test_fails_every_record_when_database_is_unreachable(make_deps: Callable[..., IngestDeps]) -> None:
     deps = make_deps("postgresql://deeplens:x@127.0.0.1:9/deeplens")
-    event = aws_event(inline_record([f.message(f.PN, "M1", f.PN, f.T0, "hello")], "t1"))
-    with pytest.raises(TransientError):
-        handler(event, LocalContext(), deps)
+    event = aws_event(
+        *(inline_record([f.message(f.PN, f"M{n}", f.PN, f.T0, "hi")], f"t{n}") for n in range(2))
+    )
+    response = handler(event, LocalContext(), deps)
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0"}, {"itemIdentifier": "msg-1"}]}
 
 
 def test_reads_batch_from_bucket_when_pointer_has_no_inline_events(
