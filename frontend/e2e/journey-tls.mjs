@@ -1,9 +1,10 @@
 // The journey once more, through nginx over HTTPS under another name (tests/e2e/test_web_journey_tls.py
 // starts nginx from infra/proxy/deeplens.nginx.conf with a self-signed certificate, and local_api
 // behind it): sign in (the session cookie is Secure) → open a photo → play the voice note → download
-// the PDF and the hostile HTML document with the very bytes the sample holds; the HTML one, even
-// opened directly, only ever arrives as an attachment and its script never runs → every request the
-// browser made went to E2E_BASE_URL's host and port over https (nothing to a loopback port).
+// and open the PDF and the hostile HTML document, with the very bytes the sample holds; the HTML one,
+// opened in a tab or its address pasted, only ever arrives as an attachment and its script never
+// runs → every request the browser made went to E2E_BASE_URL's host and port over https (nothing to
+// a loopback port).
 //   E2E_BASE_URL: https://<name>:<port>    E2E_PASSWORD: the admin password
 //   E2E_RESOLVE: Chromium's host rule, e.g. "MAP archive.deeplens.test 127.0.0.1" (no DNS needed)
 //   E2E_SPKI: base64 SHA-256 of the certificate's public key, the only certificate accepted
@@ -113,15 +114,34 @@ async function downloadDocument(page, doc) {
   return href;
 }
 
-/** The hostile file opened as a page of its own (a pasted link): still a download, nothing rendered. */
-async function openDirectly(context, page, href, doc) {
+/** The document's Open link (a new tab): a PDF may show in the browser's viewer or download (headless
+ * Chromium has no viewer); anything else must download, with the same bytes, never render. */
+async function openInTab(context, page, doc, href) {
+  const link = page.getByRole('link', { name: `Open ${doc.name}` });
+  check((await link.getAttribute('href')) === href, `Open links to ${href}`);
+  // A tab that only downloads is closed by Chromium at once; the download is reported on the opener
+  // too, so that is where it is awaited (from before the click: it may come before the tab's event).
+  const downloaded = page.waitForEvent('download', { timeout: 5_000 }).then((download) => download, () => null);
+  const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
+  const shown = tab.waitForURL(new URL(href, BASE).href, { waitUntil: 'load', timeout: 5_000 }).then(() => true, () => false);
+  const first = await Promise.race([downloaded, shown.then((loaded) => (loaded ? 'shown' : downloaded))]);
+  const title = await tab.title().catch(() => '');
+  await tab.close();
+  const outcome = first === 'shown' || first === null ? first ?? 'nothing'
+    : sha256(await downloadedBytes(first)) === doc.sha256 ? 'downloaded' : 'changed';
+  check(outcome === 'downloaded' || (outcome === 'shown' && !doc.hostile), `${doc.name} opened in a tab: ${outcome}`);
+  check(title !== 'pwned', `nothing ran in the tab: ${title}`);
+  console.log(`${doc.name} opened in a tab: ${outcome}`);
+}
+
+/** The hostile file once more, its address pasted into a tab: still a download, its script never ran. */
+async function pasteAddress(context, page, href, doc) {
   const tab = await context.newPage();
   const [download] = await Promise.all([
     tab.waitForEvent('download'),
     tab.goto(new URL(href, BASE).href).catch((error) => check(/Download is starting/.test(error.message), error.message)),
   ]);
   check(sha256(await downloadedBytes(download)) === doc.sha256, `${doc.name} opened directly: the same bytes`);
-  check((await tab.title()) !== 'pwned', 'the hostile script did not run in the new tab');
   await tab.close();
   await page.waitForTimeout(300); // a script that ran would have asked for the marker by now
   check(!requests.some((url) => url.includes(EXPECT.marker)), `the hostile script never ran: ${requests.filter((url) => url.includes(EXPECT.marker))}`);
@@ -129,10 +149,11 @@ async function openDirectly(context, page, href, doc) {
 }
 
 function everyRequestStayedHome() {
-  const isFetched = (url) => !url.startsWith('data:') && !url.startsWith('blob:');
-  const foreign = requests.filter(isFetched).filter((url) => {
+  // Only these reach the network (data:, blob:, the PDF viewer's chrome:/chrome-extension: never do).
+  const NETWORK = new Set(['http:', 'https:', 'ws:', 'wss:']);
+  const foreign = requests.filter((url) => {
     const parsed = new URL(url);
-    return parsed.protocol !== 'https:' || parsed.host !== ORIGIN.host;
+    return NETWORK.has(parsed.protocol) && (parsed.protocol !== 'https:' || parsed.host !== ORIGIN.host);
   });
   check(requests.length > 10, `the journey made requests: ${requests.length}`);
   check(foreign.length === 0, `requests that left ${ORIGIN.host}: ${foreign}`);
@@ -145,8 +166,12 @@ async function main(context, page, shot) {
   await shot('tls-03-voice', () => voiceNote(page));
   await openChat(page, 'David', 'The invoice is attached');
   for (const doc of EXPECT.documents) {
-    const href = await shot(`tls-04-${doc.hostile ? 'hostile' : 'document'}`, () => downloadDocument(page, doc));
-    if (doc.hostile) await shot('tls-05-hostile-opened', () => openDirectly(context, page, href, doc));
+    const href = await shot(`tls-04-${doc.hostile ? 'hostile' : 'document'}`, async () => {
+      const link = await downloadDocument(page, doc);
+      await openInTab(context, page, doc, link);
+      return link;
+    });
+    if (doc.hostile) await shot('tls-05-hostile-opened', () => pasteAddress(context, page, href, doc));
   }
   everyRequestStayedHome();
   check(pageErrors.length === 0, `errors or policy violations in the page: ${pageErrors.join(' | ')}`);

@@ -76,7 +76,14 @@ export function DocumentContent({ media }: { media: MediaInfo | null }) {
     <div className="media-document">
       <span className="doc-icon" aria-hidden="true">📄</span>
       <div className="doc-body">
-        <span className="doc-name">{name}</span>
+        {media?.url ? (
+          // A new tab: PDFs show in the browser's viewer; the API sends any other type as a download.
+          <a className="doc-name" href={media.url} target="_blank" rel="noopener noreferrer" aria-label={`Open ${name}`}>
+            {name}
+          </a>
+        ) : (
+          <span className="doc-name">{name}</span>
+        )}
         <span className="muted small">{details}</span>
       </div>
       {media?.url ? (

@@ -53,13 +53,24 @@ describe('MessageBubble', () => {
     expect(screen.getByText('1:05')).toBeTruthy();
   });
 
-  it('renders a document with its name, size and a download link', () => {
+  it('renders a document with its name, size, an open link and a download link', () => {
     const media = makeMedia({ mime: 'application/pdf', size: 2_097_152, file_name: 'report.pdf' });
     render(<MessageBubble message={makeMessage({ type: 'document', text: null, media })} />);
     expect(screen.getByText('report.pdf')).toBeTruthy();
     expect(screen.getByText('application/pdf · 2.0 MB')).toBeTruthy();
+    const open = screen.getByRole('link', { name: 'Open report.pdf' });
+    expect(open.getAttribute('href')).toBe(media.url);
+    expect(open.getAttribute('target')).toBe('_blank');
+    expect(open.getAttribute('rel')).toBe('noopener noreferrer');
     const download = screen.getByRole('link', { name: 'Download report.pdf' });
     expect(download.getAttribute('download')).toBe('report.pdf');
+  });
+
+  it('names a document that was not downloaded without a link', () => {
+    const media = makeMedia({ mime: 'application/pdf', file_name: 'lost.pdf', status: 'unavailable', url: null });
+    render(<MessageBubble message={makeMessage({ type: 'document', text: null, media })} />);
+    expect(screen.getByText('lost.pdf')).toBeTruthy();
+    expect(screen.queryByRole('link')).toBeNull();
   });
 
   it('renders a sticker without a bubble', () => {
