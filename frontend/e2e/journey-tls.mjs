@@ -114,8 +114,16 @@ async function downloadDocument(page, doc) {
   return href;
 }
 
-/** The document's Open link (a new tab): a PDF may show in the browser's viewer or download (headless
- * Chromium has no viewer); anything else must download, with the same bytes, never render. */
+/** What a tab opened on a document did: 'shown' (a PDF in Chromium's viewer), 'downloaded' (the
+ * sample's bytes), 'changed' (other bytes) or 'nothing'. */
+async function tabOutcome(first, doc) {
+  if (first === 'shown') return 'shown';
+  if (first === null) return 'nothing';
+  return sha256(await downloadedBytes(first)) === doc.sha256 ? 'downloaded' : 'changed';
+}
+
+/** The document's Open link (a new tab): a PDF may show in the browser's viewer (or download where
+ * there is none); anything else must download, with the same bytes, and never render. */
 async function openInTab(context, page, doc, href) {
   const link = page.getByRole('link', { name: `Open ${doc.name}` });
   check((await link.getAttribute('href')) === href, `Open links to ${href}`);
@@ -127,8 +135,7 @@ async function openInTab(context, page, doc, href) {
   const first = await Promise.race([downloaded, shown.then((loaded) => (loaded ? 'shown' : downloaded))]);
   const title = await tab.title().catch(() => '');
   await tab.close();
-  const outcome = first === 'shown' || first === null ? first ?? 'nothing'
-    : sha256(await downloadedBytes(first)) === doc.sha256 ? 'downloaded' : 'changed';
+  const outcome = await tabOutcome(first, doc);
   check(outcome === 'downloaded' || (outcome === 'shown' && !doc.hostile), `${doc.name} opened in a tab: ${outcome}`);
   check(title !== 'pwned', `nothing ran in the tab: ${title}`);
   console.log(`${doc.name} opened in a tab: ${outcome}`);
