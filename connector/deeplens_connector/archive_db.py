@@ -12,7 +12,10 @@ from psycopg_pool import ConnectionPool
 
 from deeplens_connector.tracking import ChatPolicy
 
-_STATUS_COLUMNS = ("state", "detail", "qr_code", "qr_expires_at", "account_jid", "history_progress")
+_STATUS_COLUMNS = (
+    "state", "detail", "qr_code", "qr_expires_at", "pair_code", "pair_code_expires_at", "account_jid",
+    "history_progress",
+)  # fmt: skip
 
 
 def make_pool(url: str) -> ConnectionPool[Any]:

@@ -33,11 +33,13 @@ from neonize.events import (
 )
 from neonize.proto import Neonize_pb2 as N
 from neonize.proto.waCompanionReg.WAWebProtobufsCompanionReg_pb2 import DeviceProps
+from neonize.utils.enum import ClientName, ClientType
 
 from deeplens_connector.pipeline import Pipeline
 from deeplens_connector.state import ConnectionStates
 from deeplens_connector.status_store import FIRST_QR_TTL_S, StatusStore
 from deeplens_connector.supervisor import Supervisor
+from deeplens_connector.terminal import Terminal
 from deeplens_connector.translate import jid_of
 
 log = logging.getLogger("deeplens.connector.client")
@@ -58,6 +60,21 @@ def make_client(name: str, session: str, device_name: str) -> Any:
     """`name` is the session store's postgres:// URL; uuid is always set so it never leaks."""
     props = DeviceProps(os=device_name, platformType=DeviceProps.CHROME, requireFullSync=True)
     return NewClient(name, uuid=f"deeplens-{session}", props=props)
+
+
+def request_link_code(client: Any, phone: str) -> str:
+    """PairPhone: WhatsApp's 8-character link code for `phone` (digits, country code first). Only
+    while connected and waiting for a QR scan; raises PairPhoneError (e.g. an unknown number). The
+    display name must read "Browser (OS)": "Chrome (Linux)", matching make_client's DeviceProps."""
+    code: str = client.PairPhone(
+        phone, show_push_notification=True, client_name=ClientName.LINUX, client_type=ClientType.CHROME
+    )
+    return code
+
+
+def log_out(client: Any) -> None:
+    """Unlink this device (whatsmeow deletes it from the session store); raises LogoutError."""
+    client.logout()
 
 
 def own_jid(client: Any) -> str | None:
@@ -88,10 +105,17 @@ def _offer_as(pipeline: Pipeline, kind: str) -> Callable[[Any, Any], None]:
 class Lifecycle:
     """Connection events -> state machine + status store (+ the supervisor for the fatal ones)."""
 
-    def __init__(self, states: ConnectionStates, status: StatusStore, supervisor: Supervisor | None) -> None:
+    def __init__(
+        self,
+        states: ConnectionStates,
+        status: StatusStore,
+        supervisor: Supervisor | None,
+        terminal: Terminal | None = None,
+    ) -> None:
         self.states = states
         self.status = status
         self.supervisor = supervisor
+        self.terminal = terminal
         self.qr_count = 0
 
     def register(self, client: Any) -> None:
@@ -113,14 +137,19 @@ class Lifecycle:
 
     def on_qr(self, _client: Any, data: bytes) -> None:
         self.qr_count += 1
-        self.status.qr(data.decode(), FIRST_QR_TTL_S if self.qr_count == 1 else NEXT_QR_TTL_S)
+        code = data.decode()
+        self.status.qr(code, FIRST_QR_TTL_S if self.qr_count == 1 else NEXT_QR_TTL_S)
         self.states.try_move("waiting_for_qr")
         if self.supervisor is not None:
             self.supervisor.qr_seen()
+        if self.terminal is not None:
+            self.terminal.qr(code)
 
     def on_pair_status(self, _client: Any, ev: Any) -> None:
         if ev.Status == N.PairStatus.SUCCESS:
             self.states.try_move("paired", ev.Platform or None)
+            if self.terminal is not None:
+                self.terminal.linked(ev.Platform or None)
         else:
             log.warning("pairing failed", extra={"error": ev.Error})
 

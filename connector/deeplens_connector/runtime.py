@@ -21,7 +21,15 @@ from psycopg_pool import ConnectionPool
 
 from deeplens_connector import archive_db, exits
 from deeplens_connector.chunk_worker import ChunkWorkers
-from deeplens_connector.client import Lifecycle, make_client, own_jid, register_pipeline
+from deeplens_connector.client import (
+    Lifecycle,
+    log_out,
+    make_client,
+    own_jid,
+    register_pipeline,
+    request_link_code,
+)
+from deeplens_connector.commands import CommandListener, Controls
 from deeplens_connector.media import Download, MediaPool
 from deeplens_connector.pipeline import Pipeline, PipelineHooks
 from deeplens_connector.polls import decrypt_poll_vote
@@ -32,6 +40,7 @@ from deeplens_connector.spool import Spool
 from deeplens_connector.state import ConnectionStates
 from deeplens_connector.status_store import StatusStore
 from deeplens_connector.supervisor import Backoff, Supervisor
+from deeplens_connector.terminal import Terminal
 from deeplens_connector.tracking import PolicyLookup, Tracking
 
 log = logging.getLogger("deeplens.connector")
@@ -179,6 +188,16 @@ def keep_running(connector: Connector, supervisor: Supervisor) -> bool:
     return True
 
 
+def _listen_for_commands(connector: Connector, supervisor: Supervisor, terminal: Terminal) -> None:
+    """The web UI's pairing controls (pair by phone, log out, restart, new QR), from Redis."""
+    client = connector.client
+    controls = Controls(functools.partial(request_link_code, client), functools.partial(log_out, client))
+    CommandListener(
+        connector.settings.session_id, connector.redis, connector.states, connector.status, supervisor,
+        controls=controls, terminal=terminal,
+    ).start()  # fmt: skip
+
+
 def _supervise(connector: Connector) -> int:
     settings = connector.settings
     supervisor = Supervisor(
@@ -186,10 +205,13 @@ def _supervise(connector: Connector) -> int:
         max_attempts=settings.connector_max_connect_attempts,
         backoff=Backoff(settings.connector_backoff_min_s, settings.connector_backoff_max_s),
     )  # fmt: skip
-    Lifecycle(connector.states, connector.status, supervisor).register(connector.client)  # before connect()
+    terminal = Terminal(settings.web_url)  # QR and link code in the terminal of `make run`
+    lifecycle = Lifecycle(connector.states, connector.status, supervisor, terminal)
+    lifecycle.register(connector.client)  # before connect()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: supervisor.request_stop())
     threading.Thread(target=supervisor.run, name="supervisor", daemon=True).start()
+    _listen_for_commands(connector, supervisor, terminal)
     contacts_read_at = time.monotonic()
     while not supervisor.finished.wait(5.0):  # the main thread stays free for signals
         if not keep_running(connector, supervisor):

@@ -48,6 +48,10 @@ class ConnectorSettings(
     connector_status_ttl_s: Annotated[int, Field(ge=5)] = 120
     device_name: Annotated[str, Field(min_length=1, max_length=60)] = "DeepLens-Connect"
     log_level: str = "INFO"
+    # Where the web UI is (printed with the QR for pairing): the API's own PUBLIC_URL / HOST / PORT.
+    public_url: str | None = None
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 3000
 
     @field_validator("session_store_url")
     @classmethod
@@ -65,6 +69,15 @@ class ConnectorSettings(
         if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
         return value.upper()
+
+    @property
+    def web_url(self) -> str:
+        """The address of the web UI: PUBLIC_URL, else http://HOST:PORT (a wildcard HOST cannot be
+        typed into a browser: the hint says so)."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "<this-server>" if self.host in {"0.0.0.0", "::", ""} else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     @property
     def spool_dir(self) -> Path:

@@ -25,7 +25,11 @@ from deeplens_connector.state import Transition
 from deeplens_connector.translate import HistoryProgress
 
 log = logging.getLogger("deeplens.connector.status")
-STATUS_FIELDS = ("state", "detail", "qr_code", "qr_expires_at", "account_jid", "history_progress")
+STATUS_FIELDS = (
+    "state", "detail", "qr_code", "qr_expires_at", "pair_code", "pair_code_expires_at", "account_jid",
+    "history_progress",
+)  # fmt: skip
+PAIRING_FIELDS = ("qr_code", "qr_expires_at", "pair_code", "pair_code_expires_at")  # only while pairing
 FIRST_QR_TTL_S = 60  # whatsmeow: the first code lives ~60 s, later ones 20 s
 
 
@@ -70,7 +74,7 @@ class StatusStore:
         at_ms = int(self._clock() * 1000)
         changes: dict[str, Any] = {"state": transition.state, "detail": transition.detail}
         if transition.state != "waiting_for_qr":
-            changes |= {"qr_code": None, "qr_expires_at": None}
+            changes |= dict.fromkeys(PAIRING_FIELDS)
         self._update(changes, (state_key(self.session), transition.state, None))
         if transition.state != "waiting_for_qr":
             self._redis_call(lambda: self._redis.delete(qr_key(self.session)))
@@ -79,6 +83,15 @@ class StatusStore:
     def qr(self, code: str, lifetime_s: int = FIRST_QR_TTL_S) -> None:
         expires = datetime.fromtimestamp(self._clock() + lifetime_s, UTC)
         self._update({"qr_code": code, "qr_expires_at": expires}, (qr_key(self.session), code, lifetime_s))
+
+    def pair_code(self, code: str, lifetime_s: int) -> None:
+        """The link code WhatsApp issued for pairing by phone number (cleared with the QR)."""
+        expires = datetime.fromtimestamp(self._clock() + lifetime_s, UTC)
+        self._update({"pair_code": code, "pair_code_expires_at": expires}, None)
+
+    def note(self, detail: str) -> None:
+        """A new `detail` without a state change (e.g. why a link code was not issued)."""
+        self._update({"detail": detail}, None)
 
     def account(self, jid: str | None) -> None:
         self._update({"account_jid": jid}, None)

@@ -124,6 +124,6 @@ class Supervisor:
         broke); the caller drains what it can first, as after SIGTERM."""
         if reason:
             log.error("ending the session process", extra={"exit_code": code, "reason": reason})
+        self.finish(code)  # first: once stopped, the connect loop would finish with OK
         self.stopping.set()
         threading.Thread(target=self._stop, name="neonize-stop", daemon=True).start()
-        self.finish(code)

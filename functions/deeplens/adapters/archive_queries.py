@@ -183,10 +183,21 @@ def media_thumbnail(conn: Conn, session: str, file_id: str) -> bytes | None:
 
 def connector_status(conn: Conn, session: str) -> Row | None:
     sql = """
-    SELECT state, detail, qr_code, qr_expires_at, account_jid, history_progress, updated_at
+    SELECT state, detail, qr_code, qr_expires_at, pair_code, pair_code_expires_at, account_jid,
+           history_progress, updated_at
     FROM connector_status WHERE session_id = %(session)s
     """
     return fetch_one(conn, sql, {"session": session})
+
+
+def archive_exists(conn: Conn, session: str) -> bool:
+    """Whether the archive holds any chat or message of the session: two primary-key probes."""
+    sql = """
+    SELECT EXISTS (SELECT 1 FROM chats WHERE session_id = %(session)s)
+        OR EXISTS (SELECT 1 FROM messages WHERE session_id = %(session)s) AS found
+    """
+    row = fetch_one(conn, sql, {"session": session})
+    return bool(row and row["found"])
 
 
 @contextmanager

@@ -56,6 +56,18 @@ class Cache:
     def delete(self, key: str) -> None:
         self._run(lambda: self._client.delete(key))
 
+    def push(self, key: str, value: str, ttl_s: int, keep: int) -> None:
+        """Append to a list that keeps its newest `keep` entries and expires `ttl_s` after the last push."""
+
+        def append() -> None:
+            pipe = self._client.pipeline()
+            pipe.rpush(key, value)
+            pipe.ltrim(key, -keep, -1)
+            pipe.expire(key, ttl_s)
+            pipe.execute()
+
+        self._run(append)
+
     def ttl(self, key: str) -> int:
         return int(self._run(lambda: self._client.ttl(key)))
 

@@ -73,6 +73,12 @@ class InvalidRequest(ApiError):
     code = "invalid_request"
 
 
+class Conflict(ApiError):
+    """The request is well-formed but the current state refuses it (e.g. pairing a linked account)."""
+
+    code = "conflict"
+
+
 class RateLimited(ApiError):
     code = "rate_limited"
 

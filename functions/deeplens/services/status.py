@@ -41,19 +41,29 @@ def _select_one(deps: ApiDeps) -> None:
 
 
 _NO_STATUS = {
-    "state": "unknown", "detail": None, "qr_code": None, "qr_expires_at": None,
-    "account_jid": None, "history_progress": None, "updated_at": None,
+    "state": "unknown", "detail": None, "qr_code": None, "qr_expires_at": None, "pair_code": None,
+    "pair_code_expires_at": None, "account_jid": None, "history_progress": None, "updated_at": None,
 }  # fmt: skip
 
 
 def connector_session(deps: ApiDeps) -> dict[str, Any]:
-    """Redis (live, written by the connector) first, else the last state kept in PostgreSQL."""
+    """Redis (live, written by the connector) first, else the last state kept in PostgreSQL; and
+    whether the archive holds anything yet (the UI lands on pairing only when it does not)."""
+    live = _live_state(deps.cache.get(connector_key(deps.session)))
+    with pooled(deps.pool) as conn:
+        row = None if live else archive_db.connector_status(conn, deps.session)
+        has_archive = archive_db.archive_exists(conn, deps.session)
+    return {**_NO_STATUS, **(live or row or {}), "session_id": deps.session, "has_archive": has_archive}
+
+
+def connector_state(deps: ApiDeps) -> str:
+    """The connector's state name only ('unknown' before it ever reported)."""
     live = _live_state(deps.cache.get(connector_key(deps.session)))
     if live:
-        return {**_NO_STATUS, **live, "session_id": deps.session}
+        return str(live.get("state") or "unknown")
     with pooled(deps.pool) as conn:
         row = archive_db.connector_status(conn, deps.session)
-    return {**_NO_STATUS, **(row or {}), "session_id": deps.session}
+    return str(row["state"]) if row else "unknown"
 
 
 def _live_state(raw: str | None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from deeplens.domain.connector_commands import commands_key
 from deeplens.entrypoints.http.app import create_app
 from deeplens.services.api import ApiDeps
 from hypothesis import HealthCheck, given, settings
@@ -41,6 +42,8 @@ def server(api_deps: ApiDeps, story: None) -> Iterator[tuple[str, dict[str, str]
     yield str(transport.http.base_url), {"cookie": f"{client.cookie}"}
     transport.close()
     api_deps.cache.delete("login_attempts:127.0.0.1")  # the generated logins count against loopback
+    # The pairing controls only queue commands (no connector runs for this session here): drop them.
+    api_deps.cache.delete(commands_key(api_deps.session))
 
 
 def test_generated_requests_get_documented_answers_and_no_5xx(

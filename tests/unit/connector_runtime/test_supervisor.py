@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -85,6 +86,28 @@ def test_abort_ends_the_session_with_the_given_code_and_stops_the_client() -> No
     assert supervisor.finished.is_set() and supervisor.stopping.is_set()
     assert supervisor.exit_code == exits.RESTART
     assert stopped.wait(2)
+
+
+def _blocks_until(released: threading.Event) -> Callable[[], None]:
+    def connect() -> None:
+        released.wait(5)
+
+    return connect
+
+
+def test_abort_keeps_its_code_when_connect_returns_at_once_on_stop() -> None:
+    """A restart asked for while connect() runs: the loop ends with OK once stopped, and must not
+    win the race (the watcher would stop instead of starting a fresh process)."""
+    for _ in range(20):
+        released = threading.Event()
+        supervisor = Supervisor(
+            _blocks_until(released), released.set, ConnectionStates(), max_attempts=3, backoff=Backoff(1, 1)
+        )
+        thread = threading.Thread(target=supervisor.run)
+        thread.start()
+        supervisor.abort(exits.RESTART)
+        thread.join(2)
+        assert supervisor.exit_code == exits.RESTART
 
 
 def test_dead_publisher_ends_the_process_for_a_restart() -> None:

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from deeplens.domain.errors import (
     ApiError,
     ConfigurationError,
+    Conflict,
     DeepLensError,
     InvalidRequest,
     NotFound,
@@ -23,7 +24,13 @@ from deeplens.domain.errors import (
 
 logger = Logger(service="deeplens-api")
 
-_STATUS: dict[type[ApiError], int] = {InvalidRequest: 400, Unauthorized: 401, NotFound: 404, RateLimited: 429}
+_STATUS: dict[type[ApiError], int] = {
+    InvalidRequest: 400,
+    Unauthorized: 401,
+    NotFound: 404,
+    Conflict: 409,
+    RateLimited: 429,
+}
 _HTTP_CODES = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 

@@ -59,9 +59,30 @@ class ConnectorSession(BaseModel):
     detail: str | None
     qr_code: str | None = Field(description="the pairing QR string to render, while pairing")
     qr_expires_at: datetime | None
+    pair_code: str | None = Field(
+        description="while pairing by phone number: the link code to enter on the phone, ABCD-EFGH"
+    )
+    pair_code_expires_at: datetime | None
     account_jid: str | None
     history_progress: int | None = Field(description="history sync progress, 0-100")
     updated_at: datetime | None
+    has_archive: bool = Field(description="the archive holds at least one chat or message of this session")
+
+
+class PairPhoneRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    phone: str = Field(
+        min_length=1,
+        max_length=40,
+        description="with country code: digits, an optional leading +, spaces, dashes, parentheses",
+        examples=["+49 151 1234 5678"],
+    )
+
+
+class CommandAccepted(BaseModel):
+    command: Literal["pair_phone", "logout", "restart", "new_code"] = Field(
+        description="queued for the connector, which acts within a few seconds (see GET /api/session)"
+    )
 
 
 class LastMessage(BaseModel):
