@@ -1,12 +1,12 @@
 // The browser journey against the REAL local stack (tests/e2e/test_web_journey.py starts it, filled by
 // the connector's replay sample): login → chats → open the family group → scroll back two pages →
 // open a photo → search a word → jump to the hit → untrack a chat (admin panel, then the chat list)
-// → QR screen once unpaired.
+// → once unpaired, a banner over the still open chat → its pairing dialog with the QR code.
 // Each step checks real DOM content and writes a screenshot.
 //   E2E_BASE_URL, E2E_PASSWORD: the app and its admin password
 //   E2E_SCREENSHOTS: folder for the screenshots (outside git)
 //   E2E_WORD: the word only one old family message holds
-// Before the QR step it prints `AWAIT unpaired` and waits for a line on stdin: the test then makes
+// Before the banner step it prints `AWAIT unpaired` and waits for a line on stdin: the test then makes
 // the connector status `waiting_for_qr` (as the connector does) and answers.
 import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -119,12 +119,24 @@ async function main(page, shot) {
   });
 
   await waitForOrder('unpaired');
-  await shot('10-qr', async () => {
-    const qr = page.getByLabel('WhatsApp pairing code');
-    await qr.waitFor({ timeout: 10_000 });
-    check(await page.getByRole('heading', { name: 'Link WhatsApp' }).isVisible(), 'the pairing screen');
+  await shot('10-banner', async () => {
+    // The archive is not empty: the connector losing its link is a banner, the open chat stays.
+    const banner = page.locator('.connector-banner');
+    await banner.getByRole('button', { name: 'Link WhatsApp' }).waitFor({ timeout: 10_000 });
+    check((await banner.getAttribute('role')) === 'status' && (await banner.getAttribute('aria-live')) === 'polite', 'a polite live region');
+    check((await banner.innerText()).includes('not linked'), `the banner names the state: ${await banner.innerText()}`);
+    check(await page.getByRole('region', { name: `Chat ${GROUP}` }).isVisible(), 'the chat stays open');
+    check((await page.getByRole('heading', { name: 'Link WhatsApp' }).count()) === 0, 'no pairing screen instead of the chat');
+  });
+  await shot('11-pairing-dialog', async () => {
+    await page.locator('.connector-banner').getByRole('button', { name: 'Link WhatsApp' }).click();
+    const qr = page.getByRole('dialog', { name: 'Link WhatsApp' }).getByLabel('WhatsApp pairing code');
+    await qr.waitFor();
     check((await qr.locator('path').count()) > 0, 'the QR code is drawn');
   });
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  check(await page.getByRole('region', { name: `Chat ${GROUP}` }).isVisible(), 'the chat is still open under the pairing dialog');
 }
 
 /** Runs in the page before any script: every Content-Security-Policy violation, described. */

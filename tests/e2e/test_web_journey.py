@@ -27,7 +27,8 @@ SCREENS = (
     "07-jump",
     "08-admin-untrack",
     "09-chat-untracked",
-    "10-qr",
+    "10-banner",
+    "11-pairing-dialog",
 )
 QR_CODE = "2@e2eJourneyQrCode,AbCdEfGhIjKlMnOpQrStUvWxYz0123456789=,e2eKey=,e2eAdv="
 

@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import type { ConnectorSession } from '@/lib/api-types';
 import { Loading } from '@/components/state-message';
 import { useNavigationStore } from '@/stores/navigation-store';
@@ -49,6 +49,21 @@ function RightPanel() {
   );
 }
 
+/** Where the right panel covers the chat (≤ 1100 px), jumping to a search hit closes it: the
+ * reader wants to see the hit. */
+function usePanelClosesOnJump() {
+  useEffect(
+    () =>
+      useNavigationStore.subscribe((next, previous) => {
+        if (next.jumpTarget === previous.jumpTarget || !next.jumpTarget || next.rightPanel === 'none') return;
+        if (typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 1100px)').matches) {
+          useNavigationStore.setState({ rightPanel: 'none' });
+        }
+      }),
+    [],
+  );
+}
+
 /** The pairing view above the archive (from the banner or the menu): the archive stays below it. */
 function PairingOverlay({ session, refreshSession }: Omit<ShellProps, 'sessionError'>) {
   const open = useNavigationStore((state) => state.pairingOpen);
@@ -69,6 +84,7 @@ export function Shell({ session, sessionError, refreshSession }: ShellProps) {
   const rightPanel = useNavigationStore((state) => state.rightPanel);
   const openPairing = useNavigationStore((state) => state.openPairing);
   useHistorySync();
+  usePanelClosesOnJump();
   return (
     <div className="app" data-chat-open={selected !== null && view === 'chats'} data-panel={rightPanel}>
       <TopBar session={session} refreshSession={refreshSession} />

@@ -70,7 +70,6 @@ export function pairingIsLanding(session: ConnectorSession): boolean {
 }
 
 export const PROBLEM_STATES = new Set(['offline', 'replaced', 'outdated', 'failed', 'logged_out']);
-const TRANSIENT_STATES = new Set(['starting', 'paired', 'connecting', 'reconnecting']);
 
 export function describeState(session: ConnectorSession): string {
   switch (session.state) {
@@ -116,9 +115,6 @@ export function bannerNotice(session: ConnectorSession): BannerNotice | null {
   if (session.state === 'logged_out') {
     return { tone: 'error', text: `WhatsApp logged this device out${reason}: new messages are not archived.`, actions: ['link'] };
   }
-  if (needsPairing(session) && !TRANSIENT_STATES.has(session.state)) {
-    return { tone: 'warning', text: 'WhatsApp is not linked: new messages are not archived.', actions: ['link'] };
-  }
   switch (session.state) {
     case 'offline':
       return { tone: 'warning', text: `The connector is offline${reason}: new messages wait on the phone.`, actions: ['restart'] };
@@ -134,6 +130,9 @@ export function bannerNotice(session: ConnectorSession): BannerNotice | null {
     case 'reconnecting':
       return { tone: 'info', text: 'Reconnecting to WhatsApp…', actions: [] };
     default:
+      if (needsPairing(session)) {
+        return { tone: 'warning', text: 'WhatsApp is not linked: new messages are not archived.', actions: ['link'] };
+      }
       return null;
   }
 }
