@@ -9,6 +9,7 @@ callback would vanish into sys.unraisablehook.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -117,6 +118,7 @@ class Lifecycle:
         self.supervisor = supervisor
         self.terminal = terminal
         self.qr_count = 0
+        self.first_qr_at: float | None = None  # epoch s: the QR cycle (and a link code's life) began
 
     def register(self, client: Any) -> None:
         client.event.qr(guarded("qr", self.on_qr))
@@ -137,6 +139,8 @@ class Lifecycle:
 
     def on_qr(self, _client: Any, data: bytes) -> None:
         self.qr_count += 1
+        if self.first_qr_at is None:
+            self.first_qr_at = time.time()
         code = data.decode()
         self.status.qr(code, FIRST_QR_TTL_S if self.qr_count == 1 else NEXT_QR_TTL_S)
         self.states.try_move("waiting_for_qr")

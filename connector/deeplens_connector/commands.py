@@ -4,6 +4,9 @@ and acts on each command.
 
 - `pair_phone`: once the client waits for a QR scan (neonize's PairPhone needs that connection),
   ask WhatsApp for a link code; it goes into the status (Redis + connector_status) and the terminal.
+  The code dies with the connection, which whatsmeow closes when its QR codes run out (160 s after
+  the first): late in that cycle the command is put back and the process restarts, so the fresh
+  process asks right after its first QR code and the code lives as long as it can.
 - `logout`: unlink the device, then end the process with RESTART (the next one shows a new QR).
 - `restart`, `new_code`: end the process with RESTART (`new_code` only while not linked).
 
@@ -31,9 +34,10 @@ from deeplens_connector.supervisor import Supervisor
 from deeplens_connector.terminal import Terminal
 
 log = logging.getLogger("deeplens.connector.commands")
-# How long a link code is shown. WhatsApp accepts it only on the connection that asked for it,
-# which ends with the QR cycle (~160 s) or a restart; leaving `waiting_for_qr` clears it earlier.
-PAIR_CODE_TTL_S = 180
+# WhatsApp accepts a link code only on the connection that asked for it, which whatsmeow closes
+# when its QR codes run out: 60 s + 5 x 20 s after the first (whatsmeow's PairPhone documentation).
+QR_CYCLE_S = 160.0
+MIN_CODE_LIFE_S = 60.0  # less time left in the cycle: ask again in a fresh process
 WAIT_FOR_QR_S = 30.0  # a pair_phone right after a (re)start waits this long for the first QR
 POLL_S = 0.25
 
@@ -59,6 +63,7 @@ class CommandListener:
         terminal: Terminal | None = None,
         block_s: int = 1,
         wait_for_qr_s: float = WAIT_FOR_QR_S,
+        pairing_since: Callable[[], float | None] = lambda: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.key = rules.commands_key(session)
@@ -70,6 +75,7 @@ class CommandListener:
         self._terminal = terminal
         self._block_s = block_s
         self._wait_for_qr_s = wait_for_qr_s
+        self._pairing_since = pairing_since  # epoch s of this process's first QR code (Lifecycle)
         self._clock = clock
         self.started_at = clock()
         self.handled: list[str] = []  # the commands acted on, in order (for the logs and tests)
@@ -114,7 +120,7 @@ class CommandListener:
     def _act(self, command: ConnectorCommand) -> None:
         self.handled.append(command.command)
         if command.command == "pair_phone" and command.phone is not None:
-            self._pair_phone(command.phone)
+            self._pair_phone(command)
         elif command.command == "logout":
             self._logout()
         elif rules.refusal(command.command, self._states.current) is None:
@@ -122,10 +128,17 @@ class CommandListener:
         else:
             log.info("new code not needed: the account is linked", extra={"state": self._states.current})
 
-    def _pair_phone(self, phone: str) -> None:
+    def _pair_phone(self, command: ConnectorCommand) -> None:
+        phone = command.phone or ""
         if not self._wait_until_pairing():
             state = self._states.current
             log.warning("no link code requested: not waiting for a QR scan", extra={"state": state})
+            return
+        lifetime_s = code_lifetime_s(self._pairing_since(), self._clock().timestamp())
+        if lifetime_s < MIN_CODE_LIFE_S:
+            log.info("asking for the link code in a fresh QR cycle", extra={"left_s": round(lifetime_s)})
+            self._redis.lpush(self.key, rules.encode(command))  # first in line for the next process
+            self._supervisor.abort(exits.RESTART)
             return
         try:
             code = rules.format_link_code(self._controls.request_link_code(phone))
@@ -134,10 +147,10 @@ class CommandListener:
             log.warning("no link code from WhatsApp", extra={"error": reason})
             self._status.note(f"no link code for +{phone}: {reason}")
             return
-        self._status.pair_code(code, PAIR_CODE_TTL_S)
+        self._status.pair_code(code, int(lifetime_s))
         if self._terminal is not None:
-            self._terminal.link_code(code, phone, PAIR_CODE_TTL_S)
-        log.info("link code issued; waiting for it on the phone", extra={"valid_s": PAIR_CODE_TTL_S})
+            self._terminal.link_code(code, phone, lifetime_s)
+        log.info("link code issued; waiting for it on the phone", extra={"valid_s": int(lifetime_s)})
 
     def _wait_until_pairing(self) -> bool:
         """True once the client waits for a QR scan; False when it is linked, ends, or never gets there."""
@@ -158,6 +171,12 @@ class CommandListener:
             log.warning("logout failed", extra={"error": " ".join(str(error).split())[:200]})
         self._states.try_move("logged_out", "logged out from DeepLens")
         self._supervisor.abort(exits.RESTART)
+
+
+def code_lifetime_s(first_qr_at: float | None, now: float) -> float:
+    """How long a link code asked for `now` can be entered: until the QR cycle that began with the
+    first QR code ends (a whole cycle when that time is unknown)."""
+    return QR_CYCLE_S if first_qr_at is None else max(0.0, first_qr_at + QR_CYCLE_S - now)
 
 
 def _described(command: ConnectorCommand) -> dict[str, str]:

@@ -188,13 +188,15 @@ def keep_running(connector: Connector, supervisor: Supervisor) -> bool:
     return True
 
 
-def _listen_for_commands(connector: Connector, supervisor: Supervisor, terminal: Terminal) -> None:
+def _listen_for_commands(
+    connector: Connector, supervisor: Supervisor, terminal: Terminal, lifecycle: Lifecycle
+) -> None:
     """The web UI's pairing controls (pair by phone, log out, restart, new QR), from Redis."""
     client = connector.client
     controls = Controls(functools.partial(request_link_code, client), functools.partial(log_out, client))
     CommandListener(
         connector.settings.session_id, connector.redis, connector.states, connector.status, supervisor,
-        controls=controls, terminal=terminal,
+        controls=controls, terminal=terminal, pairing_since=lambda: lifecycle.first_qr_at,
     ).start()  # fmt: skip
 
 
@@ -211,7 +213,7 @@ def _supervise(connector: Connector) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: supervisor.request_stop())
     threading.Thread(target=supervisor.run, name="supervisor", daemon=True).start()
-    _listen_for_commands(connector, supervisor, terminal)
+    _listen_for_commands(connector, supervisor, terminal, lifecycle)
     contacts_read_at = time.monotonic()
     while not supervisor.finished.wait(5.0):  # the main thread stays free for signals
         if not keep_running(connector, supervisor):

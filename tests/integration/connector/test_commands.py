@@ -5,6 +5,7 @@ outcome. The fake's PairPhone has neonize's own signature (checked below)."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import signal
@@ -28,8 +29,12 @@ from deeplens.services.api import ApiDeps
 from deeplens.settings import ApiSettings
 from deeplens_connector import exits, runtime
 from deeplens_connector.archive_db import read_status
+from deeplens_connector.client import request_link_code
+from deeplens_connector.commands import CommandListener, Controls
 from deeplens_connector.settings import ConnectorSettings
-from deeplens_connector.status_store import status_key
+from deeplens_connector.state import ConnectionStates
+from deeplens_connector.status_store import StatusStore, status_key
+from deeplens_connector.supervisor import Backoff, Supervisor
 from deeplens_connector.terminal import big_text, render_qr
 from neonize.client import NewClient
 from neonize.events import ConnectedEv
@@ -210,7 +215,8 @@ def test_link_code_reaches_status_api_and_terminal_when_phone_pairing_is_asked_f
     assert (live["state"], live["pair_code"], live["qr_code"]) == ("waiting_for_qr", "ABCD-EFGH", QR)
     row = read_status(database_url, session_id)
     assert row is not None and row["pair_code"] == "ABCD-EFGH"
-    assert timedelta(minutes=2) < row["pair_code_expires_at"] - datetime.now(UTC) <= timedelta(minutes=3)
+    # the code lives as long as the QR cycle it was asked in (whatsmeow closes it after 160 s)
+    assert timedelta(minutes=2) < row["pair_code_expires_at"] - datetime.now(UTC) <= timedelta(seconds=160)
     session = session_api.get("/api/session").json()
     assert (session["state"], session["pair_code"], session["has_archive"]) == (
         "waiting_for_qr",
@@ -277,3 +283,35 @@ def test_logout_unlinks_through_neonize_and_restarts_when_account_is_linked(
     row = read_status(database_url, session_id)
     assert row is not None
     assert (row["state"], row["detail"]) == ("logged_out", "logged out from DeepLens")
+
+
+def test_link_code_is_asked_for_in_a_fresh_process_when_the_qr_cycle_is_nearly_over(
+    redis_client: redis.Redis[str], session_id: str
+) -> None:
+    """Late in the QR cycle a code would die within seconds: the command goes back to the head of the
+    list and the process restarts; the next one asks right after its first QR code."""
+    states = ConnectionStates()
+    status = StatusStore(session_id, redis_client, save_row=lambda _row: None, publish=lambda _event: None)
+    fake = FakeNeonize()
+    supervisor = Supervisor(fake.connect, fake.stop, states, max_attempts=1, backoff=Backoff())
+    listener = CommandListener(
+        session_id, redis_client, states, status, supervisor,
+        controls=Controls(functools.partial(request_link_code, fake), fake.logout),
+        pairing_since=lambda: time.time() - 130,  # 30 s of the 160 s cycle left
+    )  # fmt: skip
+    states.move("connecting")
+    states.move("waiting_for_qr")
+    redis_client.delete(listener.key)
+    later = rules.encode(rules.plain("logout", datetime.now(UTC)))
+    redis_client.rpush(listener.key, later)
+    asked = rules.pair_phone(f"+{PHONE}", datetime.now(UTC))
+
+    listener.handle(rules.encode(asked))
+
+    assert (supervisor.finished.is_set(), supervisor.exit_code) == (True, exits.RESTART)
+    assert fake.pair_calls == []
+    assert redis_client.lrange(listener.key, 0, -1) == [
+        rules.encode(asked),
+        later,
+    ]  # first in line, as it was
+    redis_client.delete(listener.key)
