@@ -1,6 +1,8 @@
 import { startTransition, useCallback, useEffect, useState } from 'react';
 import { apiRequest } from '@/lib/api-client';
 import type { Chat, ChatDetail, ChatPage } from '@/lib/api-types';
+import { mergeChats } from '@/lib/live/merge';
+import { useLiveChanges } from '@/lib/live/use-live-changes';
 
 export const CHAT_PAGE_SIZE = 200;
 
@@ -51,7 +53,7 @@ export function useChatList(query: string): ChatList {
         const append = () =>
           settle((base) => ({
             ...base,
-            items: [...base.items, ...page.items],
+            items: [...base.items, ...page.items.filter((chat) => !base.items.some((known) => known.jid === chat.jid))],
             cursor: page.next_cursor,
             done: page.next_cursor === null,
             wanted: false,
@@ -72,5 +74,14 @@ export function useChatList(query: string): ChatList {
     [query],
   );
   const reload = useCallback(() => setState((previous) => fresh(query, previous.nonce + 1)), [query]);
+  // Live updates: changed chats replace their entries, new ones are placed, a reset reloads.
+  useLiveChanges((changes) => {
+    if (changes.reset) return reload();
+    setState((previous) =>
+      previous.query !== query || previous.items.length === 0
+        ? previous
+        : { ...previous, items: mergeChats({ items: previous.items, complete: previous.done, query }, changes.chats) },
+    );
+  });
   return { items: state.items, loading, error: state.error, hasMore: !state.done, loadMore, reload };
 }

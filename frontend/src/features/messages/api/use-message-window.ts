@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Message, MessagePage } from '@/lib/api-types';
 import { listMessages } from '@/features/messages/api/messages-api';
+import type { Changes } from '@/lib/live/changes-api';
+import { mergeMessages } from '@/lib/live/merge';
+import { useLiveChanges } from '@/lib/live/use-live-changes';
 
 interface WindowState {
   key: string;
@@ -93,6 +96,23 @@ export function useMessageWindow(jid: string, anchorId: string | null, anchorNon
   const loadOlder = useCallback(() => extend('older'), [extend]);
   const loadNewer = useCallback(() => extend('newer'), [extend]);
   const retry = useCallback(() => setAttempt((value) => value + 1), []);
+  // Live updates of this chat: changed messages replaced, new ones placed (the list keeps the scroll
+  // position); too many to list: the newest page is merged the same way; a reset reloads the window.
+  useLiveChanges((changes: Changes) => {
+    const window = latest.current;
+    if (changes.reset) return retry();
+    const changed = changes.chats.find((chat) => chat.jid === jid);
+    if (!window || !changed) return;
+    const merge = (incoming: Message[]) =>
+      setState((previous) => {
+        if (previous?.key !== window.key) return previous;
+        const items = mergeMessages(previous, incoming);
+        return items === previous.items ? previous : { ...previous, items };
+      });
+    if (changed.message_ids !== null) merge(changes.messages.filter((message) => message.chat_jid === jid));
+    else listMessages(jid, {}).then((page) => merge(page.items), () => undefined);
+  });
+
   return {
     items: current?.items ?? [],
     ready: current !== null,

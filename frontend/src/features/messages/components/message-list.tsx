@@ -16,6 +16,16 @@ function nearEdges(element: HTMLElement | null | undefined): { top: boolean; bot
   };
 }
 
+/** Within a few pixels of the end: a new message at the bottom keeps it in view. */
+const STICK_PX = 8;
+function atBottom(element: HTMLElement | null | undefined): boolean {
+  return !!element && element.scrollHeight - element.scrollTop - element.clientHeight <= STICK_PX;
+}
+
+function scrollToEnd(element: HTMLElement | null | undefined): void {
+  if (element) element.scrollTop = element.scrollHeight;
+}
+
 function shiftScroll(element: HTMLElement | null | undefined, delta: number): void {
   if (element && delta !== 0) element.scrollTop += delta;
 }
@@ -79,6 +89,8 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
   const ownScrollTop = useRef<number | null>(null);
   /** Height change of measured rows above the viewport, applied once the list has laid them out. */
   const pendingShift = useRef(0);
+  /** The user left the list at its end (live updates append there and keep it at the end). */
+  const stuckToBottom = useRef(false);
   const [version, setVersion] = useState(0);
   const frame = useRef<number | null>(null);
 
@@ -102,6 +114,11 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
     listRef.current?.scrollToRow({ index, align: index === rows.length - 1 ? 'end' : 'center' });
     rememberScroll();
   }, [rows.length, initialIndex, listRef, rememberScroll]);
+
+  const stickToBottom = useCallback(() => {
+    scrollToEnd(listRef.current?.element);
+    rememberScroll();
+  }, [listRef, rememberScroll]);
 
   const rowsNow = useRef(rows);
   useLayoutEffect(() => {
@@ -150,11 +167,17 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
     pendingShift.current = 0;
     if (positioned.current !== windowKey) return;
     if (pinned.current) pin();
+    else if (stuckToBottom.current) stickToBottom();
     else if (shift !== 0) {
       shiftScroll(listRef.current?.element, shift);
       rememberScroll();
     }
-  }, [version, windowKey, pin, listRef, rememberScroll]);
+  }, [version, windowKey, pin, listRef, rememberScroll, stickToBottom]);
+
+  // Rows added at the end (live updates) while the user was at the end: stay there.
+  useLayoutEffect(() => {
+    if (positioned.current === windowKey && !pinned.current && stuckToBottom.current) stickToBottom();
+  }, [rows, windowKey, stickToBottom]);
 
   // Older rows were prepended: move down by their height so the same message stays in view.
   useLayoutEffect(() => {
@@ -178,6 +201,7 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
   }, [rows.length, windowKey, pin]);
 
   const onScroll = useCallback(() => {
+    stuckToBottom.current = atBottom(listRef.current?.element);
     const top = listRef.current?.element?.scrollTop;
     if (pinned.current && top !== undefined && Math.abs(top - (ownScrollTop.current ?? 0)) > 1) {
       pinned.current = false;
