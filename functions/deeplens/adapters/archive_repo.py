@@ -17,16 +17,27 @@ from deeplens.domain.archive_rows import ArchivePlan
 Conn = Connection[Any]
 
 _RECOMPUTE = (
-    # Keep the original text as a version once the message and an edit are both known.
+    # Keep the original text as a version once the message and an edit are both known, taken from
+    # the best copy (live, then history, then import): a better copy arriving later replaces it, so
+    # any arrival order gives the same row. Right after the messages upsert, a message whose copy
+    # just won holds that copy's text and source; one that did not keeps its source, which the
+    # original row already has, and is left alone. A row still showing its newest edit (rows
+    # merged from a LID chat) offers nothing.
     """INSERT INTO message_versions AS x (session_id, chat_jid, message_id, edited_at, is_original,
-           text_body, content)
-       SELECT m.session_id, m.chat_jid, m.id, m."timestamp", true, m.text_body, m.content
+           text_body, content, source)
+       SELECT m.session_id, m.chat_jid, m.id, m."timestamp", true, m.text_body, m.content, m.source
        FROM messages m JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
             ON m.chat_jid = t.chat_jid AND m.id = t.id
-       WHERE m.session_id = %(session)s AND m.edited_at IS NULL
+       WHERE m.session_id = %(session)s
          AND EXISTS (SELECT 1 FROM message_versions v WHERE v.session_id = m.session_id
                      AND v.chat_jid = m.chat_jid AND v.message_id = m.id AND NOT v.is_original)
-       ON CONFLICT DO NOTHING""",
+         AND (m.edited_at IS NULL OR m.text_body IS DISTINCT FROM (
+               SELECT v.text_body FROM message_versions v WHERE v.session_id = m.session_id
+                  AND v.chat_jid = m.chat_jid AND v.message_id = m.id AND NOT v.is_original
+                ORDER BY v.edited_at DESC LIMIT 1))  -- an edited text is never the original
+       ON CONFLICT (session_id, chat_jid, message_id, edited_at, is_original) DO UPDATE
+       SET text_body = EXCLUDED.text_body, content = EXCLUDED.content, source = EXCLUDED.source
+       WHERE dl_source_rank(EXCLUDED.source) > dl_source_rank(x.source)""",
     # The newest edit is the message's text.
     """UPDATE messages m SET text_body = v.text_body, edited_at = v.edited_at, updated_at = now()
        FROM (SELECT DISTINCT ON (v.chat_jid, v.message_id) v.chat_jid, v.message_id, v.edited_at,
@@ -88,7 +99,8 @@ def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> list[tuple[str, s
     _write(conn, sql.MESSAGES, session, (_json_at(row, 7) for row in _rows(plan.messages)))
     _write(conn, sql.MEDIA, session, _rows(plan.media))
     versions = (
-        (r.chat_jid, r.message_id, r.edited_at, False, r.text_body, _json(r.content)) for r in plan.versions
+        (r.chat_jid, r.message_id, r.edited_at, False, r.text_body, _json(r.content), None)
+        for r in plan.versions
     )
     _write(conn, sql.VERSIONS, session, versions)
     _write(conn, sql.MARKS, session, _rows(plan.marks))

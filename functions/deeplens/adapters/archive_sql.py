@@ -154,10 +154,13 @@ MEDIA = Table(
 
 VERSIONS = Table(
     "message_versions",
-    ("chat_jid", "message_id", "edited_at", "is_original", "text_body", "content"),
-    ("text", "text", "bigint", "bool", "text", "jsonb"),
+    ("chat_jid", "message_id", "edited_at", "is_original", "text_body", "content", "source"),
+    ("text", "text", "bigint", "bool", "text", "jsonb", "text"),
     ("chat_jid", "message_id", "edited_at", "is_original"),
-    "DO NOTHING",
+    # Edits carry no source and are kept as first written; an original (merged from a LID chat)
+    # gives way only to one taken from a better copy.
+    "DO UPDATE SET text_body = EXCLUDED.text_body, content = EXCLUDED.content, source = EXCLUDED.source"
+    " WHERE dl_source_rank(EXCLUDED.source) > dl_source_rank(x.source)",
 )
 
 MARKS = Table(

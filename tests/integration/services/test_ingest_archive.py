@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 from typing import Any
@@ -99,6 +100,39 @@ def test_edits_keep_every_version_and_revoke_keeps_content_when_applied(
     assert rows(
         database_url, "SELECT is_original, edited_at, text_body FROM message_versions ORDER BY edited_at"
     ) == [(True, f.T0, "first"), (False, f.T0 + 20, "second"), (False, f.T0 + 30, "third")]
+
+
+def test_original_version_is_the_best_copy_whatever_the_arrival_order(
+    fresh_databases: Callable[[], str], make_deps: Callable[..., IngestDeps]
+) -> None:
+    """The history copy of an edited message carries the edited text; the live copy the original.
+    The original version is the best-ranked copy (live, then history, then import), in any order."""
+    events = [
+        f.message(f.PN, "E1", f.PN, f.T0, "as first written"),
+        f.message(f.PN, "E1", f.PN, f.T0, "as edited", source="history"),
+        f.edit(f.PN, "E1", "as edited", f.T0 + 50),
+        f.message(f.PN, "E2", f.PN, f.T0 + 1, "imported text", source="import"),
+        f.message(f.PN, "E2", f.PN, f.T0 + 1, "history text", source="history"),
+        f.edit(f.PN, "E2", "edited twice", f.T0 + 60),
+    ]
+    query = "SELECT message_id, is_original, edited_at, text_body FROM message_versions ORDER BY 1, 3, 2"
+    expected = [
+        ("E1", True, f.T0, "as first written"),
+        ("E1", False, f.T0 + 50, "as edited"),
+        ("E2", True, f.T0 + 1, "history text"),
+        ("E2", False, f.T0 + 60, "edited twice"),
+    ]
+    texts = [("E1", "as edited"), ("E2", "edited twice")]
+    for number, order in enumerate(itertools.permutations(range(3))):
+        url = fresh_databases()
+        deps = make_deps(url)
+        for position in order:  # one batch per event: each step is its own transaction
+            for offset in (0, 3):
+                index = position + offset
+                ingest_record(inline_record([events[index]], f"o{number}-{index}"), deps)
+        assert rows(url, query) == expected, f"order {order}"
+        assert rows(url, "SELECT id, text_body FROM messages ORDER BY id") == texts
+        deps.pool.close()
 
 
 def test_receipts_only_raise_status_and_reaction_removal_sticks_when_out_of_order(
