@@ -2,10 +2,12 @@
 // starts it, filled by the connector's replay sample): at each screen nothing is wider than the
 // screen (no sideways scroll), controls are >= 40 px touch targets, one column with back
 // navigation (the browser's back button too), the voice note's player fits its bubble, and a
-// connector going offline shows as a banner while the chat stays.
+// connector going offline shows as a banner while the chat stays; then the pairing dialog links
+// by phone number (the API queues the command, the code shows big).
 //   E2E_BASE_URL, E2E_PASSWORD, E2E_SCREENSHOTS, E2E_WORD: as for journey.mjs
-// Before the banner step it prints `AWAIT offline` and waits for `go` on stdin: the test then makes
-// the connector status `offline` (as the connector does).
+// It prints `AWAIT offline` before the banner step and `AWAIT link-code` once a link code was asked
+// for, and waits for `go` on stdin: the test then plays the connector (status `offline`; the link
+// code E2E_LINK_CODE through the status store) and checks what the API queued for it.
 import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
@@ -18,6 +20,8 @@ const SHOTS = process.env.E2E_SCREENSHOTS ?? new URL('../../.data/e2e-screenshot
 const WORD = process.env.E2E_WORD ?? 'zeppelin';
 const PHONE = { width: 390, height: 844 };
 const MIN_TARGET = 40;
+const PAIR_PHONE = '+49 151 1234 5678';
+const LINK_CODE = process.env.E2E_LINK_CODE ?? 'ABCD-EFGH';
 
 const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
@@ -139,6 +143,8 @@ async function main(page, shot) {
     check((await banner.innerText()).includes('offline'), `the banner names the state: ${await banner.innerText()}`);
     check(await page.getByRole('region', { name: 'Chat Family' }).isVisible(), 'the chat stays open');
     await checkScreen(page, 'offline banner');
+    await banner.getByRole('button', { name: 'Restart connector' }).click();
+    await banner.getByText('Restart requested').waitFor(); // the API queued it (the test reads the queue)
   });
 
   await shot('phone-09-menu', async () => {
@@ -151,6 +157,29 @@ async function main(page, shot) {
     await page.getByRole('group', { name: 'Account and connector' }).getByRole('button', { name: 'Link WhatsApp' }).click();
     await page.getByRole('dialog', { name: 'Link WhatsApp' }).waitFor();
     await checkScreen(page, 'pairing dialog');
+  });
+
+  const dialog = page.getByRole('dialog', { name: 'Link WhatsApp' });
+  await shot('phone-11-phone-number', async () => {
+    await dialog.getByRole('button', { name: 'Link with phone number' }).click();
+    const number = dialog.getByLabel('Phone number of the WhatsApp account');
+    await number.fill('0151 1234 5678');
+    await dialog.getByRole('button', { name: 'Get code' }).click();
+    check((await dialog.getByRole('alert').innerText()).includes('country code'), 'a number without its country code is refused here');
+    await number.fill(PAIR_PHONE);
+    await dialog.getByRole('button', { name: 'Get code' }).click();
+    await dialog.getByText('Waiting for the code from WhatsApp').waitFor();
+    await checkScreen(page, 'phone number');
+  });
+  await waitForOrder('link-code');
+  await shot('phone-12-link-code', async () => {
+    const code = dialog.getByLabel('Your code');
+    await code.waitFor({ timeout: 10_000 });
+    check((await code.innerText()) === LINK_CODE, `the link code: ${await code.innerText()}`);
+    check((await dialog.innerText()).includes(`Link with phone number instead → enter ${LINK_CODE}`), 'the steps on the phone name the code');
+    const size = await code.evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+    check(size >= 28, `the code is big: ${size} px`);
+    await checkScreen(page, 'link code');
   });
   await page.evaluate(() => window.history.back());
   await page.getByRole('dialog').waitFor({ state: 'detached' });
