@@ -1,7 +1,11 @@
 """API benchmark: p50/p99 of the read routes through the real FastAPI app (in process, ASGI), each
 next to the same SQL run directly on psycopg (the baseline: what the app adds is the difference).
+Then media streaming (MEDIA_DELIVERY=stream): a video streamed through the API over real HTTP to a
+uvicorn process, next to the same object read straight from the S3 server in the same run
+(throughput ratio, target >= 0.8x; p50 time to first byte).
 
     .venv/bin/python bench/api_bench.py [--messages 1000000] [--chats 5000] [--requests 200]
+    .venv/bin/python bench/api_bench.py --media-only [--stream-mib 20] [--stream-runs 10]
 
 A fresh migrated database per run is filled with COPY (multilingual text with Zipf word and chat-size
 distributions, media rows, reactions, edits, quotes; the secondary indexes and constraints of
@@ -20,7 +24,10 @@ import json
 import math
 import os
 import random
+import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -30,13 +37,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import httpx
 import psycopg
 from deeplens.adapters import archive_queries as chats_db
 from deeplens.adapters import auth_store
 from deeplens.adapters import message_queries as messages_db
 from deeplens.adapters import search_queries as search_db
 from deeplens.adapters.migrations import apply_migrations
+from deeplens.adapters.object_store import CHUNK_SIZE, ObjectStore, make_s3_client
 from deeplens.bootstrap import api_deps_from
+from deeplens.domain.media import delivery_for
 from deeplens.entrypoints.http.app import create_app
 from deeplens.entrypoints.http.deps import Authenticated
 from deeplens.services import auth
@@ -47,6 +57,7 @@ from deeplens.services.search import epoch_ms
 from deeplens.settings import ApiSettings, load_settings
 from devstack.config import StackConfig
 from devstack.databases import create_database, drop_database
+from devstack.proc import read_pid
 from devstack.stack import MIGRATIONS, up
 
 SESSION = "bench"
@@ -86,6 +97,8 @@ MEDIA_TYPES = (  # (type, share of all messages, mime, extension)
     ("document", 0.003, "application/pdf", "pdf"),
 )
 TARGETS = {"page": ("p99", 20.0), "search": ("p99", 100.0), "redirect-hit": ("p50", 2.0)}
+STREAM_TARGET = 0.8  # media stream through the API / straight from the S3 server (throughput)
+MiB = 1 << 20
 
 
 # --- the archive ---------------------------------------------------------------------------------
@@ -490,7 +503,7 @@ def api_deps(env: dict[str, str], url: str) -> ApiDeps:
         ApiSettings,
         **{**fields, "database_url": url, "session_id": SESSION, "frontend_dir": Path("/nonexistent")},
         admin_password="bench-" + uuid.uuid4().hex,
-    )
+    ).model_copy(update={"media_delivery": "redirect"})  # the in-process media cases time the redirect
     return api_deps_from(settings)
 
 
@@ -596,7 +609,13 @@ def cases(deps: ApiDeps, subjects: Subjects) -> list[Case]:
         file_id = media_miss[number % len(media_miss)]
         row = chats_db.media_object(conn, SESSION, file_id)
         assert row is not None
-        url = deps.media.presign_get(row["bucket_key"], 3600, row["file_name"])
+        delivery = delivery_for(row["mime"], row["file_name"], file_id)
+        url = deps.media.presign_get(
+            row["bucket_key"],
+            3600,
+            content_type=delivery.content_type,
+            disposition=delivery.content_disposition,
+        )
         deps.cache.set(presigned_key(file_id), url, 3300)
         return url
 
@@ -725,6 +744,139 @@ def database_size(url: str) -> str:
     return f"database {row[0]}, messages table with indexes {row[1]}"
 
 
+# --- media stream: through the API (HTTP to uvicorn) vs straight from the S3 server ----------------
+
+
+@dataclass
+class Transfer:
+    ttfb_ms: float
+    mib_s: float
+
+
+def stream_subject(deps: ApiDeps, url: str, size_mib: int) -> tuple[str, str, ObjectStore]:
+    """A `size_mib` MiB video in the media bucket with its media row: (file id, key, store)."""
+    store = ObjectStore(make_s3_client(deps.settings), deps.settings.minio_bucket)
+    file_id = f"benchstream{uuid.uuid4().hex[:12]}"
+    key = f"bench-stream/{file_id}.mp4"
+    store.put(key, random.Random(file_id).randbytes(size_mib * MiB), "video/mp4")
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO media (session_id, file_id, chat_jid, message_id, bucket_key, mime, size, status)"
+            " VALUES (%s, %s, %s, %s, %s, 'video/mp4', %s, 'stored')",
+            (SESSION, file_id, ME, f"M{file_id}", key, size_mib * MiB),
+        )
+    return file_id, key, store
+
+
+class ApiProcess:
+    """`python -m deeplens.entrypoints.local_api` (uvicorn) on a free port, MEDIA_DELIVERY=stream."""
+
+    def __init__(self, env: dict[str, str], url: str) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        variables = {
+            **os.environ, **env, "DATABASE_URL": url, "PORT": str(self.port), "SESSION_ID": SESSION,
+            "ADMIN_PASSWORD": "bench-" + uuid.uuid4().hex, "FRONTEND_DIR": "/nonexistent",
+            "MEDIA_DELIVERY": "stream",
+        }  # fmt: skip
+        command = [sys.executable, "-m", "deeplens.entrypoints.local_api"]
+        self.process = subprocess.Popen(
+            command, env=variables, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base_url}/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise SystemExit("the local API did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+def timed_get(http: httpx.Client, url: str, headers: dict[str, str], size: int) -> Transfer:
+    """One GET read to the end in CHUNK_SIZE pieces: time to first byte and MiB/s overall."""
+    started = time.perf_counter()
+    first, received = 0.0, 0
+    with http.stream("GET", url, headers=headers) as reply:
+        if reply.status_code != 200:
+            raise SystemExit(f"{url.split('?', maxsplit=1)[0]} answered {reply.status_code}")
+        for chunk in reply.iter_raw(CHUNK_SIZE):
+            if not received:
+                first = time.perf_counter()
+            received += len(chunk)
+    elapsed = time.perf_counter() - started
+    if received != size:
+        raise SystemExit(f"{url.split('?', maxsplit=1)[0]}: {received} bytes, expected {size}")
+    return Transfer((first - started) * 1000, received / elapsed / MiB)
+
+
+def measure_stream(env: dict[str, str], url: str, deps: ApiDeps, size_mib: int, runs: int) -> None:
+    """Alternating runs (so both paths share the machine's load): the API over HTTP, then the same
+    object from the S3 server by a presigned URL, with the same HTTP client. Besides wall-clock
+    figures (which a loaded machine moves a lot), the CPU time each server process spent per MiB."""
+    file_id, key, store = stream_subject(deps, url, size_mib)
+    token = auth.create_token(deps, "api-bench-stream", 1).secret
+    api = ApiProcess(env, url)
+    s3_server = read_pid(StackConfig.load("test").dir("s3rver") / "s3rver.pid")
+    try:
+        direct = store.presign_get(key, 3600)
+        through = f"{api.base_url}/api/media/{file_id}"
+        bearer = {"Authorization": f"Bearer {token}"}
+        figures: dict[str, list[Transfer]] = {"api": [], "s3": []}
+        cpu = {"api": 0.0, "api:s3": 0.0, "s3": 0.0}
+        with httpx.Client(timeout=120) as http:
+            for number in range(-1, runs):  # run -1: warm-up, not kept
+                before = cpu_seconds(api.process.pid), cpu_seconds(s3_server)
+                via_api = timed_get(http, through, bearer, size_mib * MiB)
+                middle = cpu_seconds(api.process.pid), cpu_seconds(s3_server)
+                via_s3 = timed_get(http, direct, {}, size_mib * MiB)
+                after = cpu_seconds(s3_server)
+                if number >= 0:
+                    figures["api"].append(via_api)
+                    figures["s3"].append(via_s3)
+                    cpu["api"] += middle[0] - before[0]
+                    cpu["api:s3"] += middle[1] - before[1]
+                    cpu["s3"] += after - middle[1]
+        report_stream(figures, size_mib)
+        per_mib = {name: seconds * 1000 / (runs * size_mib) for name, seconds in cpu.items()}
+        print(
+            f"    CPU per MiB: API process {per_mib['api']:.2f} ms (+ S3 server {per_mib['api:s3']:.2f} ms);"
+            f" S3 server alone {per_mib['s3']:.2f} ms"
+        )
+    finally:
+        api.stop()
+        store.delete(key)
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (0 when it is not known)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report_stream(figures: dict[str, list[Transfer]], size_mib: int) -> None:
+    api_rate = statistics.median(t.mib_s for t in figures["api"])
+    s3_rate = statistics.median(t.mib_s for t in figures["s3"])
+    ratio = api_rate / s3_rate
+    verdict = "met" if ratio >= STREAM_TARGET else "MISSED"
+    runs = len(figures["api"])
+    print(f"  media stream, {size_mib} MiB video, {runs} runs each (median throughput, p50 first byte):")
+    for name, label in (("api", "through the API (uvicorn, HTTP)"), ("s3", "straight from the S3 server")):
+        rate = statistics.median(t.mib_s for t in figures[name])
+        ttfb = percentile([t.ttfb_ms for t in figures[name]], 0.5)
+        print(f"    {label:<34} {rate:>8.1f} MiB/s   TTFB p50 {ttfb:>6.2f} ms")
+    print(f"    throughput ratio API / S3: {ratio:.2f}x (target >= {STREAM_TARGET:g}x: {verdict})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -737,9 +889,15 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
     parser.add_argument("--database", help="reuse a kept database of the same --messages/--chats")
+    parser.add_argument("--stream-mib", type=int, default=20, help="size of the streamed video")
+    parser.add_argument("--stream-runs", type=int, default=10, help="timed downloads per path")
+    parser.add_argument("--media-only", action="store_true", help="only the media stream comparison")
     args = parser.parse_args()
     env = up(StackConfig.load("test"), ("s3rver",))["s3rver"]
     admin = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    if args.media_only:
+        media_only(env, admin, args.stream_mib, args.stream_runs)
+        return
     started = time.perf_counter()
     if args.database:
         url = admin.rsplit("/", 1)[0] + f"/{args.database}"
@@ -766,6 +924,7 @@ def main() -> None:
         print(f"  load average before measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         results = measure(url, deps, cases(deps, subjects), args.requests, args.budget)
         report(results)
+        measure_stream(env, url, deps, args.stream_mib, args.stream_runs)
         print(f"  load average after measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         deps.pool.close()
@@ -773,6 +932,17 @@ def main() -> None:
             print(f"  kept database {url.rsplit('/', 1)[1]}")
         else:
             drop_database(admin, url)
+
+
+def media_only(env: dict[str, str], admin: str, size_mib: int, runs: int) -> None:
+    url = create_database(admin, "bench_api")
+    deps = api_deps(env, url)
+    try:
+        print(f"API benchmark, media stream only (load average {os.getloadavg()[0]:.2f})")
+        measure_stream(env, url, deps, size_mib, runs)
+    finally:
+        deps.pool.close()
+        drop_database(admin, url)
 
 
 def replay_archive(messages: int, chat_count: int) -> Archive:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.requests import ClientDisconnect
@@ -69,13 +71,45 @@ _MEDIA_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+class ReadAhead:
+    """The chunks of an S3 object, the next one read in a worker thread while the current one is
+    sent (S3 and the client work at the same time): at most two chunks in memory."""
+
+    def __init__(self, stream: ObjectStream) -> None:
+        self.stream = stream
+        self.pending: asyncio.Future[bytes] | None = None
+
+    def __aiter__(self) -> ReadAhead:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self.pending is None:
+            self.pending = self._read()
+        chunk = await asyncio.shield(self.pending)  # a cancelled send leaves the read to close()
+        if not chunk:
+            raise StopAsyncIteration
+        self.pending = self._read()
+        return chunk
+
+    async def close(self) -> None:
+        """Waits for a read in flight (a worker thread may not share the stream), then closes it."""
+        if self.pending is not None:
+            await asyncio.wait([self.pending])
+            if not self.pending.cancelled():
+                self.pending.exception()  # retrieved: a read failing once the client left is no news
+        self.stream.close()
+
+    def _read(self) -> asyncio.Future[bytes]:
+        return asyncio.ensure_future(to_thread.run_sync(self.stream.read))
+
+
 class ObjectStreamResponse(StreamingResponse):
-    """An S3 object body sent in chunks as it arrives; the S3 stream is closed when the response
-    ends, also when the client went away first (a seek in a video, a closed tab)."""
+    """An S3 object body sent as it arrives. The S3 stream is closed when the response ends, also
+    when the client went away first (a seek in a video, a closed tab)."""
 
     def __init__(self, stream: ObjectStream, status_code: int, headers: dict[str, str], media_type: str):
-        super().__init__(stream.chunks(), status_code, headers, media_type)
-        self.stream = stream
+        self.chunks = ReadAhead(stream)
+        super().__init__(self.chunks, status_code, headers, media_type)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -83,7 +117,7 @@ class ObjectStreamResponse(StreamingResponse):
         except ClientDisconnect:
             return  # not an error: nobody is left to answer
         finally:
-            self.stream.close()
+            await self.chunks.close()
 
 
 @router.get(
