@@ -184,6 +184,17 @@ async function main(page, shot) {
   await page.evaluate(() => window.history.back());
   await page.getByRole('dialog').waitFor({ state: 'detached' });
   check(await page.getByRole('region', { name: 'Chat Family' }).isVisible(), 'back closes the pairing dialog, the chat is still open');
+
+  await shot('phone-13-narrow', async () => {
+    // the narrowest phones in use: the open chat (with its banner), the list, Anna's voice note
+    await page.setViewportSize({ width: 360, height: 740 });
+    await checkScreen(page, 'chat at 360 px');
+    await page.getByRole('button', { name: 'Back to chats' }).click();
+    await chatOptions(page).first().waitFor();
+    await checkScreen(page, 'chat list at 360 px');
+    await openChat(page, 'Anna', 'Are you coming tonight');
+    await checkScreen(page, 'voice note at 360 px');
+  });
 }
 
 await mkdir(SHOTS, { recursive: true });

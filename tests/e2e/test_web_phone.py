@@ -33,6 +33,7 @@ SCREENS = (
     "phone-10-pairing",
     "phone-11-phone-number",
     "phone-12-link-code",
+    "phone-13-narrow",
 )
 LINK_CODE = "E2EC-0DE7"
 
