@@ -52,7 +52,7 @@ function page(url) {
 const routes = {
   'POST /api/auth/login': (_, body) => (body.password === 'e2e' ? ((loggedIn = true), [200, { expires_at: new Date(NOW + 86400000).toISOString() }]) : [401, { error: { code: 'unauthorized', message: 'wrong password' } }]),
   'POST /api/auth/logout': () => ((loggedIn = false), [204, null]),
-  'GET /api/session': () => [200, { session_id: 'primary_agent', state: paired ? 'connected' : 'waiting_for_qr', detail: null, qr_code: paired ? null : `2@${Date.now()}`, qr_expires_at: null, account_jid: paired ? '4917000000001@s.whatsapp.net' : null, history_progress: paired ? 64 : null, updated_at: null }],
+  'GET /api/session': () => [200, { session_id: 'primary_agent', state: paired ? 'connected' : 'waiting_for_qr', detail: null, qr_code: paired ? null : `2@${Date.now()}`, qr_expires_at: null, account_jid: paired ? '4917000000001@s.whatsapp.net' : null, history_progress: paired ? 64 : null, updated_at: null, pair_code: null, pair_code_expires_at: null, has_archive: true }],
   'GET /api/chats': (url) => {
     const q = (url.searchParams.get('q') ?? '').toLowerCase();
     const list = chats.filter((c) => !q || c.name.toLowerCase().includes(q));

@@ -80,9 +80,10 @@ describe('SignedIn', () => {
     await user.click(await screen.findByRole('button', { name: 'Link WhatsApp' }));
     const dialog = await screen.findByRole('dialog', { name: 'Link WhatsApp' });
     expect(within(dialog).getByLabelText('WhatsApp pairing code')).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'Chat Anna' }).closest('[inert]')).not.toBeNull();
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(screen.getByRole('region', { name: 'Chat Anna' })).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'Chat Anna' }).closest('[inert]')).toBeNull();
   });
 
   it('does not come back to the landing page once the archive was shown', async () => {

@@ -70,13 +70,20 @@ export function PairingScreen({ session, onChanged, onBrowse, onClose }: Pairing
   );
 }
 
-/** Modal above the archive: focus moves in and comes back, Escape closes. */
+/** Modal above the archive: focus moves in and comes back, Escape closes, and what is below is
+ * inert (neither focusable nor read out) while it is open. */
 function PairingDialog({ onClose, children }: { onClose: () => void; children: ReactNode }) {
   const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    const node = dialog.current;
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialog.current?.focus();
-    return () => before?.focus();
+    const below = [...(node?.parentElement?.children ?? [])].filter((element) => element !== node && !element.hasAttribute('inert'));
+    for (const element of below) element.setAttribute('inert', '');
+    node?.focus();
+    return () => {
+      for (const element of below) element.removeAttribute('inert');
+      before?.focus();
+    };
   }, []);
   return (
     <div
