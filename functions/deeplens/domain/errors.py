@@ -85,3 +85,8 @@ class RateLimited(ApiError):
     def __init__(self, message: str, retry_after_s: int) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+class InvalidExport(DeepLensError):
+    """A file offered for import is not a WhatsApp chat export that can be read whole (not one,
+    truncated, hostile, too large, undecodable); the message names the line or zip entry."""
