@@ -43,10 +43,12 @@ def main(argv: list[str] | None = None) -> int:
 
         die_with_parent()
         return _run(settings)
+    from deeplens_connector.stopping import stop_grace_s
     from deeplens_connector.supervisor import Backoff
     from deeplens_connector.watcher import watch
 
-    return watch(Backoff(settings.connector_backoff_min_s, settings.connector_backoff_max_s))
+    backoff = Backoff(settings.connector_backoff_min_s, settings.connector_backoff_max_s)
+    return watch(backoff, grace_s=stop_grace_s(settings.connector_drain_s))
 
 
 def _run(settings: ConnectorSettings) -> int:

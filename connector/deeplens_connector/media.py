@@ -4,7 +4,8 @@ the publisher with the outcome. A failure is recorded on the message (status + r
 blocks other events: only this message waits for its own download.
 
 Outcomes: stored (key set) | skipped (too big, auto-download off) | unavailable (the CDN answers
-403/404/410: WhatsApp no longer has it, and neonize 0.5.2 has no media retry) | failed (reason).
+403/404/410: WhatsApp no longer has it, and neonize 0.5.2 has no media retry) | failed (reason) |
+pending (the connector stopped first: kept in pending_media and fetched after the restart).
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from deeplens.domain.envelope import Event, MessageSeen
 from deeplens.domain.envelope_parts import MediaStatus
 
+from deeplens_connector.pending_media import PendingFetch, PendingMedia
 from deeplens_connector.publisher import ObjectSink
 from deeplens_connector.translate import MediaRef, bucket_key_for, with_media_outcome
 
@@ -29,6 +32,7 @@ log = logging.getLogger("deeplens.connector.media")
 Download = Callable[[MediaRef], bytes]
 _GONE = re.compile(r"status code (403|404|410)\b")
 _UPLOAD_ATTEMPTS = 3
+PENDING_REASON = "the connector stopped before downloading it; fetched again after the restart"
 
 
 class MediaUnavailable(Exception):
@@ -39,6 +43,7 @@ class MediaUnavailable(Exception):
 class MediaJob:
     message: MessageSeen
     ref: MediaRef
+    kept: Path | None = None  # its pending-media record: a download a stopped process left over
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,12 @@ def apply_outcome(message: MessageSeen, outcome: Outcome) -> MessageSeen:
 
 class MediaPool:
     """`workers` threads over a bounded queue: `enqueue` blocks when `queue_size` jobs wait
-    (backpressure on the pipeline thread, never on neonize's callback thread)."""
+    (backpressure on the pipeline thread, never on neonize's callback thread).
+
+    Stopping (`close`): no new download starts; every message still waiting for its media is
+    published at once with media `pending` and kept in `pending` (PendingMedia) for the next
+    process, which fetches it after `resume()`. Downloads in flight get the caller's time to
+    finish; those still running then are left pending the same way."""
 
     def __init__(
         self,
@@ -85,48 +95,136 @@ class MediaPool:
         max_bytes: int,
         workers: int = 2,
         queue_size: int = 1000,
+        pending: PendingMedia | None = None,
     ) -> None:
         self._download = download
         self._store = store
         self._submit = submit
         self._max_bytes = max_bytes
-        self._jobs: queue.Queue[MediaJob | None] = queue.Queue(maxsize=queue_size)
+        self._pending = pending
+        self._jobs: queue.Queue[MediaJob] = queue.Queue(maxsize=queue_size)
+        self._stopping = threading.Event()  # no new download starts
+        self._closed = threading.Event()  # the workers end
         self._executor = ThreadPoolExecutor(workers, thread_name_prefix="media")
         self._workers = [self._executor.submit(self._work) for _ in range(workers)]
         self._idle = threading.Condition()
-        self._in_flight = 0
+        self._in_flight = 0  # queued + downloading
+        self._running: dict[int, MediaJob] = {}
+        self._abandoned: set[int] = set()  # left pending at the stop while still downloading
 
     def enqueue(self, message: MessageSeen, ref: MediaRef) -> None:
+        job = MediaJob(message, ref)
+        if self._stopping.is_set():
+            self._leave_pending(job)
+            return
         with self._idle:
             self._in_flight += 1
-        self._jobs.put(MediaJob(message, ref))
+        self._jobs.put(job)
 
     def skip(self, message: MessageSeen, reason: str) -> None:
         """No download (auto-download off): the metadata is published at once."""
         self._submit(apply_outcome(message, Outcome("skipped", error=reason)))
 
+    def resume(self) -> int:
+        """Queue the downloads a stopped process left pending (once connected: neonize needs the
+        session to fetch). Runs on its own thread, so the caller never blocks on a full queue."""
+        if self._pending is None:
+            return 0
+        kept = self._pending.load()
+        if kept:
+            log.info("fetching media left pending by the last stop", extra={"files": len(kept)})
+            threading.Thread(target=self._queue_kept, args=(kept,), name="media-resume", daemon=True).start()
+        return len(kept)
+
+    def _queue_kept(self, kept: list[PendingFetch]) -> None:
+        for fetch in kept:
+            if self._stopping.is_set():
+                return  # still kept on disk for the next process
+            with self._idle:
+                self._in_flight += 1
+            self._jobs.put(MediaJob(fetch.message, fetch.ref, fetch.path))
+
     def wait_idle(self, timeout_s: float) -> bool:
         with self._idle:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout_s)
 
+    def stop_downloads(self) -> None:
+        """Nothing new starts; what waits in the queue is published as pending now."""
+        self._stopping.set()
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            self._leave_pending(job)
+            self._done(job)
+
     def close(self, timeout_s: float = 30.0) -> bool:
-        """Finish what is queued (SIGTERM drains), then stop the workers."""
+        """Stop downloading; downloads in flight get `timeout_s`, then are left pending. True when
+        every download ended (none had to be left pending mid-way)."""
+        self.stop_downloads()
         drained = self.wait_idle(timeout_s)
-        for _ in self._workers:
-            self._jobs.put(None)
+        if not drained:
+            self.stop_downloads()  # a put that was blocked on the full queue when the stop began
+            self._abandon_running()
+        self._closed.set()
         self._executor.shutdown(wait=drained)
         return drained
 
-    def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
+    def _leave_pending(self, job: MediaJob) -> None:
+        """Published now with media pending; what the next process needs to fetch it is kept."""
+        if job.kept is not None:
+            return  # published as pending and kept on disk by the process that stopped before
+        if self._pending is not None:
             try:
-                self._submit(apply_outcome(job.message, self.fetch(job)))
+                self._pending.keep(job.message, job.ref)
+            except Exception:  # the message is still published; only the later fetch is lost
+                log.exception("pending media not kept", extra={"message_id": job.message.message_id})
+        self._submit(apply_outcome(job.message, Outcome("pending", error=PENDING_REASON)))
+
+    def _abandon_running(self) -> None:
+        with self._idle:
+            for number, job in self._running.items():
+                self._abandoned.add(number)
+                self._leave_pending(job)
+            self._running.clear()
+
+    def _work(self) -> None:
+        while not self._closed.is_set():
+            try:
+                job = self._jobs.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            try:
+                self._run(job)
             except Exception:
                 log.exception("media job failed", extra={"message_id": job.message.message_id})
             finally:
-                with self._idle:
-                    self._in_flight -= 1
-                    self._idle.notify_all()
+                self._done(job)
+
+    def _run(self, job: MediaJob) -> None:
+        with self._idle:
+            stopping = self._stopping.is_set()
+            if not stopping:
+                self._running[id(job)] = job
+        if stopping:
+            self._leave_pending(job)
+            return
+        outcome = self.fetch(job)
+        with self._idle:  # held while handing over: a stop either abandoned the job or sees it done
+            if id(job) in self._abandoned:
+                return  # already published as pending; the next process fetches it
+            self._running.pop(id(job), None)
+            self._submit(apply_outcome(job.message, outcome))
+        if job.kept is not None and self._pending is not None:
+            self._pending.forget(job.kept)
+
+    def _done(self, job: MediaJob) -> None:
+        with self._idle:
+            self._running.pop(id(job), None)
+            self._abandoned.discard(id(job))
+            self._in_flight -= 1
+            self._idle.notify_all()
 
     def fetch(self, job: MediaJob) -> Outcome:
         """Download, check, upload: one job's outcome (never raises for WhatsApp/S3 failures)."""

@@ -124,12 +124,13 @@ class Pipeline:
         return True
 
     def close(self, timeout_s: float = 30.0) -> bool:
-        """Translate what is queued, wait for the media in flight; True when all of it is done."""
+        """Translate and route what is queued within `timeout_s`; True when all of it was. Media
+        still downloading is the pool's to finish or leave pending (MediaPool.close)."""
         self._inbox.put(None)
         self._thread.join(timeout_s)
         if self._workers is not None:
             self._workers.close()
-        return not self._thread.is_alive() and self._media.wait_idle(timeout_s)
+        return not self._thread.is_alive()
 
     def _run(self) -> None:
         while (item := self._next()) is not None:

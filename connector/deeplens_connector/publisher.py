@@ -108,10 +108,12 @@ class Publisher:
             self._inbox.put(list(events))
 
     def close(self, timeout_s: float = 10.0) -> bool:
-        """Flush and drain; True when nothing is left in the spool."""
-        self._inbox.put(None)
-        self._batcher.join(timeout_s)
+        """Flush and drain within `timeout_s` in all; True when nothing is left in the spool. What
+        is not uploaded by then stays in the durable spool for the next process (an upload still
+        in flight is left to the daemon thread: the process exits, the spool keeps the batch)."""
         deadline = time.monotonic() + timeout_s
+        self._inbox.put(None)
+        self._batcher.join(timeout_s)  # writing to the local spool: fast
         with self._spooled:
             self._spooled.notify_all()
         while self._holding() and time.monotonic() < deadline:
@@ -119,8 +121,8 @@ class Publisher:
         self._stopping.set()
         with self._spooled:
             self._spooled.notify_all()
-        self._drainer.join()  # an upload in flight is bounded by the clients' own timeouts
-        drained = not self._holding() and not self.failed.is_set()
+        self._drainer.join(max(deadline - time.monotonic(), 0.5))
+        drained = not self._drainer.is_alive() and not self._holding() and not self.failed.is_set()
         self.spool.close()
         return drained
 

@@ -31,6 +31,7 @@ from deeplens_connector.client import (
 )
 from deeplens_connector.commands import CommandListener, Controls
 from deeplens_connector.media import Download, MediaPool
+from deeplens_connector.pending_media import PendingMedia
 from deeplens_connector.pipeline import Pipeline, PipelineHooks
 from deeplens_connector.polls import decrypt_poll_vote
 from deeplens_connector.publisher import Publisher, PublisherConfig
@@ -39,6 +40,7 @@ from deeplens_connector.settings import ConnectorSettings
 from deeplens_connector.spool import Spool
 from deeplens_connector.state import ConnectionStates
 from deeplens_connector.status_store import StatusStore
+from deeplens_connector.stopping import Deadline, publish_reserve_s
 from deeplens_connector.supervisor import Backoff, Supervisor
 from deeplens_connector.terminal import Terminal
 from deeplens_connector.tracking import PolicyLookup, Tracking
@@ -77,10 +79,24 @@ class Connector:
     media: MediaPool
     pipeline: Pipeline
 
-    def close(self, timeout_s: float = 30.0) -> bool:
-        """Pipeline, then media, then the publisher (SIGTERM: everything queued is published)."""
-        drained = self.pipeline.close(timeout_s) and self.media.close(timeout_s)
-        drained = self.publisher.close(timeout_s) and drained
+    def finish(self, timeout_s: float = 60.0) -> bool:
+        """Everything offered so far translated and every download done (a replay's end, before
+        close(), which would leave downloads pending)."""
+        return self.pipeline.close(timeout_s) and self.media.wait_idle(timeout_s)
+
+    def close(self, drain_s: float | None = None) -> bool:
+        """The stop, within `drain_s` (CONNECTOR_DRAIN_S): no new download starts (media not
+        fetched yet is published as pending and kept for the next process), the pipeline routes
+        what waits, downloads in flight may finish, then the publisher spools and uploads what it
+        can in its share of the time (the rest stays in the durable spool). True when all of it was
+        done and uploaded."""
+        drain_s = self.settings.connector_drain_s if drain_s is None else drain_s
+        deadline = Deadline(drain_s)
+        keep_s = publish_reserve_s(drain_s)
+        self.media.stop_downloads()
+        drained = self.pipeline.close(deadline.left(keep_s))
+        drained = self.media.close(deadline.left(keep_s)) and drained
+        drained = self.publisher.close(deadline.left()) and drained
         self.pool.close()
         self.redis.close()
         return drained
@@ -125,6 +141,7 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
         max_bytes=settings.connector_media_max_bytes,
         workers=settings.connector_media_workers,
         queue_size=settings.connector_media_queue,
+        pending=PendingMedia(spool_dir),
     )
     live = download is None  # a replay has no session: its client must not be asked anything
     hooks = PipelineHooks(
@@ -162,7 +179,8 @@ def run_replay(settings: ConnectorSettings, recording: Path) -> tuple[ReplayStat
     Lifecycle(connector.states, connector.status, None).register(client)
     connector.states.move("connecting", f"replaying {recording.name}")
     stats = replay_into(client, recording)
-    return stats, connector.close()
+    finished = connector.finish()
+    return stats, connector.close() and finished
 
 
 def run_live(settings: ConnectorSettings) -> int:
@@ -215,11 +233,15 @@ def _supervise(connector: Connector) -> int:
     threading.Thread(target=supervisor.run, name="supervisor", daemon=True).start()
     _listen_for_commands(connector, supervisor, terminal, lifecycle)
     contacts_read_at = time.monotonic()
+    resumed = False  # media a previous stop left pending: fetched once connected
     while not supervisor.finished.wait(5.0):  # the main thread stays free for signals
         if not keep_running(connector, supervisor):
             break
         due = time.monotonic() - contacts_read_at >= CONTACTS_REREAD_S
         connected = connector.states.current == "connected"  # paired and connected: the store exists
+        if connected and not resumed:
+            connector.media.resume()
+            resumed = True
         if due and connected and connector.pipeline.try_offer("store_contacts", None):
             contacts_read_at = time.monotonic()
     log.info(

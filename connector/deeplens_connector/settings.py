@@ -19,6 +19,8 @@ from deeplens.settings import (
 )
 from pydantic import Field, SecretStr, field_validator
 
+from deeplens_connector.stopping import DEFAULT_DRAIN_S
+
 _POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 _POOL_PARAMETERS = ("pool_min_conns", "pool_max_conns")  # pgx-style: lib/pq refuses them
 MiB = 1024 * 1024
@@ -40,6 +42,8 @@ class ConnectorSettings(
     connector_media_max_bytes: Annotated[int, Field(ge=1)] = 100 * MiB
     connector_media_workers: Annotated[int, Field(ge=1, le=16)] = 2
     connector_media_queue: Annotated[int, Field(ge=1, le=100_000)] = 1000
+    # the stop's budget (drain); the watcher's grace and devstack's wait are derived (stopping.py)
+    connector_drain_s: Annotated[float, Field(ge=1, le=600)] = DEFAULT_DRAIN_S
     # processes translating history chunks; 0 (default): in the pipeline thread (README: Throughput)
     connector_translate_workers: Annotated[int, Field(ge=0, le=8)] = 0
     connector_max_connect_attempts: Annotated[int, Field(ge=1, le=100)] = 5

@@ -1,10 +1,11 @@
 """`python -m deeplens_connector`: runs the session in a child process and restarts it when the
 child says neonize cannot recover in-process (exit code RESTART: offline after its bounded
 attempts, logged out -> new QR, QR expired). Any other exit code ends the watcher with it.
-SIGTERM/SIGINT are passed to the child, which drains its publisher before exiting; a child that has
-not exited STOP_GRACE_S later is killed (its unsent batches are in the durable spool), so stopping
-the watcher never leaves a session process behind. The child also dies with the watcher
-(`die_with_parent`), should the watcher itself be killed."""
+SIGTERM/SIGINT are passed to the child, which drains within CONNECTOR_DRAIN_S (media not downloaded
+yet is published as pending and fetched by the next process); a child that has not exited
+`grace_s` (stopping.stop_grace_s: the drain plus a margin) later is killed (its unsent batches are
+in the durable spool), so stopping the watcher never leaves a session process behind. The child
+also dies with the watcher (`die_with_parent`), should the watcher itself be killed."""
 
 from __future__ import annotations
 
@@ -19,15 +20,17 @@ import time
 from types import FrameType
 
 from deeplens_connector import exits
+from deeplens_connector.stopping import DEFAULT_DRAIN_S, stop_grace_s
 from deeplens_connector.supervisor import Backoff
 
 log = logging.getLogger("deeplens.connector.watcher")
 HEALTHY_CHILD_S = 300.0  # a child that lived this long resets the restart backoff
-STOP_GRACE_S = 10.0  # once stopping, the child has this long to drain and exit (devstack waits 15 s)
 _PR_SET_PDEATHSIG = 1
 
 
-def watch(backoff: Backoff, command: list[str] | None = None) -> int:
+def watch(
+    backoff: Backoff, command: list[str] | None = None, grace_s: float = stop_grace_s(DEFAULT_DRAIN_S)
+) -> int:
     command = command or [sys.executable, "-m", "deeplens_connector", "run"]
     stopping = threading.Event()
     child: list[subprocess.Popen[bytes]] = []
@@ -39,14 +42,18 @@ def watch(backoff: Backoff, command: list[str] | None = None) -> int:
 
     previous = {signum: signal.signal(signum, forward) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return _restart_loop(command, child, stopping, backoff)
+        return _restart_loop(command, child, stopping, backoff, grace_s)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
 def _restart_loop(
-    command: list[str], child: list[subprocess.Popen[bytes]], stopping: threading.Event, backoff: Backoff
+    command: list[str],
+    child: list[subprocess.Popen[bytes]],
+    stopping: threading.Event,
+    backoff: Backoff,
+    grace_s: float,
 ) -> int:
     restarts = 0
     while True:
@@ -54,7 +61,7 @@ def _restart_loop(
         child[:] = [subprocess.Popen(command)]
         if stopping.is_set():  # the signal came after the last check, before this child existed
             child[0].terminate()
-        code = _wait(child[0], stopping)
+        code = _wait(child[0], stopping, grace_s)
         if stopping.is_set() or code not in exits.RESTARTABLE:
             log.info("connector exited", extra={"exit_code": code})
             return code
@@ -66,7 +73,7 @@ def _restart_loop(
             return exits.OK
 
 
-def _wait(process: subprocess.Popen[bytes], stopping: threading.Event, grace_s: float = STOP_GRACE_S) -> int:
+def _wait(process: subprocess.Popen[bytes], stopping: threading.Event, grace_s: float) -> int:
     """The child's exit code; once stopping, it gets `grace_s` to exit before it is killed."""
     while process.poll() is None and not stopping.wait(0.2):
         pass

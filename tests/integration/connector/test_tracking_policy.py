@@ -136,6 +136,7 @@ def _feed_photos(settings: ConnectorSettings, *events: Any) -> list[str]:
     connector = build(settings, client, download, settings.spool_dir)
     for ev in events:
         feed_bytes(client, EVENT_TO_INT[type(ev)], ev.SerializeToString())
+    assert connector.finish(20)  # every download done: close() would leave them pending
     assert connector.close(20)
     return asked
 
