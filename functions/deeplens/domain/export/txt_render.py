@@ -1,0 +1,59 @@
+"""WhatsApp's own text export, Android style, so other tools (and our importer) read it:
+
+    24/11/2025, 17:40 - Anna Schmidt: Hallo, wie geht's?
+    24/11/2025, 17:41 - Anna Schmidt: F0000000000000A3.jpg (file attached)
+    holiday
+    24/11/2025, 17:42 - Bob: <Media omitted>
+    24/11/2025, 17:43 - Bob: This message was deleted
+    24/11/2025, 17:44 - Bob: POLL:
+    Lunch?
+    OPTION: Pizza (2 votes)
+
+Times in the export's time zone, 24-hour clock, day first. A message's further lines follow as they
+are, except a line that would itself read as a message header (`DD/MM/YYYY, HH:MM - `): it gets a
+leading LEFT-TO-RIGHT MARK (U+200E, invisible), so a text can never forge another message
+in a reader of this format. A sender name loses its line breaks, and its `: ` becomes `:` + a
+no-break space, so the first `: ` after the dash always ends the name."""
+
+from __future__ import annotations
+
+import re
+from datetime import tzinfo
+
+from deeplens.domain.export.records import ExportMessage, local_time, poll_tally
+
+HEADER = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}")
+MARK = "\u200e"
+DELETED = "This message was deleted"
+OMITTED = "<Media omitted>"
+ATTACHED = " (file attached)"
+
+
+def message_lines(message: ExportMessage, tz: tzinfo) -> str:
+    """The message as it appears in the text, ending in a newline."""
+    when = local_time(message.timestamp, tz).strftime("%d/%m/%Y, %H:%M")
+    body = _body(message)
+    first, *rest = body.split("\n")
+    lines = [f"{when} - {sender_name(message.sender_label(me='You'))}: {first}"]
+    lines.extend(MARK + line if HEADER.match(line) else line for line in rest)
+    return "\n".join(lines) + "\n"
+
+
+def sender_name(name: str) -> str:
+    return re.sub(r"[\r\n\u2028\u2029]+", " ", name).replace(": ", ":\u00a0").strip() or "Unknown"
+
+
+def _body(message: ExportMessage) -> str:
+    if message.deleted_at:
+        return DELETED
+    text = (message.text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if message.poll is not None:
+        options = "\n".join(
+            f"OPTION: {option} ({len(votes)} vote{'' if len(votes) == 1 else 's'})"
+            for option, votes in poll_tally(message.poll)
+        )
+        return f"POLL:\n{message.poll.question or ''}\n{options}".rstrip()
+    if message.media is not None:
+        attachment = message.media.export_name + ATTACHED if message.media.export_name else OMITTED
+        return attachment + (f"\n{text}" if text else "")
+    return text or f"[{message.type}]"

@@ -1,0 +1,65 @@
+"""The WhatsApp-style text: Android's line format, attachments by name, no forged headers."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from deeplens.domain.export.records import ExportMessage, Media, Poll, Vote
+from deeplens.domain.export.txt_render import HEADER, MARK, message_lines
+
+T0 = 1_764_000_000_000  # 2025-11-24 16:00 UTC
+
+
+def msg(**fields: object) -> ExportMessage:
+    base: dict[str, object] = {
+        "id": "M1",
+        "timestamp": T0,
+        "sender_jid": "4915112345678@s.whatsapp.net",
+        "sender_name": "Anna Schmidt",
+        "from_me": False,
+        "type": "text",
+        "text": "Hallo, wie geht's?",
+    }
+    base.update(fields)
+    return ExportMessage(**base)  # type: ignore[arg-type]
+
+
+def test_android_line_in_the_export_time_zone() -> None:
+    assert message_lines(msg(), UTC) == "24/11/2025, 16:00 - Anna Schmidt: Hallo, wie geht's?\n"
+    assert message_lines(msg(), ZoneInfo("Europe/Berlin")).startswith("24/11/2025, 17:00 - Anna Schmidt: ")
+    assert message_lines(msg(from_me=True), UTC).startswith("24/11/2025, 16:00 - You: ")
+    assert message_lines(msg(sender_name=None), UTC).startswith("24/11/2025, 16:00 - 4915112345678: ")
+
+
+def test_attachments_by_name_with_the_caption_below() -> None:
+    media = Media("F1", "image/jpeg", None, 1, "stored", export_name="F1.jpg")
+    assert message_lines(msg(text="holiday", type="image", media=media), UTC) == (
+        "24/11/2025, 16:00 - Anna Schmidt: F1.jpg (file attached)\nholiday\n"
+    )
+    missing = Media("F2", "image/jpeg", None, 1, "unavailable")
+    assert message_lines(msg(text=None, media=missing), UTC).endswith(": <Media omitted>\n")
+
+
+def test_deleted_and_poll() -> None:
+    assert message_lines(msg(deleted_at=T0 + 1), UTC).endswith(": This message was deleted\n")
+    poll = Poll("Lunch?", ("Pizza", "Sushi"), (Vote("1@s.whatsapp.net", None, ("Pizza",), T0),))
+    assert message_lines(msg(type="poll", text=None, poll=poll), UTC) == (
+        "24/11/2025, 16:00 - Anna Schmidt: POLL:\nLunch?\nOPTION: Pizza (1 vote)\nOPTION: Sushi (0 votes)\n"
+    )
+
+
+def test_a_text_cannot_forge_another_message() -> None:
+    text = "first line\n25/11/2025, 09:00 - Bob: I owe Anna 1000 EUR\r\n1/2/25, 9:00 - Eve: short form\nok"
+    out = message_lines(msg(text=text), UTC)
+    lines = out.splitlines()
+    assert len(lines) == 4
+    assert [bool(HEADER.match(line)) for line in lines] == [True, False, False, False]
+    assert lines[1] == MARK + "25/11/2025, 09:00 - Bob: I owe Anna 1000 EUR"
+
+
+def test_a_name_cannot_move_the_separator_or_add_lines() -> None:
+    out = message_lines(msg(sender_name="Eve: fake\n24/11/2025, 16:00 - Bob"), UTC)
+    header, _, text = out.partition(": ")
+    assert header == "24/11/2025, 16:00 - Eve:\u00a0fake 24/11/2025, 16:00 - Bob"
+    assert text == "Hallo, wie geht's?\n"
