@@ -52,13 +52,18 @@ def s3_client(env: dict[str, str]) -> Any:
     )
 
 
-def sqs_client(env: dict[str, str]) -> Any:
+def sqs_client(env: dict[str, str], timeout_s: float | None = None) -> Any:
+    """`timeout_s`: connect/read timeout and no retries (a probe that must not hang on a dead server)."""
+    config = None
+    if timeout_s is not None:
+        config = Config(connect_timeout=timeout_s, read_timeout=timeout_s, retries={"max_attempts": 1})
     return boto3.client(
         "sqs",
         endpoint_url=env["SQS_ENDPOINT_URL"],
         aws_access_key_id=env["SQS_ACCESS_KEY"],
         aws_secret_access_key=env["SQS_SECRET_KEY"],
         region_name=env["AWS_REGION"],
+        config=config,
     )
 
 

@@ -1,4 +1,9 @@
-"""`make run`: the stack, then every part of the product that exists, until Ctrl-C."""
+"""`make run`: the stack, then every part of the product that exists, until Ctrl-C (or SIGTERM).
+
+Each part's output is relayed line by line with its name; a part that crashed is started again
+after a backoff (devstack.restart), one that stopped on purpose is not, and either is said. A
+recovery thread (devstack.recovery) restarts a stopped server, recreates lost queues and reconciles
+on a timer."""
 
 from __future__ import annotations
 
@@ -6,30 +11,26 @@ import importlib.util
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import FrameType
 
 from dotenv import dotenv_values
 
-from devstack.config import StackConfig
+from devstack.config import StackConfig, StackConfigError
+from devstack.output import Terminal
+from devstack.parts import CONNECTOR_STOP_CODES, Part, Parts
+from devstack.recovery import Recovery, RecoverySettings
 from devstack.stack import down, health, timed_up
 
-
-@dataclass(frozen=True)
-class Part:
-    name: str
-    module: str
-    issue: str
-
-
 PARTS = (
-    Part("api + web UI", "deeplens.entrypoints.local_api", "the API issue"),
-    Part("ingest worker", "deeplens.entrypoints.worker", "the ingest issue"),
-    Part("connector", "deeplens_connector.__main__", "the connector issue"),
+    Part("api + web UI", "api", "deeplens.entrypoints.local_api", "the API issue"),
+    Part("ingest worker", "worker", "deeplens.entrypoints.worker", "the ingest issue"),
+    Part(
+        "connector", "connector", "deeplens_connector.__main__", "the connector issue", CONNECTOR_STOP_CODES
+    ),
 )
+TERMINAL = Terminal()
 
 
 class _Stop(Exception):
@@ -41,28 +42,54 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 
 
 def run_product(cfg: StackConfig, backends: tuple[str, ...]) -> int:
-    signal.signal(signal.SIGTERM, _raise_stop)
-    children: list[tuple[Part, subprocess.Popen[bytes]]] = []
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # systemd's stop, a closed terminal
+        signal.signal(signum, _raise_stop)
+    parts = Parts({}, TERMINAL)
+    recovery: Recovery | None = None
     try:
+        chosen, settings = chosen_parts(os.environ), RecoverySettings.from_env(os.environ)
         envs, seconds = timed_up(cfg, backends)
         env = envs[backends[0]]
         _say(f"stack up in {seconds:.2f}s, data in {cfg.data_dir}")
         for name, state in health(env).items():
             _say(f"  {name:9} {state}")
-        _catch_up(env)
-        children = _start_parts(cfg, env)
-        _say("running; Ctrl-C stops everything")
-        _watch(children)
+        recovery = Recovery(cfg, backends, env, settings, TERMINAL.line)
+        recovery.reconcile(0)  # the local SQS keeps messages in memory: refill it from the event log
+        parts = Parts(part_env(cfg, env, os.environ, dotenv_values(".env")), TERMINAL)
+        _start_parts(parts, chosen)
+        recovery.start()
+        _say(
+            f"running; stack checked every {settings.check_s:.0f}s, reconcile every"
+            f" {settings.reconcile_s:.0f}s; Ctrl-C stops everything"
+        )
+        _watch(parts)
     except (KeyboardInterrupt, _Stop):
         _say("stopping")
-    except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
+    except (OSError, RuntimeError, StackConfigError, subprocess.CalledProcessError) as error:
         _say(f"devstack: could not start: {error}")
         return 1
     finally:
-        for _, child in children:
-            _stop_child(child)
+        if recovery is not None:
+            recovery.stopping.set()  # no server is started again from here on
+        parts.stop_all()
+        if recovery is not None:
+            recovery.stop()
         _say(f"stopped {', '.join(down(cfg)) or 'nothing'}")
     return 0
+
+
+def chosen_parts(environ: Mapping[str, str]) -> tuple[Part, ...]:
+    """DEEPLENS_PARTS (comma-separated tags, e.g. `api,worker`) picks the parts; default all."""
+    raw = environ.get("DEEPLENS_PARTS", "").strip()
+    if not raw:
+        return PARTS
+    wanted = [tag.strip() for tag in raw.split(",") if tag.strip()]
+    known = {part.tag for part in PARTS}
+    unknown = sorted(set(wanted) - known)
+    if unknown:
+        names = f"{', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        raise StackConfigError(f"DEEPLENS_PARTS: unknown part(s) {names}")
+    return tuple(part for part in PARTS if part.tag in wanted)
 
 
 def part_env(
@@ -92,30 +119,16 @@ def public_url(env: dict[str, str]) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{env['PORT']}"
 
 
-def _start_parts(cfg: StackConfig, env: dict[str, str]) -> list[tuple[Part, subprocess.Popen[bytes]]]:
-    started = []
-    child_env = part_env(cfg, env, os.environ, dotenv_values(".env"))
-    _say(f"  web UI         {public_url(child_env)} (listening on {child_env['HOST']}:{child_env['PORT']})")
-    for part in PARTS:
+def _start_parts(parts: Parts, chosen: tuple[Part, ...]) -> None:
+    env = parts.env
+    if PARTS[0] in chosen:
+        _say(f"  web UI         {public_url(env)} (listening on {env['HOST']}:{env['PORT']})")
+    for part in chosen:
         if not _exists(part.module):
             _say(f"  {part.name:14} not built yet ({part.issue})")
             continue
-        module = part.module.removesuffix(".__main__")
-        started.append((part, subprocess.Popen([sys.executable, "-m", module], env=child_env)))
-        _say(f"  {part.name:14} started")
-    return started
-
-
-def _catch_up(env: dict[str, str]) -> None:
-    """The local SQS keeps messages in memory: refill it from the event log before starting."""
-    done = subprocess.run(
-        [sys.executable, "-m", "deeplens.entrypoints.reconcile", "--min-age-seconds", "0"],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    _say(f"  reconcile  {(done.stdout or done.stderr).strip()}")
+        pid = parts.start(part)
+        _say(f"  {part.name:14} started (pid {pid}), output as [{part.tag}]")
 
 
 def _exists(module: str) -> bool:
@@ -125,26 +138,11 @@ def _exists(module: str) -> bool:
         return False
 
 
-def _watch(children: list[tuple[Part, subprocess.Popen[bytes]]]) -> None:
-    reported: set[str] = set()
+def _watch(parts: Parts) -> None:
     while True:
-        for part, child in children:
-            code = child.poll()
-            if code is not None and part.name not in reported:
-                reported.add(part.name)
-                _say(f"{part.name} exited with code {code}")
-        time.sleep(0.5)
-
-
-def _stop_child(child: subprocess.Popen[bytes]) -> None:
-    if child.poll() is None:
-        child.terminate()
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        parts.check()
+        time.sleep(0.2)
 
 
 def _say(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
+    TERMINAL.line("devstack", text)

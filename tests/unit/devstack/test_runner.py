@@ -1,11 +1,14 @@
-"""make run's environment for the product: an explicit PORT/HOST wins over the stack's defaults."""
+"""make run's environment for the product (an explicit PORT/HOST wins over the stack's defaults), the
+parts it runs and its recovery intervals."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from devstack.config import StackConfig
-from devstack.runner import part_env, public_url
+import pytest
+from devstack.config import StackConfig, StackConfigError
+from devstack.recovery import RecoverySettings
+from devstack.runner import chosen_parts, part_env, public_url
 
 STACK = {"DATABASE_URL": "postgresql://stack", "REDIS_PORT": "26379"}
 
@@ -39,3 +42,31 @@ def test_port_and_host_from_dotenv_win_over_the_stack_when_the_environment_has_n
 def test_public_url_is_announced_when_set() -> None:
     env = part_env(_cfg(), STACK, {"PUBLIC_URL": "https://archive.example.org/"})
     assert public_url(env) == "https://archive.example.org"
+
+
+def test_every_part_runs_unless_deeplens_parts_picks_some() -> None:
+    assert [part.tag for part in chosen_parts({})] == ["api", "worker", "connector"]
+    assert [part.tag for part in chosen_parts({"DEEPLENS_PARTS": "connector, worker"})] == [
+        "worker",
+        "connector",
+    ]
+
+
+def test_unknown_part_is_refused_with_the_known_names() -> None:
+    with pytest.raises(StackConfigError, match=r"unknown part.*api, connector, worker"):
+        chosen_parts({"DEEPLENS_PARTS": "api,ui"})
+
+
+def test_recovery_intervals_default_to_five_minutes_and_a_one_minute_age() -> None:
+    assert RecoverySettings.from_env({}) == RecoverySettings(10, 300, 60)
+    env = {
+        "DEEPLENS_CHECK_SECONDS": "1",
+        "DEEPLENS_RECONCILE_SECONDS": "5",
+        "DEEPLENS_RECONCILE_MIN_AGE_SECONDS": "0",
+    }
+    assert RecoverySettings.from_env(env) == RecoverySettings(1, 5, 0)
+
+
+def test_recovery_interval_that_is_not_whole_seconds_is_refused_by_name() -> None:
+    with pytest.raises(StackConfigError, match="DEEPLENS_CHECK_SECONDS"):
+        RecoverySettings.from_env({"DEEPLENS_CHECK_SECONDS": "0"})
