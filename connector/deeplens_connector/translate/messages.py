@@ -35,6 +35,7 @@ from deeplens_connector.translate.content import (
 )
 from deeplens_connector.translate.jids import canonical_jid, chat_kind_of, is_direct_user, jid_from_text
 from deeplens_connector.translate.media import describe_media, file_id_for
+from deeplens_connector.translate.text import clean_raw, safe_text
 
 
 class Sent(NamedTuple):
@@ -130,7 +131,7 @@ def message_seen(
     return MessageSeen(
         **_header(sent),
         type=content.type,
-        text=content.text,
+        text=safe_text(content.text),
         media=_described(sent, content.media_field, media),
         quoted=_quoted(sent, context),
         mentions=_mentions(context),
@@ -138,7 +139,7 @@ def message_seen(
         location=content.location,
         contacts=list(content.contacts),
         poll=content.poll,
-        raw=raw_of(message, content.media_field, fields),
+        raw=clean_raw(content.text, raw_of(message, content.media_field, fields)),
     )
 
 
@@ -213,8 +214,8 @@ def _edit(sent: Sent, protocol: Any) -> MessageEdited:
     return MessageEdited(
         **_common(sent.origin, sent.source, "edit", target.chat_jid, target.message_id, at),
         target=target,
-        new_text=content.text if content else None,
-        new_raw=raw_of(edited, content.media_field) if content else None,
+        new_text=safe_text(content.text) if content else None,
+        new_raw=clean_raw(content.text, raw_of(edited, content.media_field)) if content else None,
         edited_at_ms=at,
     )
 
