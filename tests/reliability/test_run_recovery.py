@@ -3,8 +3,10 @@ intervals): nobody acts after a fault, the runner recovers on its own and says w
 
 - a part killed with SIGKILL is started again;
 - the connector stopping with a deliberate code (here CONFIG, 78: a bad setting) is left stopped;
-- moto (in-memory SQS) killed while batches sit in the queue: moto is started again, the queues
-  are created again, reconcile re-enqueues from the event log and the worker applies every batch.
+- moto (in-memory SQS) killed, or its queues gone, while batches sit in the queue: moto is started
+  again, the queues are created again, reconcile re-enqueues from the event log and the worker
+  applies every batch;
+- s3rver killed: started again, the event log still there.
 """
 
 from __future__ import annotations
@@ -185,3 +187,41 @@ def _pid(cfg: StackConfig, server: str) -> int:
     pid = read_pid(cfg.data_dir / server / f"{server}.pid")
     assert pid is not None, f"{server} is not running"
     return pid
+
+
+def test_queues_gone_behind_the_runners_back_are_created_again_and_refilled(
+    runner: Runner, cfg: StackConfig
+) -> None:
+    """What a moto restarted by someone else leaves: the server runs, its queues do not exist."""
+    env = read_env(env_file(cfg, "s3rver"))
+    worker = runner.worker_pid()
+    os.kill(worker, signal.SIGSTOP)
+    try:
+        time.sleep(2)
+        keys = _publish(env, batches=3)
+        mark = len(runner.lines)
+        sqs = sqs_client(env)
+        for url in (env["INGEST_QUEUE_URL"], env["INGEST_DLQ_URL"]):
+            sqs.delete_queue(QueueUrl=url)
+        gone_at = time.monotonic()
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    while _applied(env, keys) < len(keys):
+        assert time.monotonic() < gone_at + 30, "\n".join(runner.lines[mark:])
+        time.sleep(0.2)
+    sys.stdout.write(f"\nqueues deleted -> all 3 batches applied in {time.monotonic() - gone_at:.1f}s\n")
+    runner.wait_for(r"the ingest queues were gone \(SQS restarted\): created again", 1, mark)
+    runner.wait_for(r"\[reconcile\] min age 0s: .* enqueued=3 ", 1, mark)
+
+
+def test_s3_server_killed_is_started_again_with_the_log_kept(runner: Runner, cfg: StackConfig) -> None:
+    env = read_env(env_file(cfg, "s3rver"))
+    keys = _publish(env, batches=1)
+    mark = len(runner.lines)
+    os.kill(_pid(cfg, "s3rver"), signal.SIGKILL)
+    runner.wait_for(r"\[devstack\]\s+s3rver running again after [\d.]+s", 30, mark)
+    assert s3_client(env).head_object(Bucket=EVENTS_BUCKET, Key=keys[0])["ContentLength"] > 0
+    deadline = time.monotonic() + 30
+    while _applied(env, keys) < 1:
+        assert time.monotonic() < deadline, "\n".join(runner.lines[mark:])
+        time.sleep(0.2)
