@@ -138,11 +138,24 @@ class ReconcileSettings(IngestSettings, QueueSettings):
     reconcile_min_age_seconds: Annotated[int, Field(ge=0)] = 300
 
 
+class ImportSettings(DatabaseSettings, SessionSettings, S3Settings, QueueSettings):
+    """The chat-export importer: the archive (dedup), both buckets and the ingest queue."""
+
+
 class WorkerSettings(ReconcileSettings):
     """The local event-source mapping: ingest plus the queue it polls."""
 
     worker_batch_size: Annotated[int, Field(ge=1, le=10)] = 10
     worker_wait_seconds: Annotated[int, Field(ge=0, le=20)] = 5
+
+
+class ExportSettings(DatabaseSettings, SessionSettings, S3Settings):
+    """The export command: the archive, the media bucket (its files, and finished exports under
+    `exports/`)."""
+
+    export_link_seconds: Annotated[int, Field(ge=60, le=7 * 86400)] = Field(
+        default=86400, description="how long a presigned link to an uploaded export works"
+    )
 
 
 _PLACEHOLDERS = frozenset({"change-me", "changeme", "password", "admin", "secret", "letmein", "deeplens"})

@@ -103,8 +103,12 @@ def _message_id(chat_jid: str, message: ExportMessage, seen: dict[str, int]) -> 
     return "IMP" + hashlib.sha256(f"{digest}:{occurrence}".encode()).hexdigest()[:29].upper()
 
 
-def file_id_for(message_id: str) -> str:
-    return f"imp_{message_id.lower()}"
+def file_id_for(message_id: str, sha256: str | None = None) -> str:
+    """The message's media id; with the bytes' hash in it when they are stored, so other bytes
+    under the same message (a re-export) never hide behind an object already in the bucket."""
+    if sha256 is None:
+        return f"imp_{message_id.lower()}"
+    return "imp_" + hashlib.sha256(f"{message_id}:{sha256}".encode()).hexdigest()[:40]
 
 
 def _media_key(
@@ -112,7 +116,8 @@ def _media_key(
 ) -> str | None:
     if found is None or name is None:
         return None
-    return media_key(chat_jid, timestamp_ms, file_id_for(message_id), extension_for(mime_of(name), name))
+    file_id = file_id_for(message_id, found.sha256)
+    return media_key(chat_jid, timestamp_ms, file_id, extension_for(mime_of(name), name))
 
 
 def message_event(planned: PlannedMessage, target: Target) -> MessageSeen:
@@ -170,8 +175,9 @@ def _media(planned: PlannedMessage) -> Media | None:
     if found is None or planned.media_key is None:
         return Media(file_id=file_id, mime=mime_of(body.attachment), file_name=body.attachment,
                      status="unavailable", error="not in the export")  # fmt: skip
-    return Media(file_id=file_id, key=planned.media_key, mime=mime_of(body.attachment), size=found.size,
-                 sha256=found.sha256, file_name=body.attachment, status="stored")  # fmt: skip
+    return Media(file_id=file_id_for(planned.message_id, found.sha256), key=planned.media_key,
+                 mime=mime_of(body.attachment), size=found.size, sha256=found.sha256,
+                 file_name=body.attachment, status="stored")  # fmt: skip
 
 
 def chat_event(target: Target, first_ms: int) -> ChatUpdated:

@@ -35,9 +35,10 @@ def android_line(at: datetime, sender: str | None, text: str, *, style: str = "d
 
 def ios_line(at: datetime, sender: str, text: str, *, style: str = "dmy2", mark: bool = False) -> str:
     hour12 = at.hour % 12 or 12
+    meridiem = "PM" if at.hour >= 12 else "AM"
     shapes = {
         "dmy2": f"{at:%d/%m/%y}, {at:%H:%M:%S}",
-        "mdy2-ampm": f"{at.month}/{at.day}/{at:%y}, {hour12}:{at:%M:%S}{NNBSP}{'PM' if at.hour >= 12 else 'AM'}",
+        "mdy2-ampm": f"{at.month}/{at.day}/{at:%y}, {hour12}:{at:%M:%S}{NNBSP}{meridiem}",
         "dmy4-dot": f"{at:%d.%m.%Y}, {at:%H:%M:%S}",
     }
     return f"{LRM if mark else ''}[{shapes[style]}] {sender}: {text}"

@@ -19,7 +19,17 @@ MORNING = datetime(2021, 1, 3, 9, 7)
 
 @pytest.mark.parametrize(
     "style",
-    ["dmy4", "dmy2-dot", "mdy2-ampm", "mdy2-pm-dots", "dmy4-es", "iso", "dmy4-dash-word", "fi", "dmy2-lower-pm"],
+    [
+        "dmy4",
+        "dmy2-dot",
+        "mdy2-ampm",
+        "mdy2-pm-dots",
+        "dmy4-es",
+        "iso",
+        "dmy4-dash-word",
+        "fi",
+        "dmy2-lower-pm",
+    ],
 )
 def test_android_locales_give_the_same_times(style: str) -> None:
     text = export_text(
@@ -72,7 +82,7 @@ def test_a_day_above_twelve_decides_the_whole_file() -> None:
 
 def test_contradicting_dates_name_both_lines() -> None:
     text = "13/01/2021, 10:00 - A: x\n01/13/2021, 10:00 - A: y\n"
-    with pytest.raises(InvalidExport, match="line 1 .* line 2"):
+    with pytest.raises(InvalidExport, match=r"line 1 .* line 2"):
         parse_export(text)
 
 
@@ -94,7 +104,11 @@ def test_multi_line_messages_and_marks_around_names() -> None:
 def test_system_lines_are_skipped_with_their_reason() -> None:
     text = export_text(
         [
-            android_line(EVE, None, "Messages and calls are end-to-end encrypted. No one outside of this chat can read them."),
+            android_line(
+                EVE,
+                None,
+                "Messages and calls are end-to-end encrypted. No one outside of this chat can read them.",
+            ),
             android_line(EVE, None, 'Anna created group "Family: the real one"'),
             android_line(EVE, None, "Anna added Ben"),
             android_line(EVE, None, "Ben left"),
@@ -139,7 +153,10 @@ def test_attachments_in_both_spellings_with_captions() -> None:
         ("attachment", "PTT-20201231-WA0002.opus", None),
         ("attachment", "00000012-PHOTO-2020-12-31-23-59-59.jpg", None),
     ]
-    assert [(b.kind, b.media_hint) for b in bodies[3:5]] == [("media_omitted", None), ("media_omitted", "video")]
+    assert [(b.kind, b.media_hint) for b in bodies[3:5]] == [
+        ("media_omitted", None),
+        ("media_omitted", "video"),
+    ]
     assert (bodies[5].kind, bodies[5].latitude, bodies[5].longitude) == ("location", 52.52, 13.405)
 
 
