@@ -25,7 +25,7 @@ RECONCILE_TIMEOUT_S = 300.0
 class RecoverySettings:
     """DEEPLENS_CHECK_SECONDS: how often the servers and the queue are checked;
     DEEPLENS_RECONCILE_SECONDS: how often reconcile runs; DEEPLENS_RECONCILE_MIN_AGE_SECONDS: batches
-    younger than this are left to their own queue message (docs/decisions.md, 2026-12-07)."""
+    younger than this are left to their own queue message (docs/decisions.md, 2026-12-06)."""
 
     check_s: float = 10.0
     reconcile_s: float = 300.0

@@ -21,6 +21,7 @@ from devstack.config import StackConfig, StackConfigError
 from devstack.output import Terminal
 from devstack.parts import CONNECTOR_STOP_CODES, Part, Parts
 from devstack.recovery import Recovery, RecoverySettings
+from devstack.restart import EX_CONFIG
 from devstack.stack import down, health, timed_up
 
 PARTS = (
@@ -47,7 +48,8 @@ def run_product(cfg: StackConfig, backends: tuple[str, ...]) -> int:
     parts = Parts({}, TERMINAL)
     recovery: Recovery | None = None
     try:
-        chosen, settings = chosen_parts(os.environ), RecoverySettings.from_env(os.environ)
+        settings_env = {**_dotenv(), **os.environ}  # the environment wins over .env, as for the parts
+        chosen, settings = chosen_parts(settings_env), RecoverySettings.from_env(settings_env)
         envs, seconds = timed_up(cfg, backends)
         env = envs[backends[0]]
         _say(f"stack up in {seconds:.2f}s, data in {cfg.data_dir}")
@@ -65,7 +67,10 @@ def run_product(cfg: StackConfig, backends: tuple[str, ...]) -> int:
         _watch(parts)
     except (KeyboardInterrupt, _Stop):
         _say("stopping")
-    except (OSError, RuntimeError, StackConfigError, subprocess.CalledProcessError) as error:
+    except StackConfigError as error:
+        _say(f"devstack: {error}")
+        return EX_CONFIG
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
         _say(f"devstack: could not start: {error}")
         return 1
     finally:
@@ -129,6 +134,10 @@ def _start_parts(parts: Parts, chosen: tuple[Part, ...]) -> None:
             continue
         pid = parts.start(part)
         _say(f"  {part.name:14} started (pid {pid}), output as [{part.tag}]")
+
+
+def _dotenv() -> dict[str, str]:
+    return {key: value for key, value in dotenv_values(".env").items() if value is not None}
 
 
 def _exists(module: str) -> bool:
