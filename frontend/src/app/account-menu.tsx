@@ -56,6 +56,7 @@ export function AccountMenu({ session, onChanged }: AccountMenuProps) {
               className="ghost"
               onClick={() => {
                 setOpen(false);
+                toggle.current?.focus(); // where focus comes back when the dialog closes
                 openPairing();
               }}
             >

@@ -108,6 +108,9 @@ describe('SignedIn', () => {
     await user.click(within(menu).getByRole('button', { name: 'Link WhatsApp' }));
     expect(await screen.findByRole('dialog', { name: 'Link WhatsApp' })).toBeTruthy();
     expect(screen.queryByRole('group', { name: 'Account and connector' })).toBeNull();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Menu' }));
   });
 
   it("goes back from a chat to the list with the browser's back button", async () => {
