@@ -74,6 +74,7 @@ class Parts:
         process = subprocess.Popen(
             [sys.executable, "-m", module],
             env=self.env,
+            stdin=subprocess.DEVNULL,  # a background process group reading the terminal would stop
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             process_group=0,
