@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
-echo "[lint] ruff"; ruff check . && ruff format --check .
+echo "[lint] ruff"
+ruff check .  # one command per line: under set -e, a failure before && would not stop the script
+ruff format --check .
 echo "[lint] mypy"; mypy
 echo "[lint] import contracts"; lint-imports
 echo "[lint] cfn-lint"; cfn-lint template.yaml

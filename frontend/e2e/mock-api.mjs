@@ -30,6 +30,7 @@ const message = (i) => {
     type: image ? 'image' : 'text', text: image ? 'A photo' : `Message number ${i} about the weekend trip ${i % 13 === 0 ? 'https://example.org' : ''}`,
     status: 2, edited_at: null, deleted_at: i % 50 === 7 ? NOW : null, deleted_by: null, source: 'history', content: null,
     quoted: null, reactions: i % 9 === 0 ? [{ emoji: '👍', reactor_jid: 'a@s.whatsapp.net', reacted_at: NOW }] : [], versions_count: 0,
+    flags: { forwarded: i % 11 === 0, forwarding_score: i % 11 === 0 ? 1 : 0, forwarded_many_times: false, view_once: false, ephemeral: false, ephemeral_timer_s: null, mentions_everyone: false, from_bot: false, from_business: false, pinned_at: null, kept: false, starred: i % 17 === 0 },
     media: image ? { file_id: `file${i}xx`, mime: 'image/png', size: 1000, width: 640, height: 480, duration_s: null, file_name: null, status: 'stored', url: `/api/media/file${i}xx`, thumbnail_url: `/api/media/file${i}xx/thumbnail` } : null,
   };
 };

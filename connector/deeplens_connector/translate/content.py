@@ -32,8 +32,6 @@ _SENDER_KEY_FIELDS = frozenset({"senderKeyDistributionMessage", "fastRatchetKeyS
 # Actions on other messages that the archive does not model, or cannot decrypt: dropped on purpose.
 _DROPPED_ACTIONS = frozenset(
     {
-        "pinInChatMessage",
-        "keepInChatMessage",
         "encReactionMessage",
         "encEventResponseMessage",
         "encCommentMessage",
@@ -79,7 +77,7 @@ def content_fields(message: Any) -> frozenset[str]:
 
 
 def is_dropped(message: Any, fields: frozenset[str] | None = None) -> bool:
-    """Group key distribution on its own, or an action the archive drops (pins, encrypted reactions).
+    """Group key distribution on its own, or an action the archive drops (encrypted reactions).
     `fields`: content_fields(message) when the caller has it already."""
     fields = content_fields(message) if fields is None else fields
     return (bool(fields) and fields <= _SENDER_KEY_FIELDS) or bool(fields & _DROPPED_ACTIONS)

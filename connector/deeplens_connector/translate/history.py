@@ -23,10 +23,12 @@ from deeplens_connector.translate.content import WRAPPER_FIELDS, unwrap
 from deeplens_connector.translate.jids import canonical_jid, chat_kind_of, jid_from_text
 from deeplens_connector.translate.media import MEDIA_FIELDS, MediaRef, media_ref
 from deeplens_connector.translate.web_messages import (
+    has_states,
     poll_options,
     web_message_events,
     web_reaction,
     web_sent,
+    web_states,
     web_vote,
 )
 
@@ -88,6 +90,8 @@ def _web_items(origin: Origin, chat: str, web: Any) -> Iterator[HistoryItem]:
     yield from _guarded(what, web_message_events, sent, web)
     for reaction in web.reactions:
         yield from _guarded(f"reaction {reaction.key.ID} on {what()}", web_reaction, sent, reaction)
+    if has_states(web):
+        yield from _guarded(what, web_states, sent, web)
     options = poll_options(unwrap(web.message)[0]) if web.pollUpdates else []
     for update in web.pollUpdates:
         yield from _guarded(

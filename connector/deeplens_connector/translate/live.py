@@ -94,7 +94,12 @@ def _sender(source: Any, chat: Jid, origin: Origin) -> Jid:
 
 
 def _live_flags(ev: Any) -> frozenset[str]:
-    return frozenset(flag for field, flag in _LIVE_FLAGS if getattr(ev, field))
+    """Wrappers whatsmeow removed, and "business" when the sender is a verified business
+    (MessageInfo.VerifiedName is set only then)."""
+    flags = [flag for field, flag in _LIVE_FLAGS if getattr(ev, field)]
+    if ev.Info.HasField("VerifiedName"):
+        flags.append("business")
+    return frozenset(flags)
 
 
 def _chat_text(info_or_receipt: Any) -> str:

@@ -1,12 +1,13 @@
 """One sent WhatsApp message, live or from the history sync, as envelope events.
 
 A message may be content (`message`), or act on another message (`edit`, `revoke`, `reaction`,
-`poll_vote`), or be transport the archive does not keep (protocol messages, sender keys): dropped.
+`poll_vote`, `message_state`: pinned or kept in the chat), or be transport the archive does not keep
+(protocol messages, sender keys): dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -16,6 +17,8 @@ from deeplens.domain.envelope import (
     MessageEdited,
     MessageRevoked,
     MessageSeen,
+    MessageState,
+    MessageStateChanged,
     PollVoteCast,
     ReactionChanged,
 )
@@ -26,6 +29,7 @@ from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
 
 from deeplens_connector.translate.common import Origin, event_id
 from deeplens_connector.translate.content import (
+    TRANSPORT_FIELD,
     classify,
     content_fields,
     context_of,
@@ -78,12 +82,10 @@ def message_events(
         fields = content_fields(message) if message is not None else frozenset()
     if message is None or not fields:
         return [placeholder(sent)]  # undecryptable or not sent to linked devices
-    if "protocolMessage" in fields:
-        return _protocol_events(sent, message.protocolMessage)
-    if "reactionMessage" in fields:
-        return [_reaction(sent, message.reactionMessage)]
-    if "pollUpdateMessage" in fields:
-        return _vote(sent, message.pollUpdateMessage, vote)
+    if not fields.isdisjoint(_ACTION_FIELDS):
+        for field, act in _ACTIONS:
+            if field in fields:
+                return act(sent, getattr(message, field), vote)
     if is_dropped(message, fields):
         return []
     return [message_seen(sent, message, flags, fields)]
@@ -135,7 +137,7 @@ def message_seen(
         media=_described(sent, content.media_field, media),
         quoted=_quoted(sent, context),
         mentions=_mentions(context),
-        flags=_flags(flags, context, media),
+        flags=_flags(flags, context, media, _from_bot(message)),
         location=content.location,
         contacts=list(content.contacts),
         poll=content.poll,
@@ -156,20 +158,42 @@ def _described(sent: Sent, field: str | None, media: Any | None) -> Media | None
     return describe_media(field, media, file_id_for(sent.origin.session, sent.chat, sent.message_id))
 
 
-def _flags(flags: frozenset[str], context: Any | None, media: Any | None) -> MessageFlags:
-    """Wrappers whatsmeow (or unwrap) removed, the media's own viewOnce, the context's expiry."""
+def _flags(flags: frozenset[str], context: Any | None, media: Any | None, bot: bool) -> MessageFlags:
+    """Wrappers whatsmeow (or unwrap) removed, the media's own viewOnce, what the context says
+    (forwarding, disappearing timer, @all), the sender's markers (`flags`: "bot", "business")."""
     view_once = media is not None and "viewOnce" in media.DESCRIPTOR.fields_by_name and media.viewOnce
+    view_once = "view_once" in flags or bool(view_once)
+    bot = bot or "bot" in flags
+    if context is None:
+        return _message_flags(
+            (view_once, "ephemeral" in flags, False, 0, None, False, bot, "business" in flags)
+        )
     return _message_flags(
-        "view_once" in flags or bool(view_once),
-        "ephemeral" in flags or bool(context and context.expiration),
-        bool(context and context.isForwarded),
+        (
+            view_once,
+            "ephemeral" in flags or bool(context.expiration),
+            context.isForwarded,
+            context.forwardingScore,
+            context.expiration or None,
+            bool(context.nonJIDMentions) or len(context.groupMentions) > 0,
+            bot,
+            "business" in flags,
+        )
     )
 
 
-@lru_cache(maxsize=8)
-def _message_flags(view_once: bool, ephemeral: bool, forwarded: bool) -> MessageFlags:
-    """Eight possible values, validated once each (the model is frozen: one instance is shared)."""
-    return MessageFlags(view_once=view_once, ephemeral=ephemeral, forwarded=forwarded)
+_FLAG_NAMES = tuple(MessageFlags.model_fields)  # in declaration order, as _flags builds the tuple
+
+
+@lru_cache(maxsize=256)
+def _message_flags(values: tuple[bool, bool, bool, int, int | None, bool, bool, bool]) -> MessageFlags:
+    """Few distinct values, validated once each (the model is frozen: one instance is shared)."""
+    return MessageFlags.model_validate(dict(zip(_FLAG_NAMES, values, strict=True)))
+
+
+def _from_bot(message: Any) -> bool:
+    """A bot's answer carries the bot's metadata in the message's context info."""
+    return bool(message.HasField(TRANSPORT_FIELD) and message.messageContextInfo.HasField("botMetadata"))
 
 
 def _quoted(sent: Sent, context: Any | None) -> MessageKey | None:
@@ -217,6 +241,50 @@ def _edit(sent: Sent, protocol: Any) -> MessageEdited:
         new_text=safe_text(content.text) if content else None,
         new_raw=clean_raw(content.text, raw_of(edited, content.media_field)) if content else None,
         edited_at_ms=at,
+    )
+
+
+_PINS = {E2E.PinInChatMessage.PIN_FOR_ALL: True, E2E.PinInChatMessage.UNPIN_FOR_ALL: False}
+_KEEPS = {E2E.KeepType.KEEP_FOR_ALL: True, E2E.KeepType.UNDO_KEEP_FOR_ALL: False}
+
+
+def _pinned(sent: Sent, pin: Any) -> list[Event]:
+    """PinInChatMessage: pinned for everyone in the chat, or unpinned ([] for an unknown type)."""
+    on = _PINS.get(pin.type)
+    if on is None:
+        return []
+    at = pin.senderTimestampMS or sent.timestamp_ms
+    target = target_key(sent, pin.key)
+    return [message_state(sent.origin, sent.source, target, "pinned", on=on, actor=sent.sender, at=at)]
+
+
+def _kept(sent: Sent, keep: Any) -> list[Event]:
+    """KeepInChatMessage: kept from disappearing for everyone, or let go again."""
+    on = _KEEPS.get(keep.keepType)
+    if on is None:
+        return []
+    at = keep.timestampMS or sent.timestamp_ms
+    target = target_key(sent, keep.key)
+    return [message_state(sent.origin, sent.source, target, "kept", on=on, actor=sent.sender, at=at)]
+
+
+def message_state(
+    origin: Origin,
+    source: Source,
+    target: MessageKey,
+    state: MessageState,
+    *,
+    on: bool,
+    actor: Jid | None,
+    at: int,
+) -> MessageStateChanged:
+    return MessageStateChanged(
+        **_common(origin, source, "message_state", target.chat_jid, target.message_id, state, at, int(on)),
+        target=target,
+        state=state,
+        on=on,
+        actor_jid=actor,
+        changed_at_ms=at,
     )
 
 
@@ -274,3 +342,15 @@ def poll_vote_cast(
         selected_options=selected,
         voted_at_ms=at,
     )
+
+
+_Action = Callable[[Sent, Any, "DecryptedVote | None"], list[Event]]
+# Messages that act on another message, by their field (one message is never two of these).
+_ACTIONS: tuple[tuple[str, _Action], ...] = (
+    ("protocolMessage", lambda sent, protocol, _: _protocol_events(sent, protocol)),
+    ("reactionMessage", lambda sent, reaction, _: [_reaction(sent, reaction)]),
+    ("pollUpdateMessage", _vote),
+    ("pinInChatMessage", lambda sent, pin, _: _pinned(sent, pin)),
+    ("keepInChatMessage", lambda sent, keep, _: _kept(sent, keep)),
+)
+_ACTION_FIELDS = frozenset(field for field, _ in _ACTIONS)

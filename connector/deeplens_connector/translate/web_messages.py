@@ -2,7 +2,8 @@
 
 Wrappers are still on (unwrapped here); an edit acts on its target; a message deleted for everyone
 is a REVOKE stub. Reactions and poll votes sit on the message they target instead of being
-messages of their own, and the votes are already decrypted.
+messages of their own, and the votes are already decrypted; so do its starred, pinned and
+kept-in-chat states.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from deeplens.domain.envelope import Event
 from deeplens.domain.envelope_parts import MessageKey
 from deeplens.domain.errors import InvalidJid
 from deeplens.domain.ids import Jid
-from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import KeepType
+from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import PinInChat, WebMessageInfo
 
 from deeplens_connector.translate.common import Origin
 from deeplens_connector.translate.content import classify, content_fields, unwrap_with_fields
@@ -22,6 +24,7 @@ from deeplens_connector.translate.messages import (
     Sent,
     message_events,
     message_revoked,
+    message_state,
     placeholder,
     poll_vote_cast,
     reaction_changed,
@@ -73,7 +76,48 @@ def web_message_events(sent: Sent, web: Any) -> list[Event]:
     )
     if not fields:
         return [placeholder(sent)] if web.messageStubType in _PLACEHOLDER_STUBS else []
+    if web.verifiedBizName or web.is1PBizBotMessage:
+        flags = flags | _web_markers(web)
     return message_events(sent, message, flags, fields=fields)
+
+
+def _web_markers(web: Any) -> frozenset[str]:
+    """The sender's markers history keeps on the message: a verified business, a business bot."""
+    return frozenset(
+        flag
+        for flag, present in (("business", web.verifiedBizName), ("bot", web.is1PBizBotMessage))
+        if present
+    )
+
+
+_WEB_PINS = {PinInChat.PIN_FOR_ALL: True, PinInChat.UNPIN_FOR_ALL: False}
+_WEB_KEEPS = {KeepType.KEEP_FOR_ALL: True, KeepType.UNDO_KEEP_FOR_ALL: False}
+
+
+def has_states(web: Any) -> bool:
+    """Whether history says the message is starred, or keeps its pin or keep-in-chat state."""
+    return bool(web.starred or web.HasField("pinInChat") or web.HasField("keepInChat"))
+
+
+def web_states(sent: Sent, web: Any) -> list[Event]:
+    """Starred (when; history says only that it is, not since when: the sync's time), pinned or
+    unpinned, kept or let go, as `message_state` events on the message itself."""
+    target = _target(sent)
+    events: list[Event] = []
+    if web.starred:
+        events.append(message_state(sent.origin, "history", target, "starred", on=True, actor=None,
+                                    at=sent.origin.now_ms))  # fmt: skip
+    pin = web.pinInChat if web.HasField("pinInChat") else None
+    if pin is not None and pin.type in _WEB_PINS:
+        at = pin.senderTimestampMS or pin.serverTimestampMS or sent.timestamp_ms
+        events.append(message_state(sent.origin, "history", target, "pinned", on=_WEB_PINS[pin.type],
+                                    actor=None, at=at))  # fmt: skip
+    keep = web.keepInChat if web.HasField("keepInChat") else None
+    if keep is not None and keep.keepType in _WEB_KEEPS:
+        at = keep.clientTimestampMS or keep.serverTimestampMS or sent.timestamp_ms
+        events.append(message_state(sent.origin, "history", target, "kept", on=_WEB_KEEPS[keep.keepType],
+                                    actor=jid_from_text(keep.deviceJID), at=at))  # fmt: skip
+    return events
 
 
 def _revoker(sent: Sent, web: Any) -> Jid:

@@ -138,6 +138,24 @@ export interface PollVote {
   voted_at: EpochMs;
 }
 
+/** What WhatsApp says about a message besides its content, and its states (pinned, kept, starred). */
+export interface MessageFlags {
+  forwarded: boolean;
+  forwarding_score: number;
+  /** forwarding_score >= 5 */
+  forwarded_many_times: boolean;
+  view_once: boolean;
+  ephemeral: boolean;
+  ephemeral_timer_s: number | null;
+  mentions_everyone: boolean;
+  from_bot: boolean;
+  from_business: boolean;
+  /** pinned in the chat since; null when not pinned */
+  pinned_at: EpochMs | null;
+  kept: boolean;
+  starred: boolean;
+}
+
 export interface Message {
   chat_jid: string;
   id: string;
@@ -160,6 +178,7 @@ export interface Message {
   poll_votes: PollVote[];
   versions_count: number;
   media: MediaInfo | null;
+  flags: MessageFlags;
 }
 
 export interface MessagePage {

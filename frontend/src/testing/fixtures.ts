@@ -1,4 +1,4 @@
-import type { Chat, ConnectorSession, MediaInfo, Message, SearchHit, TrackingItem } from '@/lib/api-types';
+import type { Chat, ConnectorSession, MediaInfo, Message, MessageFlags, SearchHit, TrackingItem } from '@/lib/api-types';
 
 const BASE_TS = Date.UTC(2025, 10, 24, 10, 0, 0);
 
@@ -24,6 +24,25 @@ export function makeMessage(overrides: Partial<Message> = {}): Message {
     poll_votes: [],
     versions_count: 0,
     media: null,
+    flags: makeFlags(),
+    ...overrides,
+  };
+}
+
+export function makeFlags(overrides: Partial<MessageFlags> = {}): MessageFlags {
+  return {
+    forwarded: false,
+    forwarding_score: 0,
+    forwarded_many_times: false,
+    view_once: false,
+    ephemeral: false,
+    ephemeral_timer_s: null,
+    mentions_everyone: false,
+    from_bot: false,
+    from_business: false,
+    pinned_at: null,
+    kept: false,
+    starred: false,
     ...overrides,
   };
 }

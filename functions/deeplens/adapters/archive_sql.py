@@ -103,16 +103,19 @@ _MESSAGE_FILLED = (
     "text_body",
     "file_id",
     "quoted_id",
+    "ephemeral_timer_s",
 )
 MESSAGES = Table(
     "messages",
     (
         "chat_jid", "id", "sender_jid", "sender_alt_jid", "remote_jid", "from_me", "push_name",
         "content", "message_type", "text_body", "file_id", "quoted_id", "timestamp", "source",
+        "flags", "forwarding_score", "ephemeral_timer_s",
     ),
     (
         "text", "text", "text", "text", "text", "bool", "text",
         "jsonb", "text", "text", "text", "text", "bigint", "text",
+        "smallint", "smallint", "int",
     ),
     ("chat_jid", "id"),
     "DO UPDATE SET "
@@ -123,6 +126,8 @@ MESSAGES = Table(
             " WHEN EXCLUDED.message_type = 'unknown' THEN x.message_type"
             f" WHEN {_MSG_BETTER} THEN EXCLUDED.message_type ELSE x.message_type END",
             "from_me = x.from_me OR EXCLUDED.from_me",
+            "flags = x.flags | EXCLUDED.flags",  # a later copy never erases a flag
+            "forwarding_score = GREATEST(x.forwarding_score, EXCLUDED.forwarding_score)",
             '"timestamp" = LEAST(x."timestamp", EXCLUDED."timestamp")',
             f"source = CASE WHEN {_MSG_BETTER} THEN EXCLUDED.source ELSE x.source END",
             "updated_at = now()",
@@ -173,6 +178,16 @@ MARKS = Table(
     " (EXCLUDED.revoked_at, COALESCE(EXCLUDED.revoked_by, '')) < (x.revoked_at, COALESCE(x.revoked_by, '')))"
     " THEN EXCLUDED.revoked_by ELSE x.revoked_by END,"
     " revoked_at = LEAST(x.revoked_at, EXCLUDED.revoked_at)",
+)
+
+STATES = Table(
+    "message_states",
+    ("chat_jid", "message_id", "state", "is_on", "changed_at", "actor_jid"),
+    ("text", "text", "text", "bool", "bigint", "text"),
+    ("chat_jid", "message_id", "state"),
+    # pin/unpin, keep/undo, star/unstar: the newest change wins; at the same instant "on" wins
+    "DO UPDATE SET is_on = EXCLUDED.is_on, changed_at = EXCLUDED.changed_at, actor_jid = EXCLUDED.actor_jid"
+    " WHERE (EXCLUDED.changed_at, EXCLUDED.is_on) > (x.changed_at, x.is_on)",
 )
 
 REACTIONS = Table(
@@ -242,6 +257,7 @@ REKEYED = (
     (MESSAGES, "chat_jid"),
     (VERSIONS, "chat_jid"),
     (MARKS, "chat_jid"),
+    (STATES, "chat_jid"),
     (REACTIONS, "chat_jid"),
     (REACTIONS, "reactor_jid"),
     (POLL_VOTES, "chat_jid"),
@@ -255,6 +271,7 @@ RENAMED = (
     " WHERE session_id = %(session)s AND sender_jid = %(lid)s",
     "UPDATE messages SET remote_jid = %(pn)s WHERE session_id = %(session)s AND remote_jid = %(lid)s",
     "UPDATE message_marks SET revoked_by = %(pn)s WHERE session_id = %(session)s AND revoked_by = %(lid)s",
+    "UPDATE message_states SET actor_jid = %(pn)s WHERE session_id = %(session)s AND actor_jid = %(lid)s",
     "UPDATE media SET chat_jid = %(pn)s WHERE session_id = %(session)s AND chat_jid = %(lid)s",
     "UPDATE contacts SET lid = COALESCE(lid, %(lid)s), phone_jid = COALESCE(phone_jid, %(pn)s)"
     " WHERE session_id = %(session)s AND jid = %(pn)s",

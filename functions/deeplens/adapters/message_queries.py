@@ -1,7 +1,8 @@
 """Read queries for messages: keyset pages in both directions, one message, its versions.
 
 A page is picked from the (session_id, chat_jid, timestamp DESC, id DESC) index first, then each
-row of the page gets its sender name, quoted message, reactions, version count and media.
+row of the page gets its sender name, quoted message, reactions, version count, media and the
+states (pinned, kept, starred) that are on.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ MESSAGE_COLUMNS = """
 m.chat_jid, m.id, m.sender_jid, m.sender_alt_jid, m.from_me,
 coalesce(ct.full_name, ct.push_name, m.push_name) AS sender_name,
 m."timestamp", m.message_type, m.text_body, m.status, m.edited_at, m.deleted_at, m.deleted_by,
-m.source, m.content,
+m.source, m.content, m.flags, m.forwarding_score, m.ephemeral_timer_s,
+(SELECT jsonb_object_agg(s.state, s.changed_at) FROM message_states s
+ WHERE s.session_id = m.session_id AND s.chat_jid = m.chat_jid AND s.message_id = m.id
+   AND s.is_on) AS states,
 m.quoted_id, q.sender_jid AS quoted_sender_jid, left(q.text_body, 200) AS quoted_text,
 q.message_type AS quoted_type,
 (SELECT count(*) FROM message_versions v

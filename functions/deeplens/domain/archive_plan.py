@@ -25,6 +25,7 @@ from deeplens.domain.archive_rows import (
     MarkRow,
     MediaRow,
     MessageRow,
+    MessageStateRow,
     ParticipantRow,
     PollVoteRow,
     ReactionRow,
@@ -40,12 +41,14 @@ from deeplens.domain.envelope import (
     MessageEdited,
     MessageRevoked,
     MessageSeen,
+    MessageStateChanged,
     PollVoteCast,
     ReactionChanged,
     ReceiptReported,
 )
 from deeplens.domain.envelope_parts import Media, MessageKey
 from deeplens.domain.ids import is_lid, is_phone_jid, tracking_type_of
+from deeplens.domain.message_flags import flags_mask
 
 RowT = TypeVar("RowT")
 
@@ -169,6 +172,9 @@ def _on_message(planner: _Planner, event: MessageSeen, kinds: dict[str, str]) ->
             quoted_id=event.quoted.message_id if event.quoted else None,
             timestamp=event.timestamp_ms,
             source=event.source,
+            flags=flags_mask(event.flags),
+            forwarding_score=event.flags.forwarding_score,
+            ephemeral_timer_s=event.flags.ephemeral_timer_s,
         )
     )
     if media is not None:
@@ -247,6 +253,13 @@ def _on_poll_vote(planner: _Planner, event: PollVoteCast, kinds: dict[str, str])
         planner.plan.poll_votes.append(PollVoteRow(*key, voter, options, event.voted_at_ms))
 
 
+def _on_message_state(planner: _Planner, event: MessageStateChanged, kinds: dict[str, str]) -> None:
+    key = _target(planner, event.target, kinds)
+    if key:
+        actor = planner.canon(event.actor_jid)
+        planner.plan.states.append(MessageStateRow(*key, event.state, event.on, event.changed_at_ms, actor))
+
+
 def _on_chat(planner: _Planner, event: ChatUpdated, kinds: dict[str, str]) -> None:
     chat = planner.jid(event.jid)
     planner.plan.chats.append(
@@ -301,6 +314,7 @@ _HANDLERS: dict[str, Callable[[_Planner, Any, dict[str, str]], None]] = {
     "reaction": _on_reaction,
     "receipt": _on_receipt,
     "poll_vote": _on_poll_vote,
+    "message_state": _on_message_state,
     "chat": _on_chat,
     "contact": _on_contact,
     "lid_mapping": _on_lid_mapping,
@@ -313,6 +327,7 @@ _HANDLERS: dict[str, Callable[[_Planner, Any, dict[str, str]], None]] = {
 
 _MESSAGE_GAPS = (
     "sender_jid", "sender_alt_jid", "remote_jid", "push_name", "content", "text_body", "file_id", "quoted_id",
+    "ephemeral_timer_s",
 )  # fmt: skip
 
 
@@ -324,7 +339,9 @@ def merge_messages(first: MessageRow, second: MessageRow) -> MessageRow:
     filled = {name: getattr(other, name) for name in _MESSAGE_GAPS if getattr(lead, name) is None}
     if lead.message_type == "unknown":
         filled["message_type"] = other.message_type
-    return replace(lead, **filled)
+    flags = first.flags | second.flags  # a flag one copy had is never erased by the other
+    score = max(first.forwarding_score, second.forwarding_score)
+    return replace(lead, **filled, flags=flags, forwarding_score=score)
 
 
 def merge_media(first: MediaRow, second: MediaRow) -> MediaRow:
@@ -382,6 +399,9 @@ def _deduplicated(plan: ArchivePlan) -> ArchivePlan:
     plan.media = _dedupe(plan.media, lambda r: (r.file_id,), merge_media)
     plan.versions = _dedupe(plan.versions, lambda r: (r.chat_jid, r.message_id, r.edited_at), lambda a, b: a)
     plan.marks = _dedupe(plan.marks, lambda r: (r.chat_jid, r.message_id), merge_marks)
+    plan.states = _dedupe(  # the newest change wins; at the same instant "on" wins (as the SQL)
+        plan.states, lambda r: (r.chat_jid, r.message_id, r.state), _newest(lambda r: (r.changed_at, r.is_on))
+    )
     plan.reactions = _dedupe(
         plan.reactions,
         lambda r: (r.chat_jid, r.message_id, r.reactor_jid),

@@ -45,6 +45,9 @@ class MessageRow:
     quoted_id: str | None
     timestamp: int
     source: str
+    flags: int = 0  # deeplens.domain.message_flags bit set
+    forwarding_score: int = 0
+    ephemeral_timer_s: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,16 @@ class MarkRow:
     status: int = 0
     revoked_at: int | None = None
     revoked_by: str | None = None
+
+
+@dataclass(frozen=True)
+class MessageStateRow:
+    chat_jid: str
+    message_id: str
+    state: str  # pinned | kept | starred
+    is_on: bool
+    changed_at: int
+    actor_jid: str | None
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,7 @@ class ArchivePlan:
     media: list[MediaRow] = field(default_factory=list)
     versions: list[VersionRow] = field(default_factory=list)
     marks: list[MarkRow] = field(default_factory=list)
+    states: list[MessageStateRow] = field(default_factory=list)
     reactions: list[ReactionRow] = field(default_factory=list)
     poll_votes: list[PollVoteRow] = field(default_factory=list)
     contacts: list[ContactRow] = field(default_factory=list)

@@ -62,7 +62,7 @@ def _chat_jids(plan: ArchivePlan) -> Iterable[str]:
 
 def _message_keys(plan: ArchivePlan) -> Iterable[tuple[str, str]]:
     yield from ((row.chat_jid, row.id) for row in plan.messages)
-    for rows in (plan.versions, plan.marks, plan.reactions, plan.poll_votes, plan.media):
+    for rows in (plan.versions, plan.marks, plan.states, plan.reactions, plan.poll_votes, plan.media):
         yield from ((row.chat_jid, row.message_id) for row in rows)
 
 

@@ -167,6 +167,21 @@ class PollVoteCast(EventBase):
     voted_at_ms: TimestampMs
 
 
+MessageState = Literal["pinned", "kept", "starred"]
+
+
+class MessageStateChanged(EventBase):
+    """A message pinned in its chat or unpinned, kept in a disappearing chat or let go, starred by
+    the account or unstarred: the newest change per (message, state) wins."""
+
+    kind: Literal["message_state"] = "message_state"
+    target: MessageKey
+    state: MessageState
+    on: bool  # pinned / kept / starred, or the opposite
+    actor_jid: CanonicalJid | None = None  # who pinned or kept it (starring is the account's own)
+    changed_at_ms: TimestampMs
+
+
 class ChatUpdated(EventBase):
     """A chat discovered or changed. Only this event can say `community` (it needs metadata)."""
 
@@ -220,6 +235,7 @@ Event = Annotated[
     | ReactionChanged
     | ReceiptReported
     | PollVoteCast
+    | MessageStateChanged
     | ChatUpdated
     | ContactUpdated
     | LidMapped
@@ -234,6 +250,7 @@ EVENT_MODELS: tuple[type[EventBase], ...] = (
     ReactionChanged,
     ReceiptReported,
     PollVoteCast,
+    MessageStateChanged,
     ChatUpdated,
     ContactUpdated,
     LidMapped,

@@ -123,9 +123,17 @@ class Media(ContractModel):
 
 
 class MessageFlags(ContractModel):
+    """What WhatsApp says about a message besides its content. Every field has a default: an
+    envelope written before a field existed still parses (2026-12-06)."""
+
     view_once: bool = False
-    ephemeral: bool = False
+    ephemeral: bool = False  # sent in a disappearing chat
     forwarded: bool = False
+    forwarding_score: Count = 0  # times forwarded along the way; >= 5 is "forwarded many times"
+    ephemeral_timer_s: Count | None = None  # the disappearing timer it was sent with
+    mentions_everyone: bool = False  # @all (nonJIDMentions) or a mentioned group (groupMentions)
+    from_bot: bool = False  # a bot's answer (botMetadata, botInvokeMessage, 1P business bot)
+    from_business: bool = False  # a verified business account sent it
 
 
 class Location(ContractModel):

@@ -122,7 +122,9 @@ def _apply(pointer: BatchPointer, events: list[Event], deps: IngestDeps) -> Inge
     return IngestResult(pointer.key, len(events), applied=True)
 
 
-_PERSON_FIELDS = ("sender_jid", "sender_alt_jid", "reactor_jid", "voter_jid", "revoked_by", "jid", "lid")
+_PERSON_FIELDS = (
+    "sender_jid", "sender_alt_jid", "reactor_jid", "voter_jid", "revoked_by", "actor_jid", "jid", "lid",
+)  # fmt: skip
 
 
 def jids_of(events: Sequence[Any]) -> tuple[list[str], list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from deeplens.adapters.archive_queries import Row
+from deeplens.domain.message_flags import FORWARDED_MANY_TIMES, flags_of
 from deeplens.domain.polls import named_options, poll_options
 
 View = dict[str, Any]
@@ -61,6 +62,21 @@ def message_view(row: Row) -> View:
         "poll_votes": _poll_votes(row),
         "versions_count": row["versions_count"],
         "media": _media(row),
+        "flags": _flags(row),
+    }
+
+
+def _flags(row: Row) -> View:
+    """The stored bit set by name, the forwarding score and timer, and the states that are on."""
+    states: dict[str, int] = row["states"] or {}
+    return {
+        **flags_of(row["flags"]),
+        "forwarding_score": row["forwarding_score"],
+        "forwarded_many_times": row["forwarding_score"] >= FORWARDED_MANY_TIMES,
+        "ephemeral_timer_s": row["ephemeral_timer_s"],
+        "pinned_at": states.get("pinned"),
+        "kept": "kept" in states,
+        "starred": "starred" in states,
     }
 
 

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from deeplens.domain.archive_plan import TrackingPolicy
+from deeplens.domain.envelope_parts import MessageFlags
 from deeplens.domain.ids import is_lid
+from deeplens.domain.message_flags import flags_mask
 from deeplens.services.ingest import IngestDeps, ingest_record
 
 from tests.golden.goldens import golden_names, load_golden
@@ -39,6 +41,25 @@ def _expect_message(url: str, g: dict[str, Any]) -> None:
         ) == [(media["status"], media["key"], media["mime"], media["size"], media["sha256"])]
         assert rows(url, "SELECT media_url, file_id FROM messages") == [(media["key"], media["file_id"])]
     assert rows(url, "SELECT kind FROM chats WHERE jid = %s", g["chat_jid"]) == [(g["chat_kind"],)]
+    flags = g["flags"]
+    assert rows(url, "SELECT flags, forwarding_score, ephemeral_timer_s FROM messages") == [
+        (flags_mask(MessageFlags(**flags)), flags["forwarding_score"], flags["ephemeral_timer_s"])
+    ]
+
+
+def _expect_message_state(url: str, g: dict[str, Any]) -> None:
+    assert rows(
+        url, "SELECT chat_jid, message_id, state, is_on, changed_at, actor_jid FROM message_states"
+    ) == [
+        (
+            g["target"]["chat_jid"],
+            g["target"]["message_id"],
+            g["state"],
+            g["on"],
+            g["changed_at_ms"],
+            g["actor_jid"],
+        )
+    ]
 
 
 def _expect_edit(url: str, g: dict[str, Any]) -> None:
@@ -111,6 +132,7 @@ EXPECTATIONS: dict[str, Callable[[str, dict[str, Any]], None]] = {
     "reaction": _expect_reaction,
     "receipt": _expect_receipt,
     "poll_vote": _expect_poll_vote,
+    "message_state": _expect_message_state,
     "chat": _expect_chat,
     "contact": _expect_contact,
     "lid_mapping": _expect_lid_mapping,

@@ -76,6 +76,7 @@ def history_chunk(_at: int) -> Any:
         lidJID=ANNA_LID_JID,
     )
     old = web_msg(ANNA_JID, "3EB05A1C9F3D2B7E6A41", text("Bis morgen 👋"), ts_s=1_763_913_600, from_me=True)
+    old.starred = True  # starred on the phone: history says so, not since when
     chat.messages.add(msgOrderID=1).message.CopyFrom(old)
     chunk.pushnames.add(ID=ANNA_JID, pushname="Anna")
     chunk.inlineContacts.add(pnJID=ANNA_JID, lidJID=ANNA_LID_JID, fullName="Anna Schmidt", firstName="Anna")

@@ -304,3 +304,36 @@ def poll_vote(at: int) -> Any:
 
 
 SAMSTAG = DecryptedVote((hashlib.sha256(b"Samstag").digest(),), ("Freitag", "Samstag", "Sonntag"))
+
+
+def forwarded_to_all(at: int) -> Any:
+    """Bob forwards a flyer text that went round many times, to @all, in the group whose
+    messages disappear after 7 days; he is a verified business (MessageInfo.VerifiedName)."""
+    flyer = E2E.ExtendedTextMessage(
+        text="@all Flohmarkt am Samstag, 10–16 Uhr, Lindenstraße 🧺",
+        contextInfo=E2E.ContextInfo(isForwarded=True, forwardingScore=7, expiration=604_800, nonJIDMentions=1),
+    )
+    sent = info("3EB0F0A1B2C3D4E5F607", group_jid(), jid(BOB), ts_ms=at, push_name="Bob")
+    sent.VerifiedName.Details.verifiedName = "Bob's Bikes"
+    return message_ev(sent, E2E.Message(extendedTextMessage=flyer), IsEphemeral=True)
+
+
+def pinned(at: int) -> Any:
+    """Bob pins Anna's cake message (sent from her LID) for everyone in the group."""
+    pin = E2E.PinInChatMessage(
+        key=key(GROUP_JID, "3EB0A9E1F2C3D4B5A6C7", participant=ANNA_LID_JID),
+        type=E2E.PinInChatMessage.PIN_FOR_ALL,
+        senderTimestampMS=at,
+    )
+    sent = info("3EB0919E000000000001", group_jid(), jid(BOB), ts_ms=at, push_name="Bob", wa_type="text")
+    return message_ev(sent, E2E.Message(pinInChatMessage=pin))
+
+
+def kept(at: int) -> Any:
+    """I keep my voice note to Anna from disappearing (the chat has disappearing messages on)."""
+    keep = E2E.KeepInChatMessage(
+        key=key(ANNA_JID, "3EB0F7E6D5C4B3A29180", from_me=True),
+        keepType=E2E.KeepType.KEEP_FOR_ALL,
+        timestampMS=at,
+    )
+    return i_say_to_anna("3EB0CEE9000000000001", at, E2E.Message(keepInChatMessage=keep))

@@ -157,6 +157,21 @@ class MediaInfo(BaseModel):
     thumbnail_url: str | None
 
 
+class MessageFlags(BaseModel):
+    forwarded: bool
+    forwarding_score: int = Field(description="how often it was forwarded along the way")
+    forwarded_many_times: bool = Field(description="forwarding_score >= 5 (WhatsApp's label)")
+    view_once: bool
+    ephemeral: bool = Field(description="sent in a chat with disappearing messages")
+    ephemeral_timer_s: int | None = Field(description="the disappearing timer it was sent with")
+    mentions_everyone: bool = Field(description="@all, or a whole group mentioned")
+    from_bot: bool
+    from_business: bool = Field(description="sent by a verified business account")
+    pinned_at: EpochMs | None = Field(description="pinned in the chat since; null when not pinned")
+    kept: bool = Field(description="kept in the chat although messages disappear")
+    starred: bool
+
+
 class Message(BaseModel):
     chat_jid: str
     id: str
@@ -178,6 +193,7 @@ class Message(BaseModel):
     poll_votes: list[PollVote] = Field(description="polls: each voter's current vote, oldest first")
     versions_count: int = Field(description="number of edits")
     media: MediaInfo | None
+    flags: MessageFlags
 
 
 class MessagePage(BaseModel):

@@ -3,6 +3,7 @@ import type { Message } from '@/lib/api-types';
 import { formatDateTime } from '@/lib/format';
 import { clockOf, QuotedReply, Reactions, ReceiptTicks, senderHue, senderLabel } from '@/features/messages/components/bubble-parts';
 import { LinkedText } from '@/features/messages/components/linked-text';
+import { FlagLine, StateMarks } from '@/features/messages/components/message-flags';
 import {
   AudioContent, DocumentContent, ImageContent, StickerContent, VideoContent,
 } from '@/features/messages/components/media-content';
@@ -94,12 +95,7 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender =
           {senderLabel(message)}
         </div>
       )}
-      {(markers.viewOnce || markers.ephemeral) && (
-        <div className="markers small muted">
-          {markers.viewOnce && <span className="tag">view once</span>}
-          {markers.ephemeral && <span className="tag">disappearing</span>}
-        </div>
-      )}
+      <FlagLine message={message} markers={markers} />
       {message.quoted && <QuotedReply quoted={message.quoted} onJump={(id) => onJumpToMessage?.(id)} />}
       {message.deleted_at ? <DeletedContent message={message} /> : <Content message={message} />}
       <div className="meta">
@@ -111,6 +107,7 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender =
         <time dateTime={new Date(message.timestamp).toISOString()} title={formatDateTime(message.timestamp)}>
           {clockOf(message)}
         </time>
+        <StateMarks flags={message.flags} />
         {message.from_me && <ReceiptTicks status={message.status} />}
       </div>
       {showVersions && <VersionHistory chatJid={message.chat_jid} messageId={message.id} />}
