@@ -267,7 +267,7 @@ def story() -> list[dict[str, Any]]:
 
 
 def message_state(
-    chat: str, message_id: str, state: str, on: bool, at: int, actor: str | None = None
+    chat: str, message_id: str, state: str, on: bool, at: int, *, actor: str | None = None
 ) -> dict[str, Any]:
     event = base("message_state", at, event_id=f"state-{message_id}-{state}-{at}-{int(on)}")
     event.update(target=key(chat, message_id), state=state, on=on, actor_jid=actor, changed_at_ms=at)

@@ -310,8 +310,10 @@ def forwarded_to_all(at: int) -> Any:
     """Bob forwards a flyer text that went round many times, to @all, in the group whose
     messages disappear after 7 days; he is a verified business (MessageInfo.VerifiedName)."""
     flyer = E2E.ExtendedTextMessage(
-        text="@all Flohmarkt am Samstag, 10–16 Uhr, Lindenstraße 🧺",
-        contextInfo=E2E.ContextInfo(isForwarded=True, forwardingScore=7, expiration=604_800, nonJIDMentions=1),
+        text="@all Flohmarkt am Samstag, 10 bis 16 Uhr, Lindenstraße 🧺",
+        contextInfo=E2E.ContextInfo(
+            isForwarded=True, forwardingScore=7, expiration=604_800, nonJIDMentions=1
+        ),
     )
     sent = info("3EB0F0A1B2C3D4E5F607", group_jid(), jid(BOB), ts_ms=at, push_name="Bob")
     sent.VerifiedName.Details.verifiedName = "Bob's Bikes"
