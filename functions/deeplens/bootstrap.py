@@ -8,12 +8,14 @@ from typing import Any
 from psycopg_pool import ConnectionPool
 
 from deeplens.adapters.cache import Cache, make_redis
+from deeplens.adapters.export_store import ExportStore
 from deeplens.adapters.object_store import ObjectStore, make_s3_client, preload_s3_client
 from deeplens.adapters.queue import RecordDelays, make_sqs_client
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.services.api import ApiDeps
+from deeplens.services.export import ExportDeps
 from deeplens.services.ingest import IngestDeps
-from deeplens.settings import ApiSettings, IngestSettings, load_settings
+from deeplens.settings import ApiSettings, ExportSettings, IngestSettings, load_settings
 
 
 def preload() -> None:
@@ -67,3 +69,16 @@ def media_store(settings: ApiSettings) -> ObjectStore:
 def api_deps() -> ApiDeps:
     """The API's clients, once per process (a Lambda cold start, a uvicorn server)."""
     return api_deps_from(load_settings(ApiSettings))
+
+
+def export_deps_from(settings: ExportSettings) -> ExportDeps:
+    """An export reads the archive on a connection of its own (one snapshot) and the media bucket,
+    and uploads finished zips to the same bucket under `exports/`."""
+    client = make_s3_client(settings)
+    return ExportDeps(
+        database_url=settings.database_url.get_secret_value(),
+        session=settings.session_id,
+        media=ObjectStore(client, settings.minio_bucket),
+        exports=ExportStore(client, settings.minio_bucket),
+        presign_seconds=settings.export_link_seconds,
+    )

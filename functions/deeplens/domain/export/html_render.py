@@ -126,7 +126,7 @@ def message_html(message: ExportMessage, chat: ExportChat, tz: tzinfo) -> str:
     if chat.is_group and not message.from_me:
         parts.append(f'<div class="sender">{escape(message.sender_label())}</div>')
     if message.quoted:
-        quoted_name = message.quoted.sender_name or (message.quoted.sender_jid or "").split("@", 1)[0]
+        quoted_name = message.quoted.sender_label()
         quoted_text = message.quoted.text or f"[{message.quoted.type or 'message'}]"
         parts.append(
             f'<blockquote class="quote"><b>{escape(quoted_name)}</b>'
@@ -303,7 +303,8 @@ a { color: inherit; }
   background: rgba(0, 0, 0, 0.05); font-size: 13px; }
 .quote b { display: block; color: #06cf9c; }
 .quote span { white-space: pre-wrap; }
-.image img { display: block; max-width: 100%; height: auto; border-radius: 6px; }
+.image img { display: block; max-width: min(100%, 400px); max-height: 400px; width: auto; height: auto;
+  border-radius: 6px; }
 video, audio { display: block; max-width: 100%; }
 .file { display: inline-block; padding: 6px 8px; border-radius: 6px; background: rgba(0, 0, 0, 0.05); }
 .file.missing small { color: var(--muted); }

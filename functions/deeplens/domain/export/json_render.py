@@ -56,6 +56,7 @@ def message_dict(item: ExportMessage) -> dict[str, Any]:
             "id": item.quoted.id,
             "sender_jid": item.quoted.sender_jid,
             "sender_name": item.quoted.sender_name,
+            "from_me": item.quoted.from_me,
             "text": item.quoted.text,
             "type": item.quoted.type,
         },

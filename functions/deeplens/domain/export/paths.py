@@ -63,11 +63,22 @@ def chat_dir(jid: str, title: str) -> str:
     return f"{CHATS_DIR}/{chat_folder(jid, title)}"
 
 
+# Files a browser would run as a page when opened from the export (a link click on file://, no CSP).
+ACTIVE_EXTENSIONS = frozenset(
+    {"html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "mht", "mhtml",
+     "js", "mjs", "hta", "php", "swf", "url", "webloc", "desktop"}
+)  # fmt: skip
+
+
 def media_name(file_id: str, mime: str | None, file_name: str | None) -> str:
-    """`{file_id}_{sender's name}`, or `{file_id}.{ext}` when there is no name: unique per file."""
+    """`{file_id}_{sender's name}`, or `{file_id}.{ext}` when there is no name: unique per file.
+    A name a browser would open as a page (`.html`, `.svg`, ...) gets `.txt` added: shown as text."""
     if not file_name:
-        return safe_component(download_name(mime, None, file_id), file_id)
-    return f"{file_id}_{safe_component(download_name(mime, file_name, file_id), 'file', 100)}"
+        name = safe_component(download_name(mime, None, file_id), file_id)
+    else:
+        name = f"{file_id}_{safe_component(download_name(mime, file_name, file_id), 'file', 100)}"
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    return f"{name}.txt" if extension in ACTIVE_EXTENSIONS else name
 
 
 def text_name(title: str) -> str:

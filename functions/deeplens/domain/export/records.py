@@ -44,6 +44,12 @@ class Quote:
     sender_name: str | None
     text: str | None
     type: str | None
+    from_me: bool = False
+
+    def sender_label(self, me: str = "You") -> str:
+        if self.from_me:
+            return me
+        return self.sender_name or _number(self.sender_jid) or "Unknown"
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,7 @@ def _quote(row: Mapping[str, Any]) -> Quote | None:
         sender_name=row["quoted_sender_name"],
         text=row["quoted_text"],
         type=row["quoted_type"],
+        from_me=bool(row["quoted_from_me"]),
     )
 
 

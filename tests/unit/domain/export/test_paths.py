@@ -41,6 +41,12 @@ def test_media_names_are_unique_per_file_and_never_leave_the_folder() -> None:
     assert media_name("F3", "application/pdf", "..") == "F3_F3.pdf"
 
 
+def test_files_a_browser_would_run_open_as_text() -> None:
+    assert media_name("F1", "text/html", "evil.html") == "F1_evil.html.txt"
+    assert media_name("F2", "image/svg+xml", "logo.SVG") == "F2_logo.SVG.txt"
+    assert media_name("F3", "application/pdf", "report.pdf") == "F3_report.pdf"
+
+
 def test_chat_folders() -> None:
     anna = chat_dir("4915112345678@s.whatsapp.net", "Anna/../Schmidt")
     assert anna == "chats/Anna_.._Schmidt-4915112345678"
