@@ -105,6 +105,9 @@ class RedisSettings(_Base):
     redis_port: Port = 6379
     redis_password: SecretStr | None = None
     redis_db: Annotated[int, Field(ge=0, le=15)] = 0
+    # ElastiCache: serverless always requires TLS; AUTH as a password, or an ACL user + password.
+    redis_tls: bool = Field(default=False, description="TLS to Redis (certificate and host name verified)")
+    redis_username: str | None = Field(default=None, description="ACL user (Redis 6+); empty = default user")
 
 
 class PolicySettings(_Base):
@@ -114,6 +117,9 @@ class PolicySettings(_Base):
 
 class MigrateSettings(DatabaseSettings):
     """The deploy step that applies migrations."""
+
+    migrations_dir: Path | None = Field(default=None, description="default: the repository's infra/migrations")
+    migrate_lock_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 600.0
 
 
 class IngestSettings(DatabaseSettings, SessionSettings, S3Settings, PolicySettings, SqsEndpointSettings):
@@ -136,6 +142,11 @@ class ReconcileSettings(IngestSettings, QueueSettings):
     """The reconcile step: the events log, the archive, and the queue it re-enqueues into."""
 
     reconcile_min_age_seconds: Annotated[int, Field(ge=0)] = 300
+    # One run's work is bounded (a big backlog is worked off over several runs, resuming where the
+    # last one stopped); days older than the settle window are listed again only with --full.
+    reconcile_max_listed: Annotated[int, Field(ge=1)] = 200_000
+    reconcile_max_enqueued: Annotated[int, Field(ge=1)] = 10_000
+    reconcile_settle_days: Annotated[int, Field(ge=1, le=365)] = 2
 
 
 class ImportSettings(DatabaseSettings, SessionSettings, S3Settings, QueueSettings):

@@ -89,3 +89,40 @@ def test_failed_migration_leaves_nothing_behind_when_sql_is_broken(
     with pytest.raises(psycopg.errors.UndefinedObject):
         apply_migrations(empty_database_url, tmp_path)
     assert "first_table" not in _tables(empty_database_url)
+
+
+def test_concurrent_index_built_outside_a_transaction_when_the_file_says_so(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "0001_table.sql").write_text("CREATE TABLE notes (id int, body text);")
+    (tmp_path / "0002_index.sql").write_text(
+        "-- deeplens: no-transaction\n"
+        "-- a failed CONCURRENTLY build leaves an invalid index: drop it first, so a rerun works\n"
+        "DROP INDEX CONCURRENTLY IF EXISTS notes_body;\n"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS notes_body ON notes (body);\n"
+    )
+    (tmp_path / "0003_after.sql").write_text("ALTER TABLE notes ADD COLUMN seen boolean;")
+    assert apply_migrations(empty_database_url, tmp_path) == [1, 2, 3]
+    with psycopg.connect(empty_database_url) as conn:
+        valid = conn.execute(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'notes_body'::regclass"
+        ).fetchone()
+        recorded = conn.execute("SELECT checksum FROM schema_migrations WHERE version = 2").fetchone()
+    assert valid == (True,)
+    assert recorded is not None and recorded[0] == discover(tmp_path)[1].checksum
+    assert apply_migrations(empty_database_url, tmp_path) == []
+
+
+def test_failed_no_transaction_migration_is_not_recorded_and_reruns_once_fixed(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "0001_table.sql").write_text("CREATE TABLE notes (id int);")
+    broken = tmp_path / "0002_index.sql"
+    broken.write_text("-- deeplens: no-transaction\nCREATE INDEX CONCURRENTLY notes_x ON notes (missing);\n")
+    with pytest.raises(MigrationError, match=r"0002_index \(no-transaction\), statement 1"):
+        apply_migrations(empty_database_url, tmp_path)
+    with psycopg.connect(empty_database_url) as conn:
+        versions = conn.execute("SELECT version FROM schema_migrations").fetchall()
+    assert versions == [(1,)]  # the transactional file before it stays applied
+    broken.write_text("-- deeplens: no-transaction\nCREATE INDEX CONCURRENTLY notes_x ON notes (id);\n")
+    assert apply_migrations(empty_database_url, tmp_path) == [2]
