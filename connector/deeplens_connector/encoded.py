@@ -20,7 +20,7 @@ class MessageHeader:
     session: str
     occurred_at_ms: int
     source: str
-    timestamp_ms: int
+    timestamp_ms: int | None
 
 
 @dataclass(frozen=True, slots=True)

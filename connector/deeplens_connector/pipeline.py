@@ -195,6 +195,8 @@ class Pipeline:
         if isinstance(event, MessageSeen):
             self._votes.remember(event)
         decision = self._tracking.decide(event)
+        if decision.announce is not None:
+            self._out.append(decision.announce)  # ahead of the event (its media may take a while)
         published = decision.publish
         if published is None:
             return

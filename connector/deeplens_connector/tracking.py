@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from deeplens.domain.archive_plan import TrackingPolicy
@@ -32,6 +32,8 @@ _DISCOVERED_BOUND = 100_000
 class ChatPolicy:
     is_tracked: bool
     auto_download_media: bool
+    # True when nobody chose yet: DEFAULT_TRACK_* decided, and the chat's first event carries it.
+    is_default: bool = field(default=False, compare=False)
 
 
 def tracking_key(session: str, jid: str) -> str:
@@ -52,17 +54,14 @@ def chat_of(event: Event | Encoded) -> tuple[str, str] | None:
 
 
 def default_policy(policy: TrackingPolicy, kind: str) -> ChatPolicy:
-    return ChatPolicy(is_tracked=policy.default_for(kind), auto_download_media=True)
+    return ChatPolicy(is_tracked=policy.default_for(kind), auto_download_media=True, is_default=True)
 
 
-def discovery_of(event: MessageSeen | Encoded) -> ChatUpdated:
-    """What an untracked chat's message may say: that the chat exists (no content)."""
-    if isinstance(event, MessageSeen):
-        header = MessageHeader(event.session, event.occurred_at_ms, event.source, event.timestamp_ms)
-        chat: tuple[str, str] = (event.chat_jid, event.chat_kind)
-    else:
-        assert event.message is not None and event.chat is not None
-        header, chat = event.message, event.chat
+def discovery_of(event: Event | Encoded, is_tracked: bool | None = None) -> ChatUpdated:
+    """That the chat of `event` exists (no content), with the tracking decision when one was made."""
+    header = _header_of(event)
+    chat = chat_of(event)
+    assert chat is not None
     return ChatUpdated.model_validate(
         {
             "event_id": f"chat:{chat[0]}:discovered",
@@ -72,26 +71,46 @@ def discovery_of(event: MessageSeen | Encoded) -> ChatUpdated:
             "jid": chat[0],
             "chat_kind": chat[1],
             "last_msg_timestamp_ms": header.timestamp_ms,
+            "is_tracked": is_tracked,
         }
     )
+
+
+def _header_of(event: Event | Encoded) -> MessageHeader:
+    if isinstance(event, Encoded):
+        if event.message is not None:
+            return event.message
+        data = json.loads(event.line)  # a chat of a history chunk: rare (once per new chat)
+        return MessageHeader(data["session"], data["occurred_at_ms"], data["source"], None)
+    stamp = event.timestamp_ms if isinstance(event, MessageSeen) else None
+    if isinstance(event, ChatUpdated):
+        stamp = event.last_msg_timestamp_ms
+    return MessageHeader(event.session, event.occurred_at_ms, event.source, stamp)
 
 
 class Decision(NamedTuple):  # one per event: a named tuple is ~4x cheaper than a frozen dataclass
     publish: Event | Encoded | None  # the event itself, a discovery `chat` event, or nothing
     download: bool  # fetch the media of this message
+    announce: ChatUpdated | None = None  # published first: a new chat and its tracking decision
 
 
 def decide(event: Event | Encoded, policy: ChatPolicy | None, first_sight: bool) -> Decision:
-    """`policy` None: an account-wide event. `first_sight`: no discovery sent yet for this chat."""
+    """`policy` None: an account-wide event. `first_sight`: no discovery sent yet for this chat.
+
+    A chat nobody chose for yet (`policy.is_default`) is announced once, with the decision, ahead
+    of its first event: ingest then applies the connector's decision, not its own default."""
+    announce = None
+    if policy is not None and policy.is_default and first_sight:
+        announce = discovery_of(event, policy.is_tracked)
     if policy is None or policy.is_tracked:
         wants_media = isinstance(event, MessageSeen) and event.media is not None
-        return Decision(event, wants_media and (policy is None or policy.auto_download_media))
+        return Decision(event, wants_media and (policy is None or policy.auto_download_media), announce)
     kind = event.kind
     if kind == "chat":
-        return Decision(event, False)
-    if kind == "message" and first_sight:
-        return Decision(discovery_of(event), False)  # type: ignore[arg-type]  # a message
-    return Decision(None, False)
+        return Decision(event, False, announce)
+    if kind == "message" and first_sight and announce is None:
+        return Decision(discovery_of(event), False)
+    return Decision(None, False, announce)
 
 
 class PolicySource(Protocol):
@@ -117,7 +136,8 @@ class Tracking:
         if chat is None:
             return decide(event, None, False)
         policy = self._source.policy_for(*chat)
-        return decide(event, policy, self._first_sight(chat[0]) if not policy.is_tracked else False)
+        announced = not policy.is_tracked or policy.is_default
+        return decide(event, policy, self._first_sight(chat[0]) if announced else False)
 
     def _first_sight(self, jid: str) -> bool:
         with self._lock:

@@ -104,6 +104,7 @@ class _Planner:
         self.context = context
         self.aliases = {**context.aliases, **new_aliases}
         self.plan = ArchivePlan(aliases=new_aliases)
+        self.decided: dict[str, bool] = {}  # chat -> the connector's tracking decision (chat events)
 
     def canon(self, jid: str | None) -> str | None:
         return self.aliases.get(jid, jid) if jid else jid
@@ -112,7 +113,15 @@ class _Planner:
         return self.aliases.get(jid, jid)
 
     def tracked(self, chat_jid: str, kind: str) -> bool:
-        return self.context.tracked.get(chat_jid, self.context.policy.default_for(kind))
+        """The stored choice, else what the connector decided when it first saw the chat, else
+        this worker's default (envelopes written before the connector decided)."""
+        stored = self.context.tracked.get(chat_jid)
+        return stored if stored is not None else self.first_policy(chat_jid, kind)
+
+    def first_policy(self, chat_jid: str, kind: str) -> bool:
+        """What a chat without a tracking row gets."""
+        decided = self.decided.get(chat_jid)
+        return decided if decided is not None else self.context.policy.default_for(kind)
 
     def alt_of(self, sender: str | None, alt: str | None) -> tuple[str | None, str | None]:
         """(canonical sender, the other identity): the phone JID leads once it is known."""
@@ -130,6 +139,7 @@ def plan_archive(events: Sequence[Event], context: ArchiveContext) -> ArchivePla
     new_aliases = {lid: pn for lid, pn in identity_pairs(events).items() if context.aliases.get(lid) != pn}
     planner = _Planner(context, new_aliases)
     chat_kinds = _chat_kinds(events, planner)
+    planner.decided = _decisions(events, planner)
     for event in events:
         _HANDLERS[event.kind](planner, event, chat_kinds)
     return _deduplicated(planner.plan)
@@ -145,6 +155,17 @@ def _chat_kinds(events: Sequence[Event], planner: _Planner) -> dict[str, str]:
         if event.kind == "chat":
             kinds[planner.jid(event.jid)] = event.chat_kind
     return kinds
+
+
+def _decisions(events: Sequence[Event], planner: _Planner) -> dict[str, bool]:
+    """The connector's tracking decision per chat, from `chat` events that carry one (two that
+    disagree: tracked wins, so the result does not depend on their order)."""
+    decided: dict[str, bool] = {}
+    for event in events:
+        if event.kind == "chat" and event.is_tracked is not None:
+            chat = planner.jid(event.jid)
+            decided[chat] = decided.get(chat, False) or event.is_tracked
+    return decided
 
 
 def _on_message(planner: _Planner, event: MessageSeen, kinds: dict[str, str]) -> None:
@@ -203,7 +224,7 @@ def _media_row(chat: str, message_id: str, media: Media) -> MediaRow:
 
 def _track(planner: _Planner, chat: str, kind: str, name: str | None) -> None:
     if chat not in planner.context.tracked:
-        is_tracked = planner.context.policy.default_for(kind)
+        is_tracked = planner.first_policy(chat, kind)
         planner.plan.tracking.append(TrackingRow(chat, tracking_type_of(kind), name, is_tracked))
 
 

@@ -194,6 +194,9 @@ class ChatUpdated(EventBase):
     unread_count: Count | None = None
     is_archived: bool | None = None
     last_msg_timestamp_ms: TimestampMs | None = None
+    # The connector's tracking decision for a chat it saw first and found no choice for (its
+    # DEFAULT_TRACK_*); ingest applies it instead of its own default. None: nothing decided here.
+    is_tracked: bool | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> Self:

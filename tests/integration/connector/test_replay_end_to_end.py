@@ -59,13 +59,17 @@ def _replayed(
     database_url: str,
     *,
     track_groups: bool = False,
+    worker_track_groups: bool | None = None,
 ) -> str:
+    """Replayed by a connector with DEFAULT_TRACK_GROUPS=`track_groups`, ingested by a worker with
+    `worker_track_groups` (the same unless given)."""
     queue, _ = local_queue_pair()
     settings = connector_settings(ingest_queue_url=queue.url, default_track_groups=track_groups)
     stats, drained = run_replay(settings, SAMPLE)
     assert drained
     assert (stats.events, stats.media_files) == (13, 5)
-    _ingest(queue, make_deps(database_url, TrackingPolicy(track_groups=track_groups)))
+    worker = track_groups if worker_track_groups is None else worker_track_groups
+    _ingest(queue, make_deps(database_url, TrackingPolicy(track_groups=worker)))
     return settings.session_id
 
 
@@ -137,6 +141,28 @@ def test_group_history_is_archived_when_groups_are_tracked(
     assert media_store.get(key) == GROUP_PHOTO
     chats = rows(database_url, "SELECT name FROM chats WHERE session_id = %s ORDER BY name", session)
     assert [name for (name,) in chats] == ["Anna", "Book club", "Carla", "David", "Family"]
+
+
+def test_group_is_tracked_with_its_messages_when_the_connector_decided_it_and_the_worker_would_not(
+    connector_settings: Callable[..., ConnectorSettings],
+    local_queue_pair: Callable[..., Any],
+    make_deps: Callable[..., IngestDeps],
+    database_url: str,
+) -> None:
+    """`make run` (worker: DEFAULT_TRACK_GROUPS=false) then `make demo` (replay: true)."""
+    session = _replayed(
+        connector_settings,
+        local_queue_pair,
+        make_deps,
+        database_url,
+        track_groups=True,
+        worker_track_groups=False,
+    )
+    assert rows(database_url, "SELECT is_tracked FROM tracking_config WHERE session_id = %s AND jid = %s",
+                session, GROUP_JID) == [(True,)]  # fmt: skip
+    counted = rows(database_url, "SELECT count(*) FROM messages WHERE session_id = %s AND chat_jid = %s",
+                   session, GROUP_JID)  # fmt: skip
+    assert counted == [(GROUP_HISTORY + 2,)]
 
 
 def test_status_reaches_redis_and_postgres_when_sample_connects(
