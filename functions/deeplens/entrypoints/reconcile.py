@@ -1,7 +1,10 @@
 """Reconcile the archive with the events log.
 
-Lambda: `handler` (scheduled). CLI: `python -m deeplens.entrypoints.reconcile` (catch up) or
-`... reconcile --replay-from 2026-11-01` (rebuild from that day on)."""
+Lambda: `handler` (scheduled): reconciles, then publishes the connector's health as a metric.
+CLI: `python -m deeplens.entrypoints.reconcile` (catch up from the watermark),
+`... --full` (forget the watermark: list the whole log again, in bounded runs),
+`... --include-rejected` (also re-enqueue batches ingest refused, after a fix), or
+`... --replay-from 2026-11-01` (rebuild from that day on)."""
 
 from __future__ import annotations
 
@@ -17,15 +20,17 @@ from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.bootstrap import make_pool
 from deeplens.entrypoints.cli import run_cli
-from deeplens.services.reconcile import ReconcileResult, reconcile, replay
+from deeplens.services.connector_health import connector_health, emf_record
+from deeplens.services.reconcile import Limits, ReconcileResult, reconcile, replay
 from deeplens.settings import ReconcileSettings, load_settings
 
 logger = Logger(service="deeplens-reconcile")
 
 
 def run(
-    settings: ReconcileSettings, replay_from: date | None = None, min_age_s: int | None = None
-) -> ReconcileResult:
+    settings: ReconcileSettings, replay_from: date | None = None, min_age_s: int | None = None, *,
+    full: bool = False, include_rejected: bool = False,
+) -> ReconcileResult:  # fmt: skip
     store = ObjectStore(make_s3_client(settings), settings.events_bucket)
     queue = Queue(make_sqs_client(settings, settings), str(settings.ingest_queue_url))
     pool = make_pool(settings.database_url.get_secret_value(), max_size=1)
@@ -33,26 +38,55 @@ def run(
         if replay_from is not None:
             return replay(store, pool, queue, settings.session_id, replay_from)
         age = settings.reconcile_min_age_seconds if min_age_s is None else min_age_s
-        min_age = timedelta(seconds=age)
         return reconcile(
-            store, pool, queue, session=settings.session_id, now=datetime.now(UTC), min_age=min_age
-        )
+            store, pool, queue, session=settings.session_id, now=datetime.now(UTC),
+            min_age=timedelta(seconds=age), include_rejected=include_rejected, full=full,
+            limits=limits_from(settings),
+        )  # fmt: skip
     finally:
         pool.close()
 
 
+def limits_from(settings: ReconcileSettings) -> Limits:
+    return Limits(
+        settings.reconcile_max_listed, settings.reconcile_max_enqueued, settings.reconcile_settle_days
+    )
+
+
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    result = run(load_settings(ReconcileSettings))
+    settings = load_settings(ReconcileSettings)
+    result = run(settings)
     logger.info("reconciled", extra=asdict(result))
+    publish_connector_health(settings)
     return asdict(result)
+
+
+def publish_connector_health(settings: ReconcileSettings) -> None:
+    """One CloudWatch embedded-metric record on stdout (Lambda ships it to the log group and
+    CloudWatch extracts the metric: no API call, no VPC endpoint). The alarm on it fires when the
+    connector has not been connected for 10 minutes."""
+    pool = make_pool(settings.database_url.get_secret_value(), max_size=1)
+    try:
+        health = connector_health(pool, settings.session_id, datetime.now(UTC))
+    finally:
+        pool.close()
+    sys.stdout.write(emf_record(health, settings.session_id, datetime.now(UTC)) + "\n")
+    sys.stdout.flush()
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="reconcile", description=__doc__)
     parser.add_argument("--replay-from", type=date.fromisoformat, help="YYYY-MM-DD (UTC)")
     parser.add_argument("--min-age-seconds", type=int, help="override RECONCILE_MIN_AGE_SECONDS")
+    parser.add_argument("--full", action="store_true", help="list the whole log (forget the watermark)")
+    parser.add_argument(
+        "--include-rejected", action="store_true", help="re-enqueue batches ingest refused as poison too"
+    )
     args = parser.parse_args(argv)
-    result = run(load_settings(ReconcileSettings), args.replay_from, args.min_age_seconds)
+    result = run(
+        load_settings(ReconcileSettings), args.replay_from, args.min_age_seconds,
+        full=args.full, include_rejected=args.include_rejected,
+    )  # fmt: skip
     sys.stdout.write(" ".join(f"{k}={v}" for k, v in asdict(result).items()) + "\n")
     return 0
 
