@@ -15,6 +15,10 @@ from typing import Any
 
 from neonize.client import NewClient
 from neonize.events import (
+    CallAcceptEv,
+    CallOfferEv,
+    CallOfferNoticeEv,
+    CallTerminateEv,
     ClientOutdatedEv,
     ConnectedEv,
     ConnectFailureEv,
@@ -54,6 +58,10 @@ PIPELINE_EVENTS: dict[type, str] = {
     GroupInfoEv: "group_info",
     NewsletterJoinEv: "newsletter_join",
     OfflineSyncCompletedEv: "store_contacts",  # the contact store is complete: read it (pipeline)
+    CallOfferEv: "call",
+    CallOfferNoticeEv: "call",  # a group call
+    CallAcceptEv: "call",
+    CallTerminateEv: "call",
 }
 
 

@@ -34,6 +34,7 @@ from deeplens_connector.translate import (
     history_progress,
     live_media_ref,
     participants_changed,
+    translate_call,
     translate_group_info,
     translate_group_snapshot,
     translate_history,
@@ -304,6 +305,10 @@ _TRANSLATORS: dict[str, Callable[[Pipeline, Any, Context], Translated]] = {
         {},
     ),
     "receipt": lambda p, ev, c: p._simple(translate_receipt, ev, c),
+    "call": lambda p, ev, c: (
+        translate_call(ev, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms),
+        {},
+    ),
     "joined_group": lambda p, ev, c: p._simple(translate_joined_group, ev, c),
     "newsletter_join": lambda p, ev, c: p._simple(translate_newsletter_join, ev, c),
 }

@@ -5,9 +5,10 @@ channels: `translate_joined_group`, `translate_group_info` (+ `participants_chan
 `translate_group_snapshot`), `translate_newsletter_join`; the history sync: `translate_history`
 (+ `history_progress`). Media to download: `live_media_ref`, `history_media_refs`, then
 `with_media_outcome` puts the result into the message. The contact store: `translate_store_contacts`
-(+ `ContactDiff`).
+(+ `ContactDiff`). Live calls: `translate_call` (call-log entries come with the history).
 """
 
+from deeplens_connector.translate.calls import translate_call
 from deeplens_connector.translate.chats import (
     participants_changed,
     translate_group_info,
@@ -51,6 +52,7 @@ __all__ = [
     "jid_proto",
     "live_media_ref",
     "participants_changed",
+    "translate_call",
     "translate_group_info",
     "translate_group_snapshot",
     "translate_history",

@@ -17,6 +17,7 @@ from deeplens.domain.errors import InvalidJid
 from deeplens.domain.ids import Jid
 from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
 
+from deeplens_connector.translate.calls import call_log_entry
 from deeplens_connector.translate.chats import chat_updated, lid_mapped, lid_pn
 from deeplens_connector.translate.common import Origin, TranslationError, event_id, translation_error
 from deeplens_connector.translate.content import WRAPPER_FIELDS, unwrap
@@ -52,7 +53,8 @@ def history_progress(hs: Any) -> HistoryProgress:
 
 
 def translate_history(hs: Any, *, session: str, own_jid: str | None, now_ms: int) -> Iterator[HistoryItem]:
-    """Every event of one chunk: LID pairs, contacts, then each chat with its messages, then statuses."""
+    """Every event of one chunk: LID pairs, contacts, then each chat with its messages, then
+    statuses, then call-log entries."""
     origin = Origin.of(session, now_ms, own_jid)
     pairs: set[tuple[Jid, Jid]] = set()
     for mapping in hs.phoneNumberToLidMappings:
@@ -64,6 +66,12 @@ def translate_history(hs: Any, *, session: str, own_jid: str | None, now_ms: int
             yield from _web_items(origin, conversation.ID, item.message)
     for web in hs.statusV3Messages:
         yield from _web_items(origin, "", web)
+    for record in hs.callLogRecords:
+        yield from _guarded(f"call log entry {record.callID}", _call_entry, origin, record)
+
+
+def _call_entry(origin: Origin, record: Any) -> list[Event]:
+    return [call_log_entry(origin, record)]
 
 
 def _guarded(

@@ -190,6 +190,33 @@ STATES = Table(
     " WHERE (EXCLUDED.changed_at, EXCLUDED.is_on) > (x.changed_at, x.is_on)",
 )
 
+CALLS = Table(
+    "calls",
+    (
+        "call_id", "chat_jid", "caller_jid", "from_me", "is_video", "is_group", "started_at", "accepted_at",
+        "ended_at", "end_reason", "result", "duration_s",
+    ),
+    ("text", "text", "text", "bool", "bool", "bool", "bigint", "bigint", "bigint", "text", "text", "int"),
+    ("call_id",),
+    # Steps of one call in any order (archive_plan.merge_calls): earliest start/accept, latest end,
+    # the larger of two values that disagree, any "yes"; a group call belongs to its group.
+    "DO UPDATE SET "
+    "chat_jid = CASE WHEN EXCLUDED.is_group <> x.is_group"
+    " THEN CASE WHEN x.is_group THEN x.chat_jid ELSE EXCLUDED.chat_jid END"
+    " ELSE GREATEST(x.chat_jid, EXCLUDED.chat_jid) END,"
+    " caller_jid = GREATEST(x.caller_jid, EXCLUDED.caller_jid),"
+    " from_me = x.from_me OR EXCLUDED.from_me,"
+    " is_video = COALESCE(x.is_video OR EXCLUDED.is_video, x.is_video, EXCLUDED.is_video),"
+    " is_group = x.is_group OR EXCLUDED.is_group,"
+    " started_at = LEAST(x.started_at, EXCLUDED.started_at),"
+    " accepted_at = LEAST(x.accepted_at, EXCLUDED.accepted_at),"
+    " ended_at = GREATEST(x.ended_at, EXCLUDED.ended_at),"
+    " end_reason = GREATEST(x.end_reason, EXCLUDED.end_reason),"
+    " result = GREATEST(x.result, EXCLUDED.result),"
+    " duration_s = GREATEST(x.duration_s, EXCLUDED.duration_s),"
+    " updated_at = now()",
+)  # fmt: skip
+
 REACTIONS = Table(
     "reactions",
     ("chat_jid", "message_id", "reactor_jid", "emoji", "reacted_at"),
@@ -258,6 +285,7 @@ REKEYED = (
     (VERSIONS, "chat_jid"),
     (MARKS, "chat_jid"),
     (STATES, "chat_jid"),
+    (CALLS, "chat_jid"),
     (REACTIONS, "chat_jid"),
     (REACTIONS, "reactor_jid"),
     (POLL_VOTES, "chat_jid"),
@@ -272,6 +300,7 @@ RENAMED = (
     "UPDATE messages SET remote_jid = %(pn)s WHERE session_id = %(session)s AND remote_jid = %(lid)s",
     "UPDATE message_marks SET revoked_by = %(pn)s WHERE session_id = %(session)s AND revoked_by = %(lid)s",
     "UPDATE message_states SET actor_jid = %(pn)s WHERE session_id = %(session)s AND actor_jid = %(lid)s",
+    "UPDATE calls SET caller_jid = %(pn)s WHERE session_id = %(session)s AND caller_jid = %(lid)s",
     "UPDATE media SET chat_jid = %(pn)s WHERE session_id = %(session)s AND chat_jid = %(lid)s",
     "UPDATE contacts SET lid = COALESCE(lid, %(lid)s), phone_jid = COALESCE(phone_jid, %(pn)s)"
     " WHERE session_id = %(session)s AND jid = %(pn)s",

@@ -19,6 +19,7 @@ from deeplens.domain.archive_rows import (
     MEDIA_STATUS_RANK,
     SOURCE_RANK,
     ArchivePlan,
+    CallRow,
     ChatRow,
     ConnectionRow,
     ContactRow,
@@ -33,6 +34,7 @@ from deeplens.domain.archive_rows import (
     VersionRow,
 )
 from deeplens.domain.envelope import (
+    CallLogged,
     ChatUpdated,
     ConnectionChanged,
     ContactUpdated,
@@ -281,6 +283,34 @@ def _on_message_state(planner: _Planner, event: MessageStateChanged, kinds: dict
         planner.plan.states.append(MessageStateRow(*key, event.state, event.on, event.changed_at_ms, actor))
 
 
+def _on_call(planner: _Planner, event: CallLogged, kinds: dict[str, str]) -> None:
+    """A call step or log entry: the chat is listed (as for a message); the call is kept when tracked."""
+    chat = planner.jid(event.chat_jid)
+    kind = kinds.get(chat) or _kind_guess(chat)
+    planner.plan.chats.append(ChatRow(jid=chat, kind=kind))
+    _track(planner, chat, kind, None)
+    if planner.tracked(chat, kind):
+        planner.plan.calls.append(_call_row(chat, planner.canon(event.caller_jid), event))
+
+
+def _call_row(chat: str, caller: str | None, event: CallLogged) -> CallRow:
+    step, at = event.step, event.at_ms
+    return CallRow(
+        call_id=event.call_id,
+        chat_jid=chat,
+        caller_jid=caller,
+        from_me=event.from_me,
+        is_video=event.video,
+        is_group=event.group,
+        started_at=at if step in ("offer", "log") else None,
+        accepted_at=at if step == "accept" else None,
+        ended_at=at if step == "terminate" else None,
+        end_reason=event.reason,
+        result=event.result,
+        duration_s=event.duration_s,
+    )
+
+
 def _on_chat(planner: _Planner, event: ChatUpdated, kinds: dict[str, str]) -> None:
     chat = planner.jid(event.jid)
     planner.plan.chats.append(
@@ -336,6 +366,7 @@ _HANDLERS: dict[str, Callable[[_Planner, Any, dict[str, str]], None]] = {
     "receipt": _on_receipt,
     "poll_vote": _on_poll_vote,
     "message_state": _on_message_state,
+    "call": _on_call,
     "chat": _on_chat,
     "contact": _on_contact,
     "lid_mapping": _on_lid_mapping,
@@ -399,6 +430,53 @@ def merge_marks(first: MarkRow, second: MarkRow) -> MarkRow:
     )
 
 
+def merge_calls(first: CallRow, second: CallRow) -> CallRow:
+    """Steps of one call folded as the SQL upsert does: earliest start/accept, latest end, the
+    larger of two values that disagree, any "yes"."""
+    video = [v for v in (first.is_video, second.is_video) if v is not None]
+    return replace(
+        first,
+        chat_jid=_call_chat(first, second),
+        caller_jid=_larger(first.caller_jid, second.caller_jid),
+        from_me=first.from_me or second.from_me,
+        is_video=any(video) if video else None,
+        is_group=first.is_group or second.is_group,
+        started_at=_smaller(first.started_at, second.started_at),
+        accepted_at=_smaller(first.accepted_at, second.accepted_at),
+        ended_at=_larger(first.ended_at, second.ended_at),
+        end_reason=_larger(first.end_reason, second.end_reason),
+        result=_larger(first.result, second.result),
+        duration_s=_larger(first.duration_s, second.duration_s),
+    )
+
+
+def _call_chat(first: CallRow, second: CallRow) -> str:
+    """A group's call belongs to the group; else the larger JID (any order gives the same)."""
+    if first.is_group != second.is_group:
+        return first.chat_jid if first.is_group else second.chat_jid
+    return max(first.chat_jid, second.chat_jid)
+
+
+def _smaller(first: Any, second: Any) -> Any:
+    return (
+        min(first, second)
+        if first is not None and second is not None
+        else first
+        if first is not None
+        else second
+    )
+
+
+def _larger(first: Any, second: Any) -> Any:
+    return (
+        max(first, second)
+        if first is not None and second is not None
+        else first
+        if first is not None
+        else second
+    )
+
+
 def _newest(key: Callable[[RowT], Any]) -> Callable[[RowT, RowT], RowT]:
     return lambda first, second: second if key(second) > key(first) else first
 
@@ -433,6 +511,7 @@ def _deduplicated(plan: ArchivePlan) -> ArchivePlan:
         lambda r: (r.chat_jid, r.message_id, r.voter_jid),
         _newest(lambda r: (r.voted_at, r.selected_options)),
     )
+    plan.calls = _dedupe(plan.calls, lambda r: (r.call_id,), merge_calls)
     plan.contacts = _dedupe(plan.contacts, lambda r: (r.jid,), _newest(lambda r: r.info_at))
     plan.participants = _dedupe(
         plan.participants, lambda r: (r.group_jid, r.participant_jid), _newest(lambda r: r.listed_at)

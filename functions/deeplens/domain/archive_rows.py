@@ -97,6 +97,22 @@ class MessageStateRow:
 
 
 @dataclass(frozen=True)
+class CallRow:
+    call_id: str
+    chat_jid: str
+    caller_jid: str | None
+    from_me: bool
+    is_video: bool | None
+    is_group: bool
+    started_at: int | None
+    accepted_at: int | None
+    ended_at: int | None
+    end_reason: str | None
+    result: str | None
+    duration_s: int | None
+
+
+@dataclass(frozen=True)
 class ReactionRow:
     chat_jid: str
     message_id: str
@@ -154,6 +170,7 @@ class ArchivePlan:
     versions: list[VersionRow] = field(default_factory=list)
     marks: list[MarkRow] = field(default_factory=list)
     states: list[MessageStateRow] = field(default_factory=list)
+    calls: list[CallRow] = field(default_factory=list)
     reactions: list[ReactionRow] = field(default_factory=list)
     poll_votes: list[PollVoteRow] = field(default_factory=list)
     contacts: list[ContactRow] = field(default_factory=list)

@@ -56,6 +56,7 @@ def _change(jid: str, ids: set[str], reload: bool) -> ChatChange:
 
 def _chat_jids(plan: ArchivePlan) -> Iterable[str]:
     yield from (row.jid for row in plan.chats)
+    yield from (row.chat_jid for row in plan.calls)
     yield from (row.jid for row in plan.tracking)
     yield from plan.aliases  # a LID's chat merged into its phone JID's: no longer listed
 

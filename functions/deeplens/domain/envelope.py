@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, TypeAdapter, ValidationError, model_validator
+from pydantic import Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 
 from deeplens.domain.envelope_parts import (
     Body,
@@ -182,6 +182,42 @@ class MessageStateChanged(EventBase):
     changed_at_ms: TimestampMs
 
 
+CallStep = Literal["offer", "accept", "terminate", "log"]
+CallResult = Literal[  # WhatsApp's CallLogRecord.CallResult, lower-case
+    "connected",
+    "rejected",
+    "cancelled",
+    "accepted_elsewhere",
+    "missed",
+    "invalid",
+    "unavailable",
+    "upcoming",
+    "failed",
+    "abandoned",
+    "ongoing",
+]
+CallIdField = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,128}$")]
+
+
+class CallLogged(EventBase):
+    """One step of a voice or video call (offered, accepted, terminated: live), or a whole call-log
+    entry (`log`: from the history sync, with its result and duration). Steps of one call share
+    `call_id`; ingest folds them into one call in any order."""
+
+    kind: Literal["call"] = "call"
+    call_id: CallIdField
+    chat_jid: CanonicalJid  # the other party of a 1:1 call, or the group
+    caller_jid: CanonicalJid | None = None  # who started the call
+    from_me: bool  # the account started it
+    step: CallStep
+    at_ms: TimestampMs  # when this step happened (a log entry: when the call started)
+    video: bool | None = None  # None: this step does not say
+    group: bool = False
+    reason: Detail | None = None  # terminate: WhatsApp's reason
+    result: CallResult | None = None  # log: how the call ended
+    duration_s: Count | None = None  # log: how long it lasted
+
+
 class ChatUpdated(EventBase):
     """A chat discovered or changed. Only this event can say `community` (it needs metadata)."""
 
@@ -239,6 +275,7 @@ Event = Annotated[
     | ReceiptReported
     | PollVoteCast
     | MessageStateChanged
+    | CallLogged
     | ChatUpdated
     | ContactUpdated
     | LidMapped
@@ -254,6 +291,7 @@ EVENT_MODELS: tuple[type[EventBase], ...] = (
     ReceiptReported,
     PollVoteCast,
     MessageStateChanged,
+    CallLogged,
     ChatUpdated,
     ContactUpdated,
     LidMapped,

@@ -123,7 +123,8 @@ def _apply(pointer: BatchPointer, events: list[Event], deps: IngestDeps) -> Inge
 
 
 _PERSON_FIELDS = (
-    "sender_jid", "sender_alt_jid", "reactor_jid", "voter_jid", "revoked_by", "actor_jid", "jid", "lid",
+    "sender_jid", "sender_alt_jid", "reactor_jid", "voter_jid", "revoked_by", "actor_jid", "caller_jid",
+    "jid", "lid",
 )  # fmt: skip
 
 

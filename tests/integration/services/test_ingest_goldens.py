@@ -62,6 +62,22 @@ def _expect_message_state(url: str, g: dict[str, Any]) -> None:
     ]
 
 
+def _expect_call(url: str, g: dict[str, Any]) -> None:
+    [row] = rows(url, "SELECT call_id, chat_jid, caller_jid, from_me, is_video, is_group, result FROM calls")
+    assert row == (
+        g["call_id"],
+        g["chat_jid"],
+        g["caller_jid"],
+        g["from_me"],
+        g["video"],
+        g["group"],
+        g["result"],
+    )
+    at = rows(url, "SELECT started_at, accepted_at, ended_at FROM calls")[0]
+    steps = {"offer": 0, "log": 0, "accept": 1, "terminate": 2}
+    assert at[steps[g["step"]]] == g["at_ms"]
+
+
 def _expect_edit(url: str, g: dict[str, Any]) -> None:
     target = g["target"]
     assert rows(
@@ -133,6 +149,7 @@ EXPECTATIONS: dict[str, Callable[[str, dict[str, Any]], None]] = {
     "receipt": _expect_receipt,
     "poll_vote": _expect_poll_vote,
     "message_state": _expect_message_state,
+    "call": _expect_call,
     "chat": _expect_chat,
     "contact": _expect_contact,
     "lid_mapping": _expect_lid_mapping,

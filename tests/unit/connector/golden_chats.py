@@ -13,6 +13,7 @@ from tests.unit.connector.neonize_fixtures import (
     ANNA_LID,
     BOB,
     COMMUNITY,
+    GROUP,
     ME,
     NEWSLETTER,
     group_jid,
@@ -81,4 +82,14 @@ def history_chunk(_at: int) -> Any:
     chunk.pushnames.add(ID=ANNA_JID, pushname="Anna")
     chunk.inlineContacts.add(pnJID=ANNA_JID, lidJID=ANNA_LID_JID, fullName="Anna Schmidt", firstName="Anna")
     chunk.phoneNumberToLidMappings.add(pnJID=ANNA_JID, lidJID=ANNA_LID_JID)
+    missed = chunk.callLogRecords.add(  # Bob's group voice call the day before, nobody answered
+        callID="CL9F8E7D6C5B4A3F2E1D",
+        groupJID=f"{GROUP}@g.us",
+        callCreatorJID=f"{BOB}@s.whatsapp.net",
+        isIncoming=True,
+        isVideo=False,
+        startTime=1_763_990_000,
+        duration=0,
+    )
+    missed.callResult = missed.MISSED
     return N.HistorySync(Data=chunk)

@@ -339,3 +339,18 @@ def kept(at: int) -> Any:
         timestampMS=at,
     )
     return i_say_to_anna("3EB0CEE9000000000001", at, E2E.Message(keepInChatMessage=keep))
+
+
+def _call_meta(at: int, caller: Any) -> Any:
+    return N.BasicCallMeta(callCreator=caller, callID="CA1D7E0C4A11B2C3D4E5", timestamp=at // 1000, **{"from": caller})
+
+
+def call_offer(at: int) -> Any:
+    """Anna video-calls me (the offer node has a `video` child)."""
+    offer = N.Node(Tag="offer", Nodes=[N.Node(Tag="audio"), N.Node(Tag="video")])
+    return N.CallOffer(basicCallMeta=_call_meta(at, jid(ANNA, device=3)), data=offer)
+
+
+def call_terminate(at: int) -> Any:
+    """Nobody answered: Anna's call ends (never accepted: missed)."""
+    return N.CallTerminate(basicCallMeta=_call_meta(at, jid(ANNA, device=3)), reason="timeout")

@@ -22,6 +22,7 @@ from deeplens_connector.sample.protos import no_jid as empty_jid  # what Go send
 from deeplens_connector.translate import (
     DecryptedVote,
     TranslationError,
+    translate_call,
     translate_group_info,
     translate_history,
     translate_joined_group,
@@ -34,6 +35,10 @@ from neonize._binder import func_callback_bytes
 from neonize.client import NewClient
 from neonize.events import (
     EVENT_TO_INT,
+    CallAcceptEv,
+    CallOfferEv,
+    CallOfferNoticeEv,
+    CallTerminateEv,
     GroupInfoEv,
     HistorySyncEv,
     JoinedGroupEv,
@@ -167,6 +172,8 @@ class Capture:
         self._on(JoinedGroupEv, lambda ev: translate_joined_group(ev, **live))
         self._on(NewsletterJoinEv, lambda ev: translate_newsletter_join(ev, **live))
         self._on(HistorySyncEv, lambda ev: translate_history(ev.Data, **mine))
+        for call_event in (CallOfferEv, CallOfferNoticeEv, CallAcceptEv, CallTerminateEv):
+            self._on(call_event, lambda ev: translate_call(ev, **mine))
 
     def _on(self, event_class: type, translate: Callable[[Any], Any]) -> None:
         def handle(_client: Any, ev: Any) -> None:
