@@ -258,7 +258,9 @@ def _wait_healthy(log: Log, run: subprocess.Popen[bytes], timeout: float) -> dic
 
 
 @pytest.fixture
-def bare_debian(request: pytest.FixtureRequest) -> Iterator[tuple[Path, Log]]:
+def bare_debian(
+    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> Iterator[tuple[Path, Log]]:
     """A fresh Debian 12 minbase chroot with the caches mounted; torn down whatever happens."""
     if os.geteuid() != 0:
         pytest.fail("the bare-server test needs root (chroot, mounts); DEEPLENS_SKIP_BARE_TEST=1 skips it")
@@ -291,9 +293,11 @@ def bare_debian(request: pytest.FixtureRequest) -> Iterator[tuple[Path, Log]]:
         finally:
             _tear_down(run_dir)
             took = f"{time.monotonic() - started:.0f}s: {log.summary()} (log: {log.path})"
+            log.write(f"\n[bare-debian] {took}\n")
             reporter = request.config.pluginmanager.get_plugin("terminalreporter")
             if reporter is not None:
-                reporter.write_line(f"\n[bare-debian] {took}")
+                with capsys.disabled():  # the time of each phase, in the test command's output
+                    reporter.write_line(f"\n[bare-debian] {took}")
 
 
 def test_readme_prerequisites_then_bootstrap_then_make_run_on_bare_debian_12(
