@@ -67,6 +67,7 @@ if [ "${WITH_BROWSER:-0}" = 1 ]; then  # the e2e test and the UI budget; the fon
   command -v chromium >/dev/null || apt_missing+=(chromium)
   dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || apt_missing+=(fonts-noto-color-emoji)
   [ -x /usr/sbin/nginx ] || apt_missing+=(nginx)  # the HTTPS journey's proxy: own config, ports, process
+  command -v systemd-analyze >/dev/null || apt_missing+=(systemd)  # verifies infra/systemd's unit
 fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_missing[*]}"
