@@ -180,13 +180,21 @@ class ObjectStore:
         return (key for key, _ in self.objects(prefix, start_after))
 
     def objects(self, prefix: str, start_after: str = "") -> Iterator[tuple[str, datetime]]:
-        """(key, last modified) of every object under `prefix`, in key order."""
-        paginator = self._client.get_paginator("list_objects_v2")
-        pages = paginator.paginate(Bucket=self.bucket, Prefix=prefix, StartAfter=start_after)
+        """(key, last modified) of every object under `prefix`, in key order.
+
+        ListObjects (v1, Marker), not v2: s3rver 3.7.1 answers every truncated ListObjectsV2 with
+        an InternalError, so a listing past 1,000 keys failed locally; AWS and LocalStack serve
+        both alike (without a delimiter the next page starts after the last key)."""
+        marker = start_after
         with _translated(prefix):
-            for page in pages:
-                for item in page.get("Contents", []):
+            while True:
+                page = self._client.list_objects(Bucket=self.bucket, Prefix=prefix, Marker=marker)
+                contents = page.get("Contents", [])
+                for item in contents:
                     yield item["Key"], item["LastModified"]
+                if not page.get("IsTruncated") or not contents:
+                    return
+                marker = page.get("NextMarker") or contents[-1]["Key"]
 
 
 def _error_code(error: ClientError) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import urllib.error
 import urllib.request
+import uuid
 
 import pytest
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
@@ -75,3 +76,17 @@ def test_raises_transient_when_server_unreachable() -> None:
     store = ObjectStore(make_s3_client(settings), "whatsapp-media")
     with pytest.raises(TransientError):
         store.put("k", b"v", "text/plain")
+
+
+def test_lists_past_the_first_page_in_key_order_when_a_prefix_holds_over_1000_keys(
+    backend_env: dict[str, str],
+) -> None:
+    """s3rver 3.7.1 fails every truncated ListObjectsV2; the listing must page on every backend."""
+    settings: S3Settings = settings_from(S3Settings, backend_env)
+    store = ObjectStore(make_s3_client(settings), settings.events_bucket)
+    prefix = f"paging-{uuid.uuid4().hex[:8]}/2026/01/01/"
+    keys = [f"{prefix}{index:05d}.jsonl.gz" for index in range(1005)]
+    for key in keys:
+        store.put(key, b"x", "application/gzip")
+    assert [key for key, _ in store.objects(prefix)] == keys
+    assert [key for key, _ in store.objects(prefix, start_after=keys[999])] == keys[1000:]
