@@ -5,6 +5,7 @@ import { Empty, ErrorNotice, Loading } from '@/components/state-message';
 import { chatTitle } from '@/lib/format';
 import { useRemote } from '@/lib/use-remote';
 import { useNavigationStore } from '@/stores/navigation-store';
+import { ChatCalls } from '@/features/calls/components/calls-list';
 import { getChat } from '@/features/chats/api/chats-api';
 import { ChatWindow } from '@/app/chunks';
 
@@ -32,6 +33,7 @@ export function MainPane() {
         </div>
         <button type="button" className="ghost" onClick={() => toggleRightPanel('info')}>Info</button>
       </header>
+      {chat && <ChatCalls key={`calls-${jid}`} jid={jid} />}
       {chat && (
         <Suspense fallback={<Loading label="Loading messages…" />}>
           <ChatWindow key={jid} jid={jid} kind={chat.kind} />

@@ -181,6 +181,33 @@ export interface Message {
   flags: MessageFlags;
 }
 
+export type CallOutcome =
+  | 'connected' | 'missed' | 'rejected' | 'cancelled' | 'accepted_elsewhere' | 'unavailable' | 'failed'
+  | 'abandoned' | 'ongoing' | 'upcoming' | 'invalid' | 'ringing';
+
+/** One voice or video call: its live steps and the phone's call-log entry folded together. */
+export interface Call {
+  call_id: string;
+  chat_jid: string;
+  chat_name: string | null;
+  caller_jid: string | null;
+  caller_name: string | null;
+  from_me: boolean;
+  /** null when no step said */
+  video: boolean | null;
+  group: boolean;
+  started_at: EpochMs;
+  ended_at: EpochMs | null;
+  outcome: CallOutcome;
+  end_reason: string | null;
+  duration_s: number | null;
+}
+
+export interface CallPage {
+  items: Call[];
+  next_cursor: string | null;
+}
+
 export interface MessagePage {
   items: Message[];
   has_older: boolean;

@@ -13,13 +13,14 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from deeplens.entrypoints.http import auth, changes, chats, health, media, search, session, tracking
+from deeplens.entrypoints.http import auth, calls, changes, chats, health, media, search, session, tracking
 from deeplens.entrypoints.http.deps import Authenticated, refuse_nul
 from deeplens.entrypoints.http.errors import install_error_handlers
 from deeplens.entrypoints.http.guards import BodyLimit, SecurityHeaders, security_headers
 from deeplens.services.api import ApiDeps
 
 ROUTERS = (
+    calls.router,
     health.router,
     auth.router,
     session.router,

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from deeplens.domain.calls import CallOutcome
 from deeplens.domain.ids import ChatKind
 
 EpochMs = int
@@ -194,6 +195,27 @@ class Message(BaseModel):
     versions_count: int = Field(description="number of edits")
     media: MediaInfo | None
     flags: MessageFlags
+
+
+class Call(BaseModel):
+    call_id: str
+    chat_jid: str = Field(description="the other party of a 1:1 call, or the group")
+    chat_name: str | None
+    caller_jid: str | None
+    caller_name: str | None
+    from_me: bool
+    video: bool | None = Field(description="null when no step said")
+    group: bool
+    started_at: EpochMs = Field(description="0 when only the call's end is known")
+    ended_at: EpochMs | None
+    outcome: CallOutcome
+    end_reason: str | None = Field(description="WhatsApp's terminate reason, when seen live")
+    duration_s: int | None
+
+
+class CallPage(BaseModel):
+    items: list[Call] = Field(description="newest first")
+    next_cursor: str | None = Field(description="pass as `cursor` for older calls")
 
 
 class MessagePage(BaseModel):
