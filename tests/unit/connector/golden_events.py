@@ -342,7 +342,9 @@ def kept(at: int) -> Any:
 
 
 def _call_meta(at: int, caller: Any) -> Any:
-    return N.BasicCallMeta(callCreator=caller, callID="CA1D7E0C4A11B2C3D4E5", timestamp=at // 1000, **{"from": caller})
+    return N.BasicCallMeta(
+        callCreator=caller, callID="CA1D7E0C4A11B2C3D4E5", timestamp=at // 1000, **{"from": caller}
+    )
 
 
 def call_offer(at: int) -> Any:
