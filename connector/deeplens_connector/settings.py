@@ -1,4 +1,5 @@
-"""The connector's one settings object (CONVENTIONS §3): composed from the shared field groups.
+"""The connector's one settings object (docs/architecture.md, "Settings"): composed from the shared
+field groups.
 
 `load_connector_settings()` raises ConfigurationError with one line naming each bad variable.
 """

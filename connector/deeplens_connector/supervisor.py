@@ -1,6 +1,6 @@
 """Keeps one neonize session alive as far as neonize can, and says when the process must restart.
 
-neonize 0.5.2 (NEONIZE.md §2.2, §7): the first connect() is never retried by whatsmeow, every
+neonize 0.5.2 (docs/neonize.md §3): the first connect() is never retried by whatsmeow, every
 connect() leaks one PostgreSQL pool, stop() can block ~60 s, and an expired QR leaves connect()
 spinning forever. So: a bounded number of connect() attempts with exponential backoff, then exit
 code RESTART (a fresh process, no leaked pools); a QR watchdog; terminal states end the process.

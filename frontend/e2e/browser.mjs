@@ -1,4 +1,4 @@
-// Shared by the journey and the render budget: Debian's Chromium (LOCAL_STACK.md flags; never
+// Shared by the journey and the render budget: Debian's Chromium (docs/local-stack.md#browser-tests-debians-chromium; never
 // `playwright install`) and a PerformanceObserver collecting long tasks (> 50 ms) in the page.
 export const browserArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'];
 

@@ -1,6 +1,6 @@
 """The whatsmeow contact store (`client.contact.get_all_contacts()`) as `contact` events.
 
-neonize forwards no PushName/Contact events (NEONIZE §1.3): whatsmeow keeps address-book names
+neonize forwards no PushName/Contact events (docs/neonize.md §7): whatsmeow keeps address-book names
 (app-state sync), push names and business names in its store, and the connector reads it after
 OfflineSyncCompletedEv. `ContactDiff` keeps what was already published by this process, so a
 re-read only publishes what changed.

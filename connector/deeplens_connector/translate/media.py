@@ -104,7 +104,7 @@ class MediaRef:
     mime: str
 
     def download_message(self) -> Any:
-        """A waE2E.Message for download_any; video notes are re-wrapped as videoMessage (NEONIZE.md §5)."""
+        """A waE2E.Message for download_any; video notes are re-wrapped as videoMessage (neonize.md §6)."""
         message = E2E.Message()
         sub = getattr(message, _DOWNLOAD_FIELD.get(self.field, self.field))
         sub.directPath = self.direct_path

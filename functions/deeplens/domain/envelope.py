@@ -1,4 +1,4 @@
-"""Envelope v1: the events the connector writes and ingest reads (DESIGN.md §3).
+"""Envelope v1: the events the connector writes and ingest reads (docs/envelope.md).
 
 One JSON object per event. `kind` selects the model; `v` is checked before anything else so a
 future version is refused as such (UnsupportedVersion) rather than as a pile of field errors.

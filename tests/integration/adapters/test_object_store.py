@@ -44,7 +44,7 @@ def test_presigned_url_downloads_the_bytes_when_key_has_whatsapp_jid(
 def test_presigned_url_is_refused_when_tampered_on_localstack(
     stack_envs: dict[str, dict[str, str]], prefix: str
 ) -> None:
-    # Only LocalStack verifies SigV4 (s3rver does not, LOCAL_STACK.md), so this runs there alone.
+    # Only LocalStack verifies SigV4 (s3rver does not, docs/local-stack.md), so this runs there alone.
     object_store = ObjectStore(
         make_s3_client(settings_from(S3Settings, stack_envs["localstack"])), "whatsapp-media"
     )

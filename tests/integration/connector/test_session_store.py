@@ -1,6 +1,6 @@
 """A real neonize client on the stack's PostgreSQL, with WhatsApp unreachable.
 
-NEONIZE.md ran this inside `unshare -n`; a new network namespace cannot reach the stack's
+This once ran inside `unshare -n` (docs/neonize.md §11); a new network namespace cannot reach the stack's
 PostgreSQL on the host's loopback, so the child process instead gets HTTPS_PROXY pointing at a
 closed port: whatsmeow dials through http.ProxyFromEnvironment, so WhatsApp is unreachable
 whatever this machine's network, while PostgreSQL, Redis, S3 and SQS (NO_PROXY) stay reachable.
