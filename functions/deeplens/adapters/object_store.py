@@ -13,7 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from deeplens.domain.errors import ObjectNotFound, TransientError
-from deeplens.domain.media import RangeNotSatisfiable, parse_content_range
+from deeplens.domain.media import RangeNotSatisfiable, parse_content_range, stored_type
 from deeplens.settings import S3Settings
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class ObjectStore:
                 Bucket=self.bucket,
                 Key=key,
                 Body=body,
-                ContentType=content_type,
+                ContentType=stored_type(content_type),
                 Metadata={**(metadata or {}), "sha256": digest},
             )
         return digest

@@ -134,6 +134,14 @@ def inline_type(mime: str | None) -> str | None:
     return None
 
 
+def stored_type(mime: str | None) -> str:
+    """The Content-Type an object is stored under: the sender's media type (lower case, without
+    parameters) when it is one, else application/octet-stream. A sender's type is hostile: CR/LF or
+    other bytes an HTTP header cannot carry would fail every upload of the object."""
+    base = (mime or "").split(";", 1)[0].strip().lower()
+    return base if _MEDIA_TYPE.fullmatch(base) else "application/octet-stream"
+
+
 def delivery_for(mime: str | None, file_name: str | None, file_id: str) -> Delivery:
     """Inline under its own type when allow-listed, else an octet-stream attachment; named after
     the sender's file name, or `{file_id}.{ext}` when there is none."""

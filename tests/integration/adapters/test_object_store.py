@@ -33,6 +33,22 @@ def test_object_round_trips_with_type_and_sha256_when_put(object_store: ObjectSt
     assert object_store.content_type(prefix + WHATSAPP_KEY) == "image/jpeg"
 
 
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("image/jpeg\r\nX-Injected: 1", "application/octet-stream"),  # a sender's type is hostile
+        ("audio/ogg; codecs=opus", "audio/ogg"),
+        ("Video/MP4", "video/mp4"),
+        ("", "application/octet-stream"),
+    ],
+)
+def test_object_is_stored_when_the_sender_type_is_not_a_header_value(
+    object_store: ObjectStore, prefix: str, sent: str, stored: str
+) -> None:
+    object_store.put(prefix + "hostile-type.bin", b"data", sent)
+    assert object_store.content_type(prefix + "hostile-type.bin") == stored
+
+
 def test_presigned_url_downloads_the_bytes_when_key_has_whatsapp_jid(
     object_store: ObjectStore, prefix: str
 ) -> None:
