@@ -1,12 +1,19 @@
-"""Redis: the client factory and the few operations the API needs, with driver errors translated."""
+"""Redis: the client factory and the few operations the API needs, with driver errors translated.
+
+When Redis fails, `Cache` stops asking it for `PAUSE_S` seconds and fails at once instead: a
+Redis that does not answer would otherwise cost every request the connect timeout. What each use
+does without Redis is decided by its caller (docs/decisions.md, 2026-12-06)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from deeplens.domain.errors import TransientError
 from deeplens.settings import RedisSettings
@@ -14,18 +21,34 @@ from deeplens.settings import RedisSettings
 T = TypeVar("T")
 
 
+PAUSE_S = 10.0
+
+
 def make_redis(settings: RedisSettings) -> redis.Redis[str]:
+    return redis.Redis(**redis_kwargs(settings))
+
+
+def redis_kwargs(settings: RedisSettings) -> dict[str, Any]:
+    """The client's options: ElastiCache serverless (and in-transit encryption) needs TLS, with
+    the server's certificate and host name verified; AUTH as a password or ACL user + password."""
     password = settings.redis_password
-    return redis.Redis(
-        host=settings.redis_host,
-        port=settings.redis_port,
-        db=settings.redis_db,
-        password=password.get_secret_value() if password else None,
-        decode_responses=True,
-        socket_timeout=2,
-        socket_connect_timeout=2,
-        health_check_interval=30,
-    )
+    kwargs: dict[str, Any] = {
+        "host": settings.redis_host,
+        "port": settings.redis_port,
+        "db": settings.redis_db,
+        "username": settings.redis_username or None,
+        "password": password.get_secret_value() if password else None,
+        "decode_responses": True,
+        "socket_timeout": 2,
+        "socket_connect_timeout": 2,
+        "health_check_interval": 30,
+        # One quick retry (an idle connection the server closed), not redis-py's default three
+        # with backoff up to seconds: a request must not wait that long for a cache.
+        "retry": Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
+    }
+    if settings.redis_tls:
+        kwargs |= {"ssl": True, "ssl_cert_reqs": "required", "ssl_check_hostname": True}
+    return kwargs
 
 
 @contextmanager
@@ -39,12 +62,20 @@ def _translated() -> Iterator[None]:
 class Cache:
     """Strings with a TTL, counters in a window; every failure is a TransientError."""
 
-    def __init__(self, client: redis.Redis[str]) -> None:
+    def __init__(self, client: redis.Redis[str], clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
+        self._clock = clock
+        self._paused_until = 0.0
 
     def _run(self, action: Callable[[], T]) -> T:
-        with _translated():
-            return action()
+        if self._clock() < self._paused_until:
+            raise TransientError("Redis unavailable (it failed less than 10 s ago)")
+        try:
+            with _translated():
+                return action()
+        except TransientError:
+            self._paused_until = self._clock() + PAUSE_S
+            raise
 
     def get(self, key: str) -> str | None:
         value = self._run(lambda: self._client.get(key))

@@ -12,13 +12,14 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from deeplens.adapters import auth_store
 from deeplens.adapters.archive_queries import pooled
-from deeplens.domain.errors import ConfigurationError, NotFound, RateLimited, Unauthorized
+from deeplens.domain.errors import ConfigurationError, NotFound, RateLimited, TransientError, Unauthorized
 from deeplens.services.api import ApiDeps
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -87,14 +88,18 @@ def _password_matches(deps: ApiDeps, password: str) -> bool:
 
 
 def login(deps: ApiDeps, password: str, client: str) -> Issued:
-    """A new browser session for the admin; counts the attempt against the client's budget."""
+    """A new browser session for the admin; counts the attempt against the client's budget.
+
+    Fails closed: without Redis no attempt can be counted, so none is checked (TransientError, a
+    503); sessions and tokens already issued keep working (they live in PostgreSQL)."""
     key = f"login_attempts:{client}"
     attempts, window_left = deps.cache.hit_counter(key, deps.settings.login_window_seconds)
     if attempts > deps.settings.login_max_attempts:
         raise RateLimited("too many login attempts; wait and try again", window_left)
     if not _password_matches(deps, password):
         raise Unauthorized("wrong password", "password")
-    deps.cache.delete(key)
+    with suppress(TransientError):  # the counter then runs out with its window
+        deps.cache.delete(key)
     expires = datetime.now(UTC) + timedelta(seconds=deps.settings.session_ttl_seconds)
     return _issue(deps, "session", None, expires)
 

@@ -5,12 +5,13 @@ file goes out with the domain's delivery headers (inline only for allow-listed t
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from deeplens.adapters import archive_queries as archive_db
 from deeplens.adapters.archive_queries import pooled
 from deeplens.adapters.object_store import ObjectInfo, ObjectStream
-from deeplens.domain.errors import InvalidRequest, NotFound, ObjectNotFound
+from deeplens.domain.errors import InvalidRequest, NotFound, ObjectNotFound, TransientError
 from deeplens.domain.media import (
     ByteRange,
     Delivery,
@@ -60,7 +61,7 @@ def media_url(deps: ApiDeps, file_id: str) -> str:
     """Redis hit: the cached URL. Miss: presign (PRESIGN_TTL_SECONDS), cache it for
     PRESIGN_CACHE_SECONDS (shorter, so a cached URL never has expired), return it."""
     _check(file_id)
-    cached = deps.cache.get(presigned_key(file_id))
+    cached = _cached_url(deps, file_id)
     if cached:
         return cached
     media = stored_media(deps, file_id)
@@ -71,8 +72,17 @@ def media_url(deps: ApiDeps, file_id: str) -> str:
         content_type=media.delivery.content_type,
         disposition=media.delivery.content_disposition,
     )
-    deps.cache.set(presigned_key(file_id), url, settings.presign_cache_seconds)
+    with suppress(TransientError):  # Redis down: the URL is good anyway, the next one presigns again
+        deps.cache.set(presigned_key(file_id), url, settings.presign_cache_seconds)
     return url
+
+
+def _cached_url(deps: ApiDeps, file_id: str) -> str | None:
+    """The cached URL; None on a miss and when Redis is down (presigning needs no Redis)."""
+    try:
+        return deps.cache.get(presigned_key(file_id))
+    except TransientError:
+        return None
 
 
 def open_media(

@@ -8,7 +8,7 @@ from typing import Any
 
 from deeplens.adapters import archive_queries as archive_db
 from deeplens.adapters.archive_queries import pooled
-from deeplens.domain.errors import DeepLensError
+from deeplens.domain.errors import DeepLensError, TransientError
 from deeplens.services.api import ApiDeps
 
 HEALTH_PROBE_KEY = "health-probe/none"  # never written: a HEAD on it proves the bucket answers
@@ -49,7 +49,7 @@ _NO_STATUS = {
 def connector_session(deps: ApiDeps) -> dict[str, Any]:
     """Redis (live, written by the connector) first, else the last state kept in PostgreSQL; and
     whether the archive holds anything yet (the UI lands on pairing only when it does not)."""
-    live = _live_state(deps.cache.get(connector_key(deps.session)))
+    live = _live_state(_live_raw(deps))
     with pooled(deps.pool) as conn:
         row = None if live else archive_db.connector_status(conn, deps.session)
         has_archive = archive_db.archive_exists(conn, deps.session)
@@ -58,12 +58,20 @@ def connector_session(deps: ApiDeps) -> dict[str, Any]:
 
 def connector_state(deps: ApiDeps) -> str:
     """The connector's state name only ('unknown' before it ever reported)."""
-    live = _live_state(deps.cache.get(connector_key(deps.session)))
+    live = _live_state(_live_raw(deps))
     if live:
         return str(live.get("state") or "unknown")
     with pooled(deps.pool) as conn:
         row = archive_db.connector_status(conn, deps.session)
     return str(row["state"]) if row else "unknown"
+
+
+def _live_raw(deps: ApiDeps) -> str | None:
+    """The connector's live state in Redis; None when Redis is down (PostgreSQL keeps the last one)."""
+    try:
+        return deps.cache.get(connector_key(deps.session))
+    except TransientError:
+        return None
 
 
 def _live_state(raw: str | None) -> dict[str, Any]:

@@ -1,0 +1,48 @@
+"""Redis settings -> client options (TLS and AUTH for ElastiCache), and the pause after a failure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from deeplens.adapters.cache import PAUSE_S, Cache, make_redis, redis_kwargs
+from deeplens.domain.errors import TransientError
+from deeplens.settings import RedisSettings
+
+
+def _settings(**values: Any) -> RedisSettings:
+    return RedisSettings(_env_file=None, **values)
+
+
+def test_tls_and_acl_user_when_elasticache_asks_for_them() -> None:
+    kwargs = redis_kwargs(
+        _settings(redis_host="x.serverless.use1.cache.amazonaws.com", redis_tls=True,
+                  redis_username="deeplens", redis_password="s3cret-token")
+    )  # fmt: skip
+    assert kwargs["ssl"] is True
+    assert (kwargs["ssl_cert_reqs"], kwargs["ssl_check_hostname"]) == ("required", True)
+    assert (kwargs["username"], kwargs["password"]) == ("deeplens", "s3cret-token")
+    assert kwargs["host"] == "x.serverless.use1.cache.amazonaws.com"
+
+
+def test_plain_connection_without_auth_by_default() -> None:
+    kwargs = redis_kwargs(_settings())
+    assert "ssl" not in kwargs
+    assert (kwargs["username"], kwargs["password"]) == (None, None)
+
+
+def test_tls_settings_reach_the_connection_class() -> None:
+    client = make_redis(_settings(redis_tls=True, redis_password="p"))
+    assert client.connection_pool.connection_class.__name__ == "SSLConnection"
+
+
+def test_redis_is_left_alone_for_a_while_after_it_failed() -> None:
+    now = [100.0]
+    cache = Cache(make_redis(_settings(redis_port=1)), clock=lambda: now[0])
+    with pytest.raises(TransientError, match="Redis unavailable: ConnectionError"):
+        cache.get("k")
+    with pytest.raises(TransientError, match="less than 10 s ago"):
+        cache.get("k")
+    now[0] += PAUSE_S
+    with pytest.raises(TransientError, match="Redis unavailable: ConnectionError"):
+        cache.get("k")
