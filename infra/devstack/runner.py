@@ -103,13 +103,19 @@ def part_env(
     environ: Mapping[str, str],
     dotenv: Mapping[str, str | None] | None = None,
 ) -> dict[str, str]:
-    """The environment of every part: the caller's, the stack's, then PORT and HOST. A PORT/HOST
-    the caller set (in the environment, else in `.env`) wins; otherwise the stack's API port on
-    loopback."""
+    """The environment of every part: the caller's, the stack's, then the user's choices. A PORT,
+    HOST, MEDIA_DELIVERY or MEDIA_PUBLIC_ENDPOINT the caller set (in the environment, else in
+    `.env`) wins; otherwise the stack's API port on loopback and media streamed through the API."""
     env = {**environ, **stack_env}
     env["PORT"] = _explicit("PORT", environ, dotenv) or str(cfg.port("api"))
     env["HOST"] = _explicit("HOST", environ, dotenv) or "127.0.0.1"
+    for name in USER_CHOICES:
+        if chosen := _explicit(name, environ, dotenv):
+            env[name] = chosen
     return env
+
+
+USER_CHOICES = ("MEDIA_DELIVERY", "MEDIA_PUBLIC_ENDPOINT")  # the stack only suggests these
 
 
 def _explicit(name: str, environ: Mapping[str, str], dotenv: Mapping[str, str | None] | None) -> str | None:

@@ -70,3 +70,13 @@ def test_recovery_intervals_default_to_five_minutes_and_a_one_minute_age() -> No
 def test_recovery_interval_that_is_not_whole_seconds_is_refused_by_name() -> None:
     with pytest.raises(StackConfigError, match="DEEPLENS_CHECK_SECONDS"):
         RecoverySettings.from_env({"DEEPLENS_CHECK_SECONDS": "0"})
+
+
+def test_the_user_chooses_how_media_is_delivered_over_the_stacks_suggestion() -> None:
+    stack = {**STACK, "MEDIA_DELIVERY": "stream"}
+    assert part_env(_cfg(), stack, {})["MEDIA_DELIVERY"] == "stream"
+    assert part_env(_cfg(), stack, {"MEDIA_DELIVERY": "redirect"})["MEDIA_DELIVERY"] == "redirect"
+    chosen = part_env(
+        _cfg(), stack, {}, {"MEDIA_DELIVERY": "redirect", "MEDIA_PUBLIC_ENDPOINT": "https://s3.lan"}
+    )
+    assert (chosen["MEDIA_DELIVERY"], chosen["MEDIA_PUBLIC_ENDPOINT"]) == ("redirect", "https://s3.lan")
