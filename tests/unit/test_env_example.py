@@ -61,9 +61,9 @@ def devstack_variables() -> dict[str, set[str]]:
     readers: dict[str, set[str]] = defaultdict(set)
     for path in sorted(DEVSTACK.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if _DEVSTACK_NAME.fullmatch(node.value):
-                    readers[node.value].add(f"devstack/{path.name}")
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and _DEVSTACK_NAME.fullmatch(text):
+                readers[text].add(f"devstack/{path.name}")
     for name in _SHELL_NAME.findall(BOOTSTRAP.read_text()):
         readers[name].add("infra/bootstrap.sh")
     return readers
