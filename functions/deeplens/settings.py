@@ -174,7 +174,9 @@ _PASSWORD_HASH = re.compile(r"^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-
 MIN_PASSWORD_LENGTH = 12
 
 
-class ApiSettings(DatabaseSettings, SessionSettings, S3Settings, RedisSettings, PolicySettings):
+class ApiSettings(
+    DatabaseSettings, SessionSettings, S3Settings, RedisSettings, PolicySettings, SqsEndpointSettings
+):
     """The HTTP API function (uvicorn locally, Mangum in Lambda)."""
 
     port: Port = 3000
@@ -207,6 +209,14 @@ class ApiSettings(DatabaseSettings, SessionSettings, S3Settings, RedisSettings, 
     )
     media_public_endpoint: str | None = Field(
         default=None, description="scheme://host[:port] browsers reach the bucket at (redirect mode)"
+    )
+    # Import and export jobs of the web UI (services/import_jobs.py, services/export_jobs.py).
+    ingest_queue_url: AnyHttpUrl | None = Field(default=None, description="imports publish here")
+    import_max_bytes: Annotated[int, Field(ge=1024, le=5 * 1024**4)] = Field(
+        default=2 * 1024**3, description="largest export file the web UI may upload for import"
+    )
+    export_link_seconds: Annotated[int, Field(ge=60, le=7 * 86400)] = Field(
+        default=86400, description="how long a presigned link to a finished export works"
     )
 
     @field_validator("admin_password")

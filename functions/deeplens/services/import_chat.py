@@ -100,9 +100,10 @@ class ImportSummary:
 
 def import_export(
     handle: BinaryIO, name: str, size: int, request: ImportRequest, deps: ImportDeps, *,
-    now_ms: Callable[[], int],
+    now_ms: Callable[[], int], on_publish: Callable[[], None] | None = None,
 ) -> ImportSummary:  # fmt: skip
-    """Import one export file (see the module's docstring); InvalidExport names what is wrong."""
+    """Import one export file (see the module's docstring); InvalidExport names what is wrong.
+    `on_publish` is called once the file is read whole and valid, before the first write."""
     chat = _canonical_chat(request.chat_jid)
     with open_export(handle, name, size) as source:
         parsed = parse_export(decode_export(source.text, source.text_entry or name, request.encoding),
@@ -130,6 +131,8 @@ def import_export(
         _count_media(fresh, summary)
         if request.dry_run or not events:
             return summary
+        if on_publish is not None:
+            on_publish()
         _track(deps, chat, state, request.chat_name)
         _upload_media(source, fresh, deps.media)
     summary.batch_keys = _publish(deps, events, _import_digest(name, chat, events), now_ms())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,7 +14,19 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from deeplens.entrypoints.http import auth, calls, changes, chats, health, media, search, session, tracking
+from deeplens.entrypoints.http import (
+    auth,
+    calls,
+    changes,
+    chats,
+    exports,
+    health,
+    imports,
+    media,
+    search,
+    session,
+    tracking,
+)
 from deeplens.entrypoints.http.deps import Authenticated, refuse_nul
 from deeplens.entrypoints.http.errors import install_error_handlers
 from deeplens.entrypoints.http.guards import BodyLimit, SecurityHeaders, security_headers
@@ -29,6 +42,8 @@ ROUTERS = (
     media.router,
     tracking.router,
     changes.router,
+    imports.router,
+    exports.router,
 )
 
 
@@ -38,7 +53,8 @@ class _GuardedApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         deps: ApiDeps = self.state.deps
-        bounded = BodyLimit(super().build_middleware_stack(), deps.settings.max_body_bytes)
+        upload = {("PUT", re.compile(imports.UPLOAD_PATH)): deps.settings.import_max_bytes}
+        bounded = BodyLimit(super().build_middleware_stack(), deps.settings.max_body_bytes, upload)
         return SecurityHeaders(bounded, security_headers(_media_origins(deps)))
 
 

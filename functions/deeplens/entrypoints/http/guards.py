@@ -7,7 +7,8 @@ costs time per request and holds back streamed media.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -34,7 +35,7 @@ def content_security_policy(media_origins: Iterable[str] = ()) -> str:
             "style-src 'self'",
             f"img-src 'self' data: blob:{media}",
             f"media-src 'self' blob:{media}",
-            "connect-src 'self'",
+            f"connect-src 'self'{media}",  # the import's presigned POST goes to the bucket
             "object-src 'none'",
             "base-uri 'none'",
             "frame-ancestors 'none'",
@@ -86,19 +87,31 @@ class BodyTooLarge(HTTPException):
 
 class BodyLimit:
     """413 before the app runs when Content-Length is over the limit; otherwise counts the bytes
-    as they arrive (chunked bodies, a lying Content-Length) and stops the read past the limit."""
+    as they arrive (chunked bodies, a lying Content-Length) and stops the read past the limit.
+    `larger` gives (method, path pattern) routes of their own limit (the import upload, which
+    streams its body to the bucket)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[tuple[str, re.Pattern[str]], int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
+
+    def _limit(self, scope: Scope) -> int:
+        for (method, pattern), limit in self.larger.items():
+            if scope.get("method") == method and pattern.fullmatch(scope.get("path", "")):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            too_large = BodyTooLarge(self.max_bytes)
+        if declared is not None and declared > limit:
+            too_large = BodyTooLarge(limit)
             await error_response(413, "too_large", too_large.detail)(scope, receive, send)
             return
         received = 0
@@ -108,8 +121,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         await self.app(scope, counted, send)
