@@ -136,7 +136,7 @@ def main() -> None:
         print(f"applied_batches: {args.days * per_day:,} rows in {filled:.0f}s")
         log = SimulatedLog(args.days, per_day, today)
         limits = Limits()
-        for label in ("first run (no watermark yet)", "second run", "steady state (watermark set)"):
+        for label in ("first run (no watermark yet)", "second run", "third run"):
             result, seconds, pages = timed_run(log, pool, limits=limits)
             estimate = seconds + pages * page_ms / 1000
             print(

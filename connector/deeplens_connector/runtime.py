@@ -58,10 +58,15 @@ def make_redis(settings: ConnectorSettings) -> redis.Redis[str]:
         host=settings.redis_host,
         port=settings.redis_port,
         db=settings.redis_db,
+        username=settings.redis_username or None,
         password=password.get_secret_value() if password else None,
         decode_responses=True,
         socket_timeout=2,
         socket_connect_timeout=2,
+        # ElastiCache in-transit encryption (serverless always): certificate and host name verified
+        ssl=settings.redis_tls,
+        ssl_cert_reqs="required",
+        ssl_check_hostname=settings.redis_tls,
     )
 
 

@@ -6,8 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from deeplens.bootstrap import make_pool
 from deeplens.domain.retry import RetrySchedule
-from deeplens.settings import IngestSettings
+from deeplens.services.connector_health import METRIC, NAMESPACE
+from deeplens.settings import ApiSettings, IngestSettings
+from deeplens_connector import exits
+from deeplens_connector.stopping import DEFAULT_DRAIN_S, watcher_stop_wait_s
 
 TEMPLATE = Path(__file__).parents[2] / "template.yaml"
 
@@ -61,3 +65,158 @@ def test_ingest_function_may_delay_its_failed_records() -> None:
         for action in statement["Action"]
     ]
     assert "sqs:ChangeMessageVisibility" in actions and "sqs:GetQueueUrl" in actions
+
+
+# --- issue #14: the AWS path ready to deploy and run for months ----------------------------------
+
+
+def _resources(kind: str) -> dict[str, dict[str, Any]]:
+    return {name: res for name, res in _template()["Resources"].items() if res["Type"] == kind}
+
+
+def _functions() -> dict[str, dict[str, Any]]:
+    return {name: res["Properties"] for name, res in _resources("AWS::Serverless::Function").items()}
+
+
+def test_migration_function_runs_in_the_vpc_alone_with_the_packaged_migrations() -> None:
+    template = _template()
+    migrate = _functions()["MigrateFunction"]
+    assert migrate["Handler"] == "deeplens/entrypoints/migrate.handler"
+    assert migrate["ReservedConcurrentExecutions"] == 1
+    assert migrate["Environment"]["Variables"]["MIGRATIONS_DIR"] == "/var/task/migrations"
+    assert int(migrate["Environment"]["Variables"]["MIGRATE_LOCK_TIMEOUT_SECONDS"]) < migrate["Timeout"]
+    assert "VpcConfig" in template["Globals"]["Function"]  # every function, this one too
+    assert template["Outputs"]["MigrateFunctionName"]["Value"] == {"Ref": "MigrateFunction"}
+
+
+def test_every_function_logs_to_a_declared_group_with_retention() -> None:
+    groups = _resources("AWS::Logs::LogGroup")
+    for name, function in _functions().items():
+        group = function["LoggingConfig"]["LogGroup"]["Ref"]
+        assert group in groups, name
+    for name, group in groups.items():
+        assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+
+
+def test_ingest_has_no_snapstart_and_the_api_keeps_it() -> None:
+    functions = _functions()
+    assert "SnapStart" not in functions["IngestFunction"]
+    assert "AutoPublishAlias" not in functions["IngestFunction"]
+    assert functions["ApiFunction"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+
+
+def test_database_connections_at_full_concurrency_stay_under_max_connections() -> None:
+    parameters = _template()["Parameters"]
+    functions = _functions()
+    api_pool = int(functions["ApiFunction"]["Environment"]["Variables"]["DB_POOL_SIZE"])
+    assert functions["ApiFunction"]["ReservedConcurrentExecutions"] == {"Ref": "ApiReservedConcurrency"}
+    scaling = functions["IngestFunction"]["Events"]["Queue"]["Properties"]["ScalingConfig"]
+    assert scaling["MaximumConcurrency"] == {"Ref": "IngestMaxConcurrency"}
+    ingest_pool = make_pool.__defaults__[0]  # type: ignore[index]  # ingest_deps_from: make_pool(url)
+    reconcile = migrate = connector = 1
+    superuser_reserved = 3
+    used = (
+        parameters["ApiReservedConcurrency"]["Default"] * api_pool
+        + parameters["IngestMaxConcurrency"]["Default"] * ingest_pool
+        + reconcile + migrate + connector + superuser_reserved
+    )  # fmt: skip
+    assert used <= parameters["DatabaseMaxConnections"]["Default"]
+    assert functions["ReconcileFunction"]["ReservedConcurrentExecutions"] == 1
+
+
+def test_http_api_is_throttled() -> None:
+    settings = _template()["Resources"]["HttpApi"]["Properties"]["DefaultRouteSettings"]
+    assert settings == {
+        "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},
+        "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"},
+    }
+
+
+def _alarm_on(metric: str) -> dict[str, Any]:
+    (alarm,) = [
+        res["Properties"]
+        for res in _resources("AWS::CloudWatch::Alarm").values()
+        if res["Properties"]["MetricName"] == metric
+    ]
+    return alarm
+
+
+def test_alarms_watch_the_dlq_ingest_errors_queue_age_and_the_connector() -> None:
+    dlq = _alarm_on("ApproximateNumberOfMessagesVisible")
+    assert dlq["Dimensions"][0]["Value"] == {"GetAtt": "IngestDLQ.QueueName"}
+    assert (dlq["Threshold"], dlq["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+    assert _alarm_on("Errors")["Dimensions"][0]["Value"] == {"Ref": "IngestFunction"}
+    assert _alarm_on("ApproximateAgeOfOldestMessage")["Dimensions"][0]["Value"] == {
+        "GetAtt": "IngestQueue.QueueName"
+    }
+    connector = _alarm_on(METRIC)
+    assert connector["Namespace"] == NAMESPACE and connector["Threshold"] == 600
+    assert connector["TreatMissingData"] == "breaching"
+    for alarm in _resources("AWS::CloudWatch::Alarm").values():
+        assert alarm["Properties"]["AlarmActions"] == [
+            {"If": ["CreateAlarmTopic", {"Ref": "AlarmTopic"}, {"Ref": "AlarmTopicArn"}]}
+        ]
+
+
+def test_reconcile_runs_often_enough_for_the_ten_minute_connector_alarm() -> None:
+    schedule = _functions()["ReconcileFunction"]["Events"]["Every5Minutes"]["Properties"]["Schedule"]
+    assert schedule == "rate(5 minutes)"
+    assert _alarm_on(METRIC)["Period"] >= 2 * 300
+
+
+def test_redis_uses_tls_and_a_secret_password() -> None:
+    template = _template()
+    assert template["Parameters"]["RedisTls"]["Default"] == "true"
+    variables = _functions()["ApiFunction"]["Environment"]["Variables"]
+    assert variables["REDIS_TLS"] == {"Ref": "RedisTls"}
+    assert "secretsmanager" in str(variables["REDIS_PASSWORD"])
+    assert {"REDIS_TLS", "REDIS_USERNAME", "REDIS_PASSWORD"} <= {
+        name.upper() for name in ApiSettings.model_fields
+    }
+
+
+def _connector() -> tuple[dict[str, Any], dict[str, Any]]:
+    task = _template()["Resources"]["ConnectorTaskDefinition"]["Properties"]
+    (container,) = [c for c in task["ContainerDefinitions"] if c["Name"] == "connector"]
+    return task, container
+
+
+def test_connector_restarts_on_crashes_but_not_on_its_deliberate_stop_codes() -> None:
+    task, container = _connector()
+    deliberate = {exits.REPLACED, exits.OUTDATED, exits.SESSION_BUSY, exits.CONFIG}
+    policy = container["RestartPolicy"]
+    assert policy["Enabled"] is True and set(policy["IgnoredExitCodes"]) == deliberate
+    assert exits.FAILED not in policy["IgnoredExitCodes"]
+    assert container["Essential"] is False  # a deliberate stop leaves the task (and the account) alone
+    (hold,) = [c for c in task["ContainerDefinitions"] if c["Name"] != "connector"]
+    assert hold["Essential"] is True
+    rule = _template()["Resources"]["DeliberateStopRule"]["Properties"]
+    assert set(rule["EventPattern"]["detail"]["containers"]["exitCode"]) == deliberate
+
+
+def test_one_connector_task_per_account_never_two() -> None:
+    service = _template()["Resources"]["ConnectorService"]["Properties"]
+    assert service["DesiredCount"] == 1
+    deployment = service["DeploymentConfiguration"]
+    assert (deployment["MinimumHealthyPercent"], deployment["MaximumPercent"]) == (0, 100)
+
+
+def test_connector_spool_is_on_efs_and_its_stop_grace_covers_the_drain() -> None:
+    task, container = _connector()
+    (volume,) = task["Volumes"]
+    assert volume["EFSVolumeConfiguration"]["TransitEncryption"] == "ENABLED"
+    (mount,) = container["MountPoints"]
+    environment = {item["Name"]: item["Value"] for item in container["Environment"]}
+    assert mount["ContainerPath"] == environment["DEEPLENS_DATA_DIR"] == "/data"
+    assert environment["CONNECTOR_DRAIN_S"] == {"Ref": "ConnectorDrainSeconds"}
+    drain = _template()["Parameters"]["ConnectorDrainSeconds"]
+    assert drain["Default"] == DEFAULT_DRAIN_S
+    longest = watcher_stop_wait_s({"CONNECTOR_DRAIN_S": str(drain["MaxValue"])})
+    assert longest < container["StopTimeout"] <= 120
+    assert _template()["Resources"]["SpoolFileSystem"]["Properties"]["Encrypted"] is True
+
+
+def test_functions_architecture_is_a_parameter() -> None:
+    template = _template()
+    assert template["Globals"]["Function"]["Architectures"] == [{"Ref": "Architecture"}]
+    assert set(template["Parameters"]["Architecture"]["AllowedValues"]) == {"arm64", "x86_64"}
