@@ -118,7 +118,9 @@ class PolicySettings(_Base):
 class MigrateSettings(DatabaseSettings):
     """The deploy step that applies migrations."""
 
-    migrations_dir: Path | None = Field(default=None, description="default: the repository's infra/migrations")
+    migrations_dir: Path | None = Field(
+        default=None, description="default: the repository's infra/migrations"
+    )
     migrate_lock_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 600.0
 
 
