@@ -1,6 +1,6 @@
 # The two commands: `make run` starts the whole product, `make test` runs the whole test suite.
 # Both install what is missing first (infra/bootstrap.sh), so they work on a fresh Debian machine.
-.PHONY: run test stop status setup lint bench ui-budget demo
+.PHONY: run test stop status setup lint bench ui-budget demo deploy
 
 # The project's own Node (infra/bootstrap.sh puts one in .tools/node only when the machine's is missing
 # or too old for the UI) comes first for every target that runs node or npm; absent, it changes nothing.
@@ -44,3 +44,9 @@ demo: setup
 	  export DEFAULT_TRACK_GROUPS=true && .venv/bin/python -m deeplens_connector replay connector/deeplens_connector/sample/demo-session.rec && \
 	  WORKER_WAIT_SECONDS=1 timeout -s INT 15 .venv/bin/python -m deeplens.entrypoints.worker; \
 	  test $$? -eq 0 -o $$? -eq 124
+
+# A release to AWS (infra/deploy.sh: build, connector image, sam deploy, migrations, web UI +
+# CloudFront invalidation; each step printed). Needs STACK and ECR_REPOSITORY, the SAM and AWS CLIs
+# and Docker. Not run on the development machines (no Docker daemon, no AWS account).
+deploy:
+	bash infra/deploy.sh
