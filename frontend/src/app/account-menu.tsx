@@ -14,6 +14,7 @@ interface AccountMenuProps {
 export function AccountMenu({ session, onChanged }: AccountMenuProps) {
   const [open, setOpen] = useState(false);
   const openPairing = useNavigationStore((state) => state.openPairing);
+  const setView = useNavigationStore((state) => state.setView);
   const root = useRef<HTMLDivElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
   const panelId = useId();
@@ -63,6 +64,16 @@ export function AccountMenu({ session, onChanged }: AccountMenuProps) {
               Link WhatsApp
             </button>
             <ConnectorControls session={session} onChanged={onChanged} />
+            <button
+              type="button"
+              className="ghost"
+              onClick={() => {
+                setOpen(false);
+                setView('transfer');
+              }}
+            >
+              Import / Export
+            </button>
             <hr />
             <LogoutButton />
           </>

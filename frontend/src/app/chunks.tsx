@@ -23,6 +23,7 @@ const search = chunk(() => import('@/features/search/components/search-panel').t
 const chatInfo = chunk(() => import('@/features/chats/components/chat-info-panel').then((module) => module.ChatInfoPanel));
 const admin = chunk(() => import('@/features/admin/components/admin-panel').then((module) => module.AdminPanel));
 const pairing = chunk(() => import('@/features/pairing/components/pairing-screen').then((module) => module.PairingScreen));
+const transfer = chunk(() => import('@/features/transfer/components/transfer-panel').then((module) => module.TransferPanel));
 
 export const SignedIn = signedIn.Chunk;
 export const ChatWindow = chatWindow.Chunk;
@@ -30,6 +31,8 @@ export const SearchPanel = search.Chunk;
 export const ChatInfoPanel = chatInfo.Chunk;
 export const AdminPanel = admin.Chunk;
 export const PairingScreen = pairing.Chunk;
+/** Not preloaded: the Import / Export view is opened rarely, from the ☰ menu. */
+export const TransferPanel = transfer.Chunk;
 
 /** In the order a session needs them. */
 export const preloads: (() => Promise<unknown>)[] = [signedIn, chatWindow, search, chatInfo, admin, pairing].map((item) => item.preload);

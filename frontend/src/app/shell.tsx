@@ -7,7 +7,7 @@ import { ConnectorBanner } from '@/features/pairing/components/connector-banner'
 import { AccountMenu } from '@/app/account-menu';
 import { useHistorySync } from '@/app/history-sync';
 import { MainPane } from '@/app/main-pane';
-import { AdminPanel, ChatInfoPanel, PairingScreen, SearchPanel } from '@/app/chunks';
+import { AdminPanel, ChatInfoPanel, PairingScreen, SearchPanel, TransferPanel } from '@/app/chunks';
 
 interface ShellProps {
   session: ConnectorSession | null;
@@ -96,7 +96,7 @@ export function Shell({ session, sessionError, refreshSession }: ShellProps) {
           </nav>
         )}
         <main className="main">
-          <Suspense fallback={<Loading />}>{view === 'admin' ? <AdminPanel /> : <MainPane />}</Suspense>
+          <Suspense fallback={<Loading />}>{view === 'admin' ? <AdminPanel /> : view === 'transfer' ? <TransferPanel /> : <MainPane />}</Suspense>
         </main>
         <RightPanel />
       </div>
