@@ -10,6 +10,7 @@ from deeplens.domain.errors import DeepLensError
 
 from devstack.config import StackConfig, StackConfigError
 from devstack.runner import run_product
+from devstack.sam_env import render
 from devstack.stack import default_backend, down, env_file, health, read_env, timed_up
 
 
@@ -27,10 +28,15 @@ def main(argv: list[str]) -> int:
         action="append",
         help="s3rver (default: s3rver + moto) or localstack; repeatable",
     )
+    parser.add_argument("--sam", action="store_true", help="env: the `sam local --env-vars` JSON")
+    parser.add_argument("--host", default="host.docker.internal", help="env --sam: the stack's address")
     args = parser.parse_args(argv)
     try:
         cfg = StackConfig.load(args.profile)
         backends = tuple(args.backend or [default_backend()])
+        if args.command == "env" and args.sam:
+            sys.stdout.write(render(read_env(env_file(cfg, backends[0])), args.host))
+            return 0
         return COMMANDS[args.command](cfg, backends)
     except (StackConfigError, DeepLensError, OSError, RuntimeError, subprocess.CalledProcessError) as error:
         _say(f"devstack: {error}")
