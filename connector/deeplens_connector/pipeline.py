@@ -7,12 +7,13 @@ worker pool and submits the rest to the publisher. One bad event is logged and s
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,7 @@ from deeplens_connector.translate import (
     translate_store_contacts,
     translate_undecryptable,
 )
+from deeplens_connector.unsealing import Reopened, Unsealer
 
 log = logging.getLogger("deeplens.connector.pipeline")
 PUBLISH_AT_ONCE = 250  # events handed to the publisher together (its batches are 500 by default)
@@ -83,6 +85,7 @@ class Pipeline:
         workers: ChunkWorkers | None = None,
         clock: Callable[[], float] = time.time,
         publish_many: Callable[[list[Event | Encoded]], None] | None = None,
+        unsealer: Unsealer | None = None,
     ) -> None:
         self.session = session
         self._tracking = tracking
@@ -93,6 +96,7 @@ class Pipeline:
         self._own_jid = own_jid
         self._hooks = hooks or PipelineHooks()
         self._votes = PollVotes(self._hooks.decrypt_poll_vote)
+        self._unsealer = unsealer or Unsealer()  # sealed edits/reactions/comments (unsealing.py)
         self._contacts = ContactDiff()
         self._inbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=inbox_size)
         # A history chunk is one inbox item but thousands of messages (MBs once parsed): when the
@@ -217,14 +221,38 @@ class Pipeline:
 
     def _message(self, ev: Any, c: Context) -> Translated:
         vote = self._votes.vote_of(ev)  # a live poll vote: decrypted through the client
-        events = translate_message(ev, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms, vote=vote)
+        unsealed = self._unsealer.open(ev)  # sealed with its original's secret: opened here
+        waited = self._reopened(self._unsealer.learn(ev), c)  # sealed messages that waited for this one
+        try:
+            events = translate_message(
+                ev, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms, vote=vote, unsealed=unsealed
+            )
+        except TranslationError as error:  # its secret is learnt all the same
+            return [error, *waited], {}
         ref = live_media_ref(ev, session=c.session)
-        return events, ({ref.file_id: ref} if ref else {})
+        return [*events, *waited], ({ref.file_id: ref} if ref else {})
+
+    def _reopened(self, waited: list[Reopened], c: Context) -> list[Event | TranslationError]:
+        """The events of sealed messages that waited for their original, opened now."""
+        out: list[Event | TranslationError] = []
+        for ev, unsealed in waited:
+            try:
+                out += translate_message(
+                    ev, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms, unsealed=unsealed
+                )
+            except TranslationError as error:
+                out.append(error)
+        return out
+
+    def _reopened_by_history(self, data: Any, c: Context) -> Iterator[Event | TranslationError]:
+        """After a history chunk's own events (lazily): what waited for one of its messages."""
+        yield from self._reopened(self._unsealer.learn_history(data, c.own_jid), c)
 
     def _history(self, ev: Any, c: Context) -> Translated:
         if self._hooks.history_progress is not None:
             self._hooks.history_progress(history_progress(ev.Data))
-        return self._history_here(ev.Data, c)
+        items, refs = self._history_here(ev.Data, c)
+        return itertools.chain(items, self._reopened_by_history(ev.Data, c)), refs
 
     def _history_here(self, data: Any, c: Context) -> Translated:
         refs = {ref.file_id: ref for ref in history_media_refs(data, session=c.session)}
@@ -250,7 +278,10 @@ class Pipeline:
         while self._chunks and not (ready_only and self._chunks[0].pending()):
             chunk = self._chunks.popleft()
             try:
-                self._route_all(*self._chunk_events(chunk))
+                items, refs = self._chunk_events(chunk)
+                self._route_all(
+                    itertools.chain(items, self._reopened_by_history(chunk.data, chunk.context)), refs
+                )
             except Exception:
                 log.exception("event not handled", extra={"event": "history"})
             self._history_slots.release()

@@ -19,7 +19,7 @@ from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.domain.archive_plan import TrackingPolicy
 from psycopg_pool import ConnectionPool
 
-from deeplens_connector import archive_db, exits
+from deeplens_connector import archive_db, exits, unsealing
 from deeplens_connector.chunk_worker import ChunkWorkers
 from deeplens_connector.client import (
     Lifecycle,
@@ -159,10 +159,19 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
     pipeline = Pipeline(
         session, Tracking(lookup), media, publisher.submit, own_jid=lambda: own_jid(client), hooks=hooks,
         workers=ChunkWorkers(workers) if workers else None, publish_many=publisher.submit_many,
+        unsealer=_unsealer(settings, spool_dir, live),
     )  # fmt: skip
     states = ConnectionStates(on_change=status.state_changed)
     register_pipeline(client, pipeline.start())
     return Connector(settings, client, cache, pool, publisher, status, states, media, pipeline)
+
+
+def _unsealer(settings: ConnectorSettings, spool_dir: Path, live: bool) -> unsealing.Unsealer:
+    """Secrets from the messages seen and, live, from whatsmeow's store; what waits for one is
+    kept in the spool folder (a replay has no store: its client's is not the account's)."""
+    store = unsealing.StoreSecrets(settings.session_store_url.get_secret_value()) if live else None
+    waiting = unsealing.WaitingSealed(spool_dir / unsealing.FOLDER)
+    return unsealing.Unsealer(unsealing.MessageSecrets(store), waiting)
 
 
 def _publisher(settings: ConnectorSettings, spool_dir: Path) -> Publisher:

@@ -5,7 +5,9 @@ channels: `translate_joined_group`, `translate_group_info` (+ `participants_chan
 `translate_group_snapshot`), `translate_newsletter_join`; the history sync: `translate_history`
 (+ `history_progress`). Media to download: `live_media_ref`, `history_media_refs`, then
 `with_media_outcome` puts the result into the message. The contact store: `translate_store_contacts`
-(+ `ContactDiff`). Live calls: `translate_call` (call-log entries come with the history).
+(+ `ContactDiff`). Live calls: `translate_call` (call-log entries come with the history). Sealed
+messages (edits, reactions, comments encrypted with the original's secret) arrive opened by the
+caller as `Unsealed`.
 """
 
 from deeplens_connector.translate.calls import translate_call
@@ -35,6 +37,7 @@ from deeplens_connector.translate.live import (
 )
 from deeplens_connector.translate.media import MediaRef, bucket_key_for, file_id_for, with_media_outcome
 from deeplens_connector.translate.messages import DecryptedVote
+from deeplens_connector.translate.sealed import Unsealed
 
 __all__ = [
     "ContactDiff",
@@ -43,6 +46,7 @@ __all__ = [
     "HistoryProgress",
     "MediaRef",
     "TranslationError",
+    "Unsealed",
     "bucket_key_for",
     "file_id_for",
     "history_chats",

@@ -18,6 +18,7 @@ from deeplens_connector.translate.content import unwrap
 from deeplens_connector.translate.jids import jid_of, required_jid, sender_is_chat
 from deeplens_connector.translate.media import MediaRef, media_ref
 from deeplens_connector.translate.messages import DecryptedVote, Sent, message_events, placeholder
+from deeplens_connector.translate.sealed import Unsealed, sealed_events, sealed_field
 
 # neonize.Message flags for wrappers whatsmeow already removed.
 _LIVE_FLAGS = (
@@ -39,15 +40,25 @@ _RECEIPT_STATUS = {
 
 
 def translate_message(
-    ev: Any, *, session: str, own_jid: str | None, now_ms: int, vote: DecryptedVote | None = None
+    ev: Any,
+    *,
+    session: str,
+    own_jid: str | None,
+    now_ms: int,
+    vote: DecryptedVote | None = None,
+    unsealed: Unsealed | None = None,
 ) -> list[Event]:
     """A MessageEv (`neonize.Message`) as events: [] for protocol / sender-key messages, and for
-    a poll vote unless the caller decrypted it (`vote`, from client.decrypt_poll_vote)."""
+    a poll vote unless the caller decrypted it (`vote`, from client.decrypt_poll_vote). A sealed
+    message (edit, reaction, comment) is what the caller opened (`unsealed`), else kept sealed."""
     with translating(f"message {ev.Info.ID} in {_chat_text(ev.Info)}"):
         sent = live_sent(ev.Info, Origin.of(session, now_ms, own_jid))
         if not ev.HasField("Message"):
             return [placeholder(sent)]
         message, flags = unwrap(ev.Message)  # already unwrapped by whatsmeow: a no-op but for safety
+        sealed = sealed_field(message)
+        if sealed is not None:
+            return sealed_events(sent, message, sealed, unsealed, flags | _live_flags(ev))
         return message_events(sent, message, flags | _live_flags(ev), vote)
 
 

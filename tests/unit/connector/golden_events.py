@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from deeplens_connector import msgsecret
 from deeplens_connector.translate import DecryptedVote
 from neonize.proto import Neonize_pb2 as N
 from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
@@ -51,6 +52,7 @@ class Case:
     vote: DecryptedVote | None = None
     media_status: str | None = None  # what the media worker did: stored / skipped / failed
     media_error: str | None = None
+    secrets: tuple[tuple[str, str, bytes], ...] = ()  # (message id, sender, secret) of originals seen
 
 
 def media(sha256_b64: str, enc_b64: str, length: int, path: str, **fields: Any) -> dict[str, Any]:
@@ -356,3 +358,63 @@ def call_offer(at: int) -> Any:
 def call_terminate(at: int) -> Any:
     """Nobody answered: Anna's call ends (never accepted: missed)."""
     return N.CallTerminate(basicCallMeta=_call_meta(at, jid(ANNA, device=3)), reason="timeout")
+
+
+# The message secret Anna's "Hallo!" (3EB0C767D26A1D6B8A2F) carried in its messageContextInfo.
+ANNA_HALLO_SECRET = hashlib.sha256(b"messageSecret of 3EB0C767D26A1D6B8A2F").digest()
+ANNA_HALLO = ("3EB0C767D26A1D6B8A2F", ANNA_JID, ANNA_HALLO_SECRET)
+SEALED_IV = bytes(range(100, 112))
+
+
+def sealed(original: tuple[str, str, bytes], chat: str, modifier: str, plaintext: Any, kind: int) -> Any:
+    """A SecretEncryptedMessage as the modifier's phone makes it (whatsmeow encryptMsgSecret) for
+    their own message in `chat` (the key's fromMe is relative to the editor)."""
+    original_id, original_sender, secret = original
+    payload = msgsecret.seal(
+        plaintext.SerializeToString(),
+        msgsecret.MESSAGE_EDIT if kind == E2E.SecretEncryptedMessage.MESSAGE_EDIT else msgsecret.EVENT_EDIT,
+        secret,
+        SEALED_IV,
+        original_id=original_id,
+        original_sender=original_sender,
+        modifier=modifier,
+    )
+    return E2E.SecretEncryptedMessage(
+        targetMessageKey=key(chat, original_id, from_me=True),
+        encPayload=payload,
+        encIV=SEALED_IV,
+        secretEncType=kind,
+    )
+
+
+def sealed_edit(at: int) -> Any:
+    """Anna edits her "Hallo!" again, sealed with its message secret (how phones now send edits)."""
+    change = E2E.ProtocolMessage(
+        type=E2E.ProtocolMessage.MESSAGE_EDIT,
+        key=key(ANNA_JID, "3EB0C767D26A1D6B8A2F", from_me=True),
+        editedMessage=text("Hallo! Bist du heute Abend wirklich da?"),
+        timestampMS=at,
+    )
+    edit_sealed = sealed(
+        ANNA_HALLO,
+        ANNA_JID,
+        ANNA_JID,
+        E2E.Message(protocolMessage=change),
+        E2E.SecretEncryptedMessage.MESSAGE_EDIT,
+    )
+    sent = info("3EB0E1D1700000000002", jid(ANNA), jid(ANNA, device=3), ts_ms=at, push_name="Anna")
+    return message_ev(sent, E2E.Message(secretEncryptedMessage=edit_sealed))
+
+
+BOB_FLOHMARKT_SECRET = hashlib.sha256(b"messageSecret of 3EB0FEDCBA9876543210").digest()
+
+
+def sealed_unknown_secret(at: int) -> Any:
+    """Bob moves his Flohmarkt event, sealed with a secret this connector never saw: kept sealed."""
+    moved = E2E.EventMessage(name="Flohmarkt", startTime=1_764_432_000, isCanceled=False)
+    original = ("3EB0FEDCBA9876543210", BOB_JID, BOB_FLOHMARKT_SECRET)
+    event_sealed = sealed(
+        original, GROUP_JID, BOB_JID, E2E.Message(eventMessage=moved), E2E.SecretEncryptedMessage.EVENT_EDIT
+    )
+    sent = info("3EB0E1D1700000000003", group_jid(), jid(BOB), ts_ms=at, push_name="Bob")
+    return message_ev(sent, E2E.Message(secretEncryptedMessage=event_sealed))

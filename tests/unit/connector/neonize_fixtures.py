@@ -8,7 +8,7 @@ production. `NewClient("unused", uuid=...)` touches neither a database nor the n
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 # The proto builders the recorded sample uses, re-exported for the tests.
@@ -31,6 +31,7 @@ from deeplens_connector.translate import (
     translate_receipt,
     translate_undecryptable,
 )
+from deeplens_connector.unsealing import MessageSecrets, Unsealer
 from neonize._binder import func_callback_bytes
 from neonize.client import NewClient
 from neonize.events import (
@@ -157,15 +158,26 @@ class Capture:
     will: every translation error is caught and kept, the next event still comes through."""
 
     def __init__(
-        self, *, now_ms: int, own_jid: str = f"{ME}@s.whatsapp.net", vote: DecryptedVote | None = None
+        self,
+        *,
+        now_ms: int,
+        own_jid: str = f"{ME}@s.whatsapp.net",
+        vote: DecryptedVote | None = None,
+        secrets: Iterable[tuple[str, str, bytes]] = (),
     ):
         self.client = NewClient("unused", uuid="unit-test")
+        known = MessageSecrets()  # what the originals carried: (message id, sender, secret)
+        for message_id, sender, secret in secrets:
+            known.remember(message_id, [sender], secret)
+        self.unsealer = Unsealer(known)
         self.received: list[Any] = []
         self.events: list[Any] = []
         self.errors: list[TranslationError] = []
         live = {"session": SESSION, "now_ms": now_ms}
         mine = {**live, "own_jid": own_jid}
-        self._on(MessageEv, lambda ev: translate_message(ev, **mine, vote=vote))
+        self._on(
+            MessageEv, lambda ev: translate_message(ev, **mine, vote=vote, unsealed=self.unsealer.open(ev))
+        )
         self._on(UndecryptableMessageEv, lambda ev: translate_undecryptable(ev, **mine))
         self._on(ReceiptEv, lambda ev: translate_receipt(ev, **live))
         self._on(GroupInfoEv, lambda ev: translate_group_info(ev, **live))

@@ -69,13 +69,15 @@ CASES: dict[str, Case] = {
     "contact": HISTORY,
     "lid_mapping": HISTORY,
     "message_text_history": HISTORY,
+    "edit_sealed": at(45, story.sealed_edit, secrets=(story.ANNA_HALLO,)),
+    "message_unknown_sealed": live(T0 + 840_000, story.sealed_unknown_secret),
 }
 # The connection state machine writes these (not a translation of one neonize event).
 NOT_FROM_NEONIZE_EVENTS = {"connection", "connection_logged_out"}
 
 
 def translated(case: Case, event_id: str) -> Any:
-    capture = Capture(now_ms=case.now_ms, vote=case.vote).feed(case.build())
+    capture = Capture(now_ms=case.now_ms, vote=case.vote, secrets=case.secrets).feed(case.build())
     assert capture.errors == []
     [event] = [event for event in capture.events if event.event_id == event_id]
     return event

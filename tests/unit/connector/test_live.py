@@ -51,8 +51,7 @@ def protocol(kind: int) -> Any:
             messageContextInfo=E2E.MessageContextInfo(messageSecret=bytes(32)),
         ),
         E2E.Message(pinInChatMessage=E2E.PinInChatMessage(key=key(GROUP_JID, "3EB0AA"))),
-        E2E.Message(encReactionMessage=E2E.EncReactionMessage(targetMessageKey=key(GROUP_JID, "3EB0AA"))),
-    ],
+    ],  # sealed reactions are opened or kept sealed: tests/unit/connector/test_sealed.py
 )
 def test_message_is_dropped_on_purpose_when_it_is_protocol_or_sender_keys_only(message: Any) -> None:
     capture = translate(bob_says("3EB0DR0P", T, message))
