@@ -46,16 +46,23 @@ def _export(api: ApiClient, **body: Any) -> dict[str, Any]:
     return created
 
 
-def test_an_export_reports_progress_and_streams_the_zip_in_stream_mode(client: ApiClient, story: None) -> None:
+def test_an_export_reports_progress_and_streams_the_zip_in_stream_mode(
+    client: ApiClient, story: None
+) -> None:
     job = _export(client, chats=[f.PN], formats=["html", "txt"], media="include", time_zone="Europe/Berlin")
     assert job["state"] in ("queued", "running", "uploading", "done") and job["download_url"] is None
     done = _until_finished(client, job["id"])
     assert done["state"] == "done", done
-    assert (done["chats_total"], done["chats_done"]) == (1, 1) and done["messages_done"] == done["messages_total"] > 0
+    assert (done["chats_total"], done["chats_done"]) == (1, 1) and done["messages_done"] == done[
+        "messages_total"
+    ] > 0
     assert done["download_url"] == f"/api/exports/{job['id']}/download"
     reply = client.get(done["download_url"])
     assert reply.status == 200 and reply.headers["content-type"] == "application/zip"
-    assert "attachment" in reply.headers["content-disposition"] and done["file_name"] in reply.headers["content-disposition"]
+    assert (
+        "attachment" in reply.headers["content-disposition"]
+        and done["file_name"] in reply.headers["content-disposition"]
+    )
     names = zipfile.ZipFile(io.BytesIO(reply.body)).namelist()
     assert "index.html" in names and any(name.endswith(".txt") for name in names)
     assert not any(name.endswith("chat.json") for name in names)

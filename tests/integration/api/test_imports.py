@@ -45,7 +45,10 @@ def export_zip(extra_bytes: int = 0) -> bytes:
         android_line(datetime(2025, 3, 1, 9, 2), "Me", "IMG-20250301-WA0001.jpg (file attached)\nthe lake"),
         android_line(datetime(2025, 3, 1, 9, 3), "Sample User", "This message was deleted"),
     ]
-    entries = {"WhatsApp Chat with Sample User.txt": export_text(lines).encode(), "IMG-20250301-WA0001.jpg": PHOTO}
+    entries = {
+        "WhatsApp Chat with Sample User.txt": export_text(lines).encode(),
+        "IMG-20250301-WA0001.jpg": PHOTO,
+    }
     if extra_bytes:
         entries["padding.bin"] = os.urandom(extra_bytes)  # not named by any line: never read
     return zip_bytes(entries)
@@ -126,13 +129,23 @@ def test_a_zip_uploaded_through_the_api_is_imported_and_ingested_with_a_summary(
     assert job["state"] == "created"
     assert _put(api, job, data) == 204
     started = api.request("POST", f"/api/imports/{job['id']}/start")
-    assert started.status == 202 and started.json()["state"] in ("queued", "parsing", "publishing", "ingesting")
+    assert started.status == 202 and started.json()["state"] in (
+        "queued",
+        "parsing",
+        "publishing",
+        "ingesting",
+    )
 
     waiting = _until(api, f"/api/imports/{job['id']}", ("ingesting", "done", "failed"))
     assert waiting["state"] == "ingesting", waiting
     assert (waiting["batches_total"], waiting["batches_applied"]) == (1, 0)
     summary = waiting["summary"]
-    assert (summary["messages"], summary["imported"], summary["matched"], summary["media_stored"]) == (2, 2, 0, 1)
+    assert (summary["messages"], summary["imported"], summary["matched"], summary["media_stored"]) == (
+        2,
+        2,
+        0,
+        1,
+    )
     assert {s["reason"]: s["count"] for s in summary["skipped"]} == {
         "deleted message": 1, "system line: encryption notice": 1,
     }  # fmt: skip
@@ -207,7 +220,9 @@ def test_the_upload_route_takes_bodies_over_the_api_limit_but_not_over_the_impor
         assert _put(api, job, data) == 204  # ~3 KiB of photo and text, over nothing
         big = _create(api, b"x" * 150_000)
         assert _put(api, big, b"x" * 150_000) == 204  # over MAX_BODY_BYTES, under IMPORT_MAX_BYTES
-        too_big = api.request("POST", "/api/imports", json_body={"file_name": "x.zip", "size": 300_000, "chat_jid": f.PN})
+        too_big = api.request(
+            "POST", "/api/imports", json_body={"file_name": "x.zip", "size": 300_000, "chat_jid": f.PN}
+        )
         assert too_big.status == 400 and too_big.json()["error"]["field"] == "size"
 
 

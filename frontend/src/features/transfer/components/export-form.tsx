@@ -45,7 +45,7 @@ export function ExportForm({ busy, onSubmit }: ExportFormProps) {
       {!all && (
         <label>
           Chats to export
-          <select multiple size={Math.min(8, Math.max(3, choices.length))} value={selected}
+          <select aria-label="Chats to export" multiple size={Math.min(8, Math.max(3, choices.length))} value={selected}
             onChange={(event) => setSelected([...event.target.selectedOptions].map((option) => option.value))}>
             {choices.map((item) => (
               <option key={item.jid} value={item.jid}>
@@ -79,7 +79,7 @@ export function ExportForm({ busy, onSubmit }: ExportFormProps) {
       </fieldset>
       <label>
         Media
-        <select value={media} onChange={(event) => setMedia(event.target.value as ExportMedia)}>
+        <select aria-label="Media" value={media} onChange={(event) => setMedia(event.target.value as ExportMedia)}>
           {(Object.keys(MEDIA) as ExportMedia[]).map((mode) => (
             <option key={mode} value={mode}>
               {MEDIA[mode]}

@@ -38,7 +38,7 @@ export function ExportProgress({ status, error, pollError }: ExportProgressProps
             Download {status.file_name}
           </a>{' '}
           <span className="muted small">
-            {formatBytes(status.size)} · {status.files} files{status.missing_files ? `, ${status.missing_files} missing` : ''}
+            {formatBytes(status.size)} · {status.files} {status.files === 1 ? 'file' : 'files'}{status.missing_files ? `, ${status.missing_files} missing` : ''}
           </span>
         </p>
       )}

@@ -47,7 +47,7 @@ export function ImportForm({ busy, onSubmit }: ImportFormProps) {
       </label>
       <label>
         Chat
-        <select value={chat} onChange={(event) => setChat(event.target.value)}>
+        <select aria-label="Chat" value={chat} onChange={(event) => setChat(event.target.value)}>
           <option value={NEW_CHAT}>New chat…</option>
           {sorted.map((item) => (
             <option key={item.jid} value={item.jid}>
@@ -72,7 +72,7 @@ export function ImportForm({ busy, onSubmit }: ImportFormProps) {
       </label>
       <label>
         Date order
-        <select value={dateOrder} onChange={(event) => setDateOrder(event.target.value as DateOrder | '')}>
+        <select aria-label="Date order" value={dateOrder} onChange={(event) => setDateOrder(event.target.value as DateOrder | '')}>
           <option value="">Detect from the file</option>
           <option value="day-first">Day first (31/12)</option>
           <option value="month-first">Month first (12/31)</option>
