@@ -2,7 +2,10 @@
 next to the same SQL run directly on psycopg (the baseline: what the app adds is the difference).
 Then media streaming (MEDIA_DELIVERY=stream): a video streamed through the API over real HTTP to a
 uvicorn process, next to the same object read straight from the S3 server in the same run
-(throughput ratio, target >= 0.8x; p50 time to first byte).
+(throughput ratio, target >= 0.8x; p50 time to first byte). Peers' methods on the same messages, each
+next to our route with the ratio: substring search as GOWA does it (`text ILIKE '%q%'`), a message
+looked up by a JSON path as Evolution API does (a JSON copy of the messages with only an instance
+index, `data->'key'->>'id'`), and deep pages by OFFSET (`--no-peers` skips them).
 
     .venv/bin/python bench/api_bench.py [--messages 1000000] [--chats 5000] [--requests 200]
     .venv/bin/python bench/api_bench.py --media-only [--stream-mib 20] [--stream-runs 10]
@@ -633,6 +636,9 @@ def cases(deps: ApiDeps, subjects: Subjects) -> list[Case]:
              [(messages_path, {"limit": 50, "before": encode_cursor(*key)}) for key in s.message_keys], 200,
              lambda conn, n: messages_db.page_messages(conn, SESSION, big, 51, seek="older",
                                                        key=s.message_keys[n % len(s.message_keys)])),
+        Case("messages: around a message id (jump)", "page",
+             [(messages_path, {"limit": 50, "around": key[1]}) for key in s.message_keys], 200,
+             lambda conn, n: around_sql(conn, big, s.message_keys[n % len(s.message_keys)][1])),
         Case(f"search: common '{s.words['common']}' ({s.hits['common']:,})", "search",
              [("/api/search", {"q": s.words["common"]})], 200, search_sql(s.words["common"], no_filters)),
         Case(f"search: medium '{s.words['medium']}' ({s.hits['medium']:,})", "search",
@@ -651,6 +657,139 @@ def cases(deps: ApiDeps, subjects: Subjects) -> list[Case]:
         Case("media: redirect, cache miss (presign)", "redirect-miss",
              [(f"/api/media/{file_id}", {}) for file_id in media_miss], 302, presign, forget(media_miss)),
     ]  # fmt: skip
+
+
+def around_sql(conn: psycopg.Connection[Any], chat: str, message_id: str) -> object:
+    """What the route runs for `around`: the message's key by id, then the pages on both sides."""
+    key = messages_db.message_key(conn, SESSION, chat, message_id)
+    assert key is not None
+    older = messages_db.page_messages(conn, SESSION, chat, 26, seek="older", key=key)
+    return older, messages_db.page_messages(conn, SESSION, chat, 26, seek="newer_or_same", key=key)
+
+
+# --- peers' methods on the same messages -----------------------------------------------------------
+
+PEER_COLUMNS = 'chat_jid, id, sender_jid, message_type, text_body, media_url, "timestamp"'
+# Evolution API keeps each message as one JSON document (Baileys' key, pushName, message, ...) in
+# its "Message" table with an index on the instance id only, and finds a message by a JSON path.
+EVOLUTION_FILL = """
+CREATE TABLE IF NOT EXISTS peer_evolution_message (
+    id text PRIMARY KEY, instance_id text NOT NULL, data jsonb NOT NULL);
+CREATE INDEX IF NOT EXISTS peer_evolution_message_instance ON peer_evolution_message (instance_id);
+INSERT INTO peer_evolution_message (id, instance_id, data)
+SELECT md5(chat_jid || '/' || id), session_id, jsonb_build_object(
+    'key', jsonb_build_object('id', id, 'remoteJid', chat_jid, 'fromMe', from_me,
+                              'participant', CASE WHEN chat_jid LIKE '%@g.us' THEN sender_jid END),
+    'pushName', push_name, 'messageType', message_type, 'message', content,
+    'messageTimestamp', "timestamp" / 1000, 'source', source)
+FROM messages WHERE NOT EXISTS (SELECT 1 FROM peer_evolution_message LIMIT 1);
+VACUUM ANALYZE peer_evolution_message;
+"""
+
+
+@dataclass
+class Peer:
+    name: str
+    ours: str  # the name of our case it is compared with
+    sql: Callable[[psycopg.Connection[Any], int], object]
+
+
+def peer_cases(subjects: Subjects) -> list[Peer]:
+    s = subjects
+    big = s.big_chat
+    shares = (0.50, 0.60, 0.70, 0.80, 0.90, 0.99)  # the depths of the deep message pages
+    chat_shares = (0.80, 0.85, 0.90, 0.95)
+
+    def ilike(word: str) -> Callable[[Any, int], object]:  # GOWA: a substring, newest first
+        sql = (f"SELECT {PEER_COLUMNS} FROM messages WHERE session_id = %s AND text_body ILIKE %s"
+               ' ORDER BY "timestamp" DESC LIMIT 30')  # fmt: skip
+        return lambda conn, _: conn.execute(sql, (SESSION, f"%{word}%"), prepare=False).fetchall()
+
+    def offset_messages(conn: psycopg.Connection[Any], n: int) -> object:
+        depth = int(s.big_count * shares[n % len(shares)])
+        return conn.execute(
+            f"SELECT {PEER_COLUMNS} FROM messages WHERE session_id = %s AND chat_jid = %s"
+            ' ORDER BY "timestamp" DESC LIMIT 50 OFFSET %s',
+            (SESSION, big, depth),
+        ).fetchall()
+
+    def offset_chats(conn: psycopg.Connection[Any], n: int) -> object:
+        total = conn.execute("SELECT count(*) FROM chats WHERE session_id = %s", (SESSION,)).fetchone()
+        depth = int((total[0] if total else 0) * chat_shares[n % len(chat_shares)])
+        return conn.execute(
+            "SELECT jid, name, kind, last_msg_timestamp FROM chats WHERE session_id = %s"
+            " ORDER BY last_msg_timestamp DESC NULLS LAST, jid LIMIT 50 OFFSET %s",
+            (SESSION, depth),
+        ).fetchall()
+
+    def json_lookup(conn: psycopg.Connection[Any], n: int) -> object:
+        message_id = s.message_keys[n % len(s.message_keys)][1]
+        return conn.execute(
+            "SELECT data FROM peer_evolution_message WHERE instance_id = %s AND data->'key'->>'id' = %s",
+            (SESSION, message_id),
+        ).fetchall()
+
+    return [
+        Peer(f"GOWA: text ILIKE '%{s.words['common']}%'", f"search: common '{s.words['common']}'",
+             ilike(s.words["common"])),
+        Peer(f"GOWA: text ILIKE '%{s.words['medium']}%'", f"search: medium '{s.words['medium']}'",
+             ilike(s.words["medium"])),
+        Peer(f"GOWA: text ILIKE '%{s.words['rare']}%'", f"search: rare '{s.words['rare']}'",
+             ilike(s.words["rare"])),
+        Peer("Evolution: data->'key'->>'id' (instance idx)", "messages: around a message id", json_lookup),
+        Peer("OFFSET paging: messages deep page", "messages: deep page", offset_messages),
+        Peer("OFFSET paging: chats deep page", "chats: deep page", offset_chats),
+    ]  # fmt: skip
+
+
+def measure_peers(url: str, peers: list[Peer], count: int, budget_s: float) -> list[list[float]]:
+    """Each peer's SQL on one connection: 2 warm-ups, then up to `count` runs within `budget_s`
+    (at least 10: a sequential scan of a million rows takes a second or more)."""
+    timings = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        for peer in peers:
+            samples: list[float] = []
+            deadline = time.perf_counter() + budget_s
+            for number in range(-2, count):
+                started = time.perf_counter()
+                peer.sql(conn, number)
+                if number >= 0:
+                    samples.append((time.perf_counter() - started) * 1000)
+                if time.perf_counter() > deadline and len(samples) >= 10:
+                    break
+            timings.append(samples)
+    return timings
+
+
+def run_peers(url: str, subjects: Subjects, results: list[Result], count: int, budget_s: float) -> None:
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in EVOLUTION_FILL.split(";\n"):
+            if statement.strip():
+                conn.execute(statement.encode())
+    print(f"  (Evolution-style copy of the messages built in {time.perf_counter() - started:.1f} s;"
+          f" load average {os.getloadavg()[0]:.2f})")  # fmt: skip
+    peers = peer_cases(subjects)
+    report_peers(peers, measure_peers(url, peers, count, budget_s), results)
+
+
+def report_peers(peers: list[Peer], timings: list[list[float]], results: list[Result]) -> None:
+    print("  peers' methods on the same messages (their SQL on one psycopg connection) vs our route (app)")
+    print(f"  {'peer method':<46} {'n':>4} {'p50':>9} {'p99':>9}   {'our route':<34} {'app p50':>8}"
+          f" {'app p99':>8} {'sql p50':>8}   peer/ours: {'p50':>7} {'p99':>7} {'vs sql':>7}")  # fmt: skip
+    for peer, samples in zip(peers, timings, strict=True):
+        ours = next(r for r in results if r.case.name.startswith(peer.ours))
+        p50, p99 = percentile(samples, 0.5), percentile(samples, 0.99)
+        o50, o99, s50 = percentile(ours.app, 0.5), percentile(ours.app, 0.99), percentile(ours.sql, 0.5)
+        print(f"  {peer.name:<46} {len(samples):>4} {p50:>9.2f} {p99:>9.2f}   {peer.ours:<34} {o50:>8.2f}"
+              f" {o99:>8.2f} {s50:>8.2f}   {'':>10} {p50 / o50:>6.2f}x {p99 / o99:>6.2f}x"
+              f" {p50 / s50:>6.2f}x")  # fmt: skip
+    print("  (ms; GOWA = go-whatsapp-web-multidevice's substring search, newest 30 first, no accent folding;")
+    print(
+        "   Evolution = Evolution API's lookup of a message by id in its JSON documents, here a copy of the"
+    )
+    print("   same messages with only its instance index; OFFSET = the page skipped to, same depths;")
+    print("   peer/ours > 1: the peer's method is slower; vs sql: against our route's own SQL, p50)")
 
 
 @dataclass(frozen=True)
@@ -892,6 +1031,7 @@ def main() -> None:
     parser.add_argument("--stream-mib", type=int, default=20, help="size of the streamed video")
     parser.add_argument("--stream-runs", type=int, default=10, help="timed downloads per path")
     parser.add_argument("--media-only", action="store_true", help="only the media stream comparison")
+    parser.add_argument("--no-peers", action="store_true", help="skip the peers' methods (GOWA, Evolution)")
     args = parser.parse_args()
     env = up(StackConfig.load("test"), ("s3rver",))["s3rver"]
     admin = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
@@ -924,6 +1064,8 @@ def main() -> None:
         print(f"  load average before measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         results = measure(url, deps, cases(deps, subjects), args.requests, args.budget)
         report(results)
+        if not args.no_peers:
+            run_peers(url, subjects, results, args.requests, args.budget / 2)
         measure_stream(env, url, deps, args.stream_mib, args.stream_runs)
         print(f"  load average after measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
