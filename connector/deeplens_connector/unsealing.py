@@ -131,7 +131,7 @@ class WaitingSealed:
 
     def keep(self, ev: Any, target_id: str) -> None:
         name = _file_name(ev)
-        data = ev.SerializeToString()
+        data = ev.SerializePartialToString()
         if self._folder is not None:
             _write_private(self._folder / name, data)
         self._add(name, target_id, data)
