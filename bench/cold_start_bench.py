@@ -21,7 +21,6 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import secrets
 import statistics
 import subprocess
@@ -131,8 +130,15 @@ def child(kind: str, event_path: str, started_ns: int) -> dict[str, Any]:
         "warm_ms": (warm - invoked) * 1000,
         "total_ms": (invoked - entered) * 1000 + interpreter_ms,
         "modules": len(sys.modules),
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_mb": peak_rss_mb(),
     }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM); ru_maxrss would say max(parent, child): Linux carries the
+    parent's RSS at spawn time into a child's ru_maxrss across exec."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
 
 
 def child_phases(kind: str, event_path: str) -> dict[str, Any]:

@@ -24,7 +24,6 @@ import json
 import os
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -125,13 +124,14 @@ def run_handler(url: str, messages: int, batch: int, chats: int) -> dict[str, fl
             raise SystemExit(f"handler failed records: {failures}")
     seconds = time.perf_counter() - started
     pool.close()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_rss_mb": peak_mb, "input_rss_mb": before_mb}
+    return {"seconds": seconds, "peak_rss_mb": current_rss_mb("VmHWM"), "input_rss_mb": before_mb}
 
 
-def current_rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+def current_rss_mb(field: str = "VmRSS") -> float:
+    """This process's RSS (VmHWM: its peak; getrusage's ru_maxrss would say max(parent, child), as
+    Linux carries the parent's RSS at spawn time into a child's ru_maxrss across exec)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(f"{field}:")) / 1024
 
 
 ROW_SQL = (
@@ -385,11 +385,12 @@ def report_index_cost(results: dict[str, Timed], schema: dict[str, str]) -> None
 # --- Lambda-true memory: one maximal invocation in a fresh process --------------------------------
 
 # What the child runs: nothing but the handler module and the event file (as a Lambda runtime would).
+# Peak RSS is the process's VmHWM: getrusage's ru_maxrss keeps the parent's peak across fork + exec.
 MEMORY_CHILD = """
-import json, resource, sys, time
-def rss_mb():
-    with open('/proc/self/statm') as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+import json, sys, time
+def rss_mb(field='VmRSS'):
+    with open('/proc/self/status') as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ':')) / 1024
 class Context:
     function_name = 'ingest-bench'
     memory_limit_in_mb = int(sys.argv[2])
@@ -399,14 +400,14 @@ class Context:
     def get_remaining_time_in_millis():
         return 900_000
 from deeplens.entrypoints import ingest
-init_rss, init_peak = rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+init_rss, init_peak = rss_mb(), rss_mb('VmHWM')
 with open(sys.argv[1]) as source:
     event = json.load(source)
 started = time.perf_counter()
 response = ingest.handler(event, Context())
 seconds = time.perf_counter() - started
 print(json.dumps({'init_rss_mb': init_rss, 'init_peak_mb': init_peak, 'seconds': seconds,
-                  'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  'peak_rss_mb': rss_mb('VmHWM'),
                   'failures': response['batchItemFailures']}))
 """
 
