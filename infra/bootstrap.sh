@@ -88,13 +88,14 @@ ensure_venv() {
   fi
 }
 
-# App venv: the full lock first, then the project itself without dependencies.
-lock_stamp="$(sha256sum requirements.lock | cut -c1-16) python-$python_version"
+# App venv: the runtime and dev locks first (hashed: pip checks every file), then the project itself
+# without dependencies. The stamp covers both locks.
+lock_stamp="$(cat requirements/runtime.lock requirements/dev.lock | sha256sum | cut -c1-16) python-$python_version"
 if ! stamp_ok .venv/.stamp "$lock_stamp"; then
-  log "installing requirements.lock into .venv (Python $python_version)"
+  log "installing requirements/runtime.lock + dev.lock into .venv (Python $python_version)"
   ensure_venv .venv
   rm -f .venv/.stamp .venv/.project-stamp
-  quiet .venv/bin/python -m pip install -r requirements.lock
+  quiet .venv/bin/python -m pip install -r requirements/runtime.lock -r requirements/dev.lock
   echo "$lock_stamp" > .venv/.stamp
 fi
 project_hash=$(sha256sum pyproject.toml | cut -c1-16)
