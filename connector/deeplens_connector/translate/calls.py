@@ -9,7 +9,7 @@ from typing import Any
 
 from deeplens.domain.envelope import CallLogged, Event
 from deeplens.domain.errors import InvalidJid
-from deeplens.domain.ids import Jid
+from deeplens.domain.ids import Jid, has_group_server
 from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
 
 from deeplens_connector.translate.common import Origin, event_id, translating
@@ -21,7 +21,6 @@ _STEPS = {
     "CallAccept": "accept",
     "CallTerminate": "terminate",
 }
-_GROUP_SERVER = "g.us"
 _MS_THRESHOLD = 100_000_000_000  # a start time above this is already in milliseconds (year 5138 in s)
 _CallLogRecord = type(HS.HistorySync().callLogRecords.add())
 
@@ -63,7 +62,7 @@ def _peer(meta: Any, creator: Jid | None, from_me: bool) -> Jid:
 def _group_of(ev: Any) -> Jid | None:
     """The group of a group call: the notice's sender, or the offer node's `group-jid`."""
     sender = jid_of(getattr(ev.basicCallMeta, "from"))
-    if sender is not None and sender.endswith(f"@{_GROUP_SERVER}"):
+    if sender is not None and has_group_server(sender):
         return sender
     if ev.HasField("data"):
         for attr in ev.data.Attrs:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from deeplens.domain.archive_plan import CHAT_GAPS, MESSAGE_GAPS
+
 # `newer` is true when the incoming row's info timestamp is at least the stored one.
 _CHAT_NEWER = "(EXCLUDED.info_at > 0 AND EXCLUDED.info_at >= x.info_at)"
 _MSG_BETTER = "(dl_source_rank(EXCLUDED.source) > dl_source_rank(x.source))"
@@ -75,7 +77,7 @@ CHATS = Table(
         [
             "last_msg_timestamp = GREATEST(x.last_msg_timestamp, EXCLUDED.last_msg_timestamp)",
             f"kind = CASE WHEN {_CHAT_NEWER} THEN EXCLUDED.kind ELSE x.kind END",
-            *(_prefer(c, _CHAT_NEWER) for c in ("name", "parent_jid", "unread_count", "is_archived")),
+            *(_prefer(c, _CHAT_NEWER) for c in CHAT_GAPS),
             "info_at = GREATEST(x.info_at, EXCLUDED.info_at)",
             "updated_at = now()",
         ]
@@ -94,17 +96,6 @@ TRACKING = Table(
     "DO NOTHING",  # the user's choice stays; the name is synced from chats (SYNC_TRACKING_NAMES)
 )
 
-_MESSAGE_FILLED = (
-    "sender_jid",
-    "sender_alt_jid",
-    "remote_jid",
-    "push_name",
-    "content",
-    "text_body",
-    "file_id",
-    "quoted_id",
-    "ephemeral_timer_s",
-)
 MESSAGES = Table(
     "messages",
     (
@@ -121,7 +112,7 @@ MESSAGES = Table(
     "DO UPDATE SET "
     + ", ".join(
         [
-            *(_prefer(c, _MSG_BETTER) for c in _MESSAGE_FILLED),
+            *(_prefer(c, _MSG_BETTER) for c in MESSAGE_GAPS),
             "message_type = CASE WHEN x.message_type = 'unknown' THEN EXCLUDED.message_type"
             " WHEN EXCLUDED.message_type = 'unknown' THEN x.message_type"
             f" WHEN {_MSG_BETTER} THEN EXCLUDED.message_type ELSE x.message_type END",

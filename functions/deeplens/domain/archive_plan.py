@@ -49,7 +49,7 @@ from deeplens.domain.envelope import (
     ReceiptReported,
 )
 from deeplens.domain.envelope_parts import Media, MessageKey
-from deeplens.domain.ids import is_lid, is_phone_jid, tracking_type_of
+from deeplens.domain.ids import has_group_server, is_lid, is_phone_jid, tracking_type_of
 from deeplens.domain.message_flags import flags_mask
 
 RowT = TypeVar("RowT")
@@ -238,7 +238,7 @@ def _target(planner: _Planner, target: MessageKey, kinds: dict[str, str]) -> tup
 
 
 def _kind_guess(chat: str) -> str:
-    return "group" if chat.endswith("@g.us") else "direct"
+    return "group" if has_group_server(chat) else "direct"
 
 
 def _on_edit(planner: _Planner, event: MessageEdited, kinds: dict[str, str]) -> None:
@@ -377,10 +377,13 @@ _HANDLERS: dict[str, Callable[[_Planner, Any, dict[str, str]], None]] = {
 # --- merging copies that share a natural key -------------------------------------------------
 
 
-_MESSAGE_GAPS = (
+# The columns a lesser copy only fills when the leading one lacks them; the SQL upserts
+# (adapters/archive_sql.py) are built from these same tuples, so both merges agree.
+MESSAGE_GAPS = (
     "sender_jid", "sender_alt_jid", "remote_jid", "push_name", "content", "text_body", "file_id", "quoted_id",
     "ephemeral_timer_s",
 )  # fmt: skip
+CHAT_GAPS = ("name", "parent_jid", "unread_count", "is_archived")
 
 
 def merge_messages(first: MessageRow, second: MessageRow) -> MessageRow:
@@ -388,7 +391,7 @@ def merge_messages(first: MessageRow, second: MessageRow) -> MessageRow:
     lead, other = (
         (second, first) if SOURCE_RANK[second.source] > SOURCE_RANK[first.source] else (first, second)
     )
-    filled = {name: getattr(other, name) for name in _MESSAGE_GAPS if getattr(lead, name) is None}
+    filled = {name: getattr(other, name) for name in MESSAGE_GAPS if getattr(lead, name) is None}
     if lead.message_type == "unknown":
         filled["message_type"] = other.message_type
     flags = first.flags | second.flags  # a flag one copy had is never erased by the other
@@ -410,11 +413,7 @@ def merge_media(first: MediaRow, second: MediaRow) -> MediaRow:
 def merge_chats(first: ChatRow, second: ChatRow) -> ChatRow:
     """The newest chat event leads, an older one fills its gaps (as the SQL upsert does)."""
     lead, other = (second, first) if second.info_at > first.info_at else (first, second)
-    gaps = {
-        name: getattr(other, name)
-        for name in ("name", "parent_jid", "unread_count", "is_archived")
-        if getattr(lead, name) is None
-    }
+    gaps = {name: getattr(other, name) for name in CHAT_GAPS if getattr(lead, name) is None}
     stamps = [s for s in (first.last_msg_timestamp, second.last_msg_timestamp) if s is not None]
     return replace(lead, **gaps, last_msg_timestamp=max(stamps) if stamps else None)
 

@@ -36,7 +36,7 @@ from deeplens.domain.envelope_parts import (
     load_json_object,
 )
 from deeplens.domain.errors import InvalidEnvelope
-from deeplens.domain.ids import GROUP_SERVER, ChatKind, kind_fits_jid
+from deeplens.domain.ids import GROUP_SERVER, ChatKind, has_group_server, kind_fits_jid
 
 MessageType = Literal[
     "text",
@@ -238,7 +238,7 @@ class ChatUpdated(EventBase):
     def _coherent(self) -> Self:
         if not kind_fits_jid(self.chat_kind, self.jid):
             raise ValueError(f"chat_kind {self.chat_kind!r} is impossible for {self.jid}")
-        if self.parent_jid is not None and not self.parent_jid.endswith(f"@{GROUP_SERVER}"):
+        if self.parent_jid is not None and not has_group_server(self.parent_jid):
             raise ValueError(f"parent_jid must be a community (@{GROUP_SERVER}), got {self.parent_jid}")
         return self
 

@@ -139,6 +139,23 @@ def is_phone_jid(jid: str) -> bool:
     return _server_of(jid) == PHONE_SERVER
 
 
+# Suffix tests for JIDs already checked or canonical (every JID in a validated envelope, every
+# archive row): no parsing, so cheap in per-event loops; is_lid/is_phone_jid parse and refuse
+# anything malformed. These and chat_kind_of are the only server tests outside this module's parser.
+_GROUP_SUFFIX = f"@{GROUP_SERVER}"
+_LID_SUFFIX = f"@{LID_SERVER}"
+
+
+def has_group_server(jid: str) -> bool:
+    """A @g.us JID: a group or a community."""
+    return jid.endswith(_GROUP_SUFFIX)
+
+
+def has_lid_server(jid: str) -> bool:
+    """A @lid JID: a person's hidden identity."""
+    return jid.endswith(_LID_SUFFIX)
+
+
 def _server_of(jid: str) -> str | None:
     try:
         return parse_jid(jid).server

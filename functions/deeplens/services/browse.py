@@ -8,6 +8,7 @@ from deeplens.adapters import archive_queries as chats_db
 from deeplens.adapters import message_queries as messages_db
 from deeplens.adapters.archive_queries import Row, pooled
 from deeplens.domain.errors import InvalidRequest, NotFound
+from deeplens.domain.ids import has_group_server
 from deeplens.services.api import ApiDeps, jid_param
 from deeplens.services.cursors import decode_cursor, encode_cursor
 from deeplens.services.views import chat_view, message_view
@@ -39,7 +40,7 @@ def get_chat(deps: ApiDeps, raw_jid: str) -> Page:
         row = chats_db.chat(conn, deps.session, jid)
         if row is None:
             raise NotFound(f"no chat {jid}", "jid")
-        members = chats_db.participants(conn, deps.session, jid) if jid.endswith("@g.us") else []
+        members = chats_db.participants(conn, deps.session, jid) if has_group_server(jid) else []
     return {**chat_view(row), "message_count": row["message_count"], "participants": members}
 
 

@@ -17,6 +17,7 @@ from deeplens.domain.batch import BatchPointer, decode_batch, decode_pointer
 from deeplens.domain.changes import changed_chats
 from deeplens.domain.envelope import Event, parse_events
 from deeplens.domain.errors import InvalidEnvelope, ObjectNotFound, PoisonRecord, TransientError
+from deeplens.domain.ids import has_lid_server
 from deeplens.domain.retry import RetrySchedule
 
 
@@ -140,5 +141,5 @@ def jids_of(events: Sequence[Any]) -> tuple[list[str], list[str]]:
             chats.add(chat)
         people.update(value for name in _PERSON_FIELDS if (value := values.get(name)))
         people.update(member.jid for member in values.get("participants") or ())
-    lids = {jid for jid in chats | people if jid.endswith("@lid")}
+    lids = {jid for jid in chats | people if has_lid_server(jid)}
     return sorted(lids), sorted(chats | lids)
