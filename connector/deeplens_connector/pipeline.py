@@ -86,6 +86,7 @@ class Pipeline:
         clock: Callable[[], float] = time.time,
         publish_many: Callable[[list[Event | Encoded]], None] | None = None,
         unsealer: Unsealer | None = None,
+        hold_many: Callable[[list[Event | Encoded]], None] | None = None,
     ) -> None:
         self.session = session
         self._tracking = tracking
@@ -93,6 +94,8 @@ class Pipeline:
         self._publish = publish
         self._publish_many = publish_many or self._publish_each
         self._out: list[Event | Encoded] = []  # routed, handed to the publisher PUBLISH_AT_ONCE at a time
+        self._hold_many = hold_many  # None: untracked content is dropped (UNTRACKED_RETENTION_DAYS=0)
+        self._held: list[Event | Encoded] = []  # untracked chats' content, held beside the log
         self._own_jid = own_jid
         self._hooks = hooks or PipelineHooks()
         self._votes = PollVotes(self._hooks.decrypt_poll_vote)
@@ -190,6 +193,9 @@ class Pipeline:
         if self._out:
             out, self._out = self._out, []
             self._publish_many(out)
+        if self._held and self._hold_many is not None:
+            held, self._held = self._held, []
+            self._hold_many(held)
 
     def _publish_each(self, events: list[Event | Encoded]) -> None:
         for event in events:
@@ -202,6 +208,8 @@ class Pipeline:
         decision = self._tracking.decide(event)
         if decision.announce is not None:
             self._out.append(decision.announce)  # ahead of the event (its media may take a while)
+        if decision.hold and self._hold_many is not None:
+            self._held.append(event)  # its media is not downloaded: held as metadata
         published = decision.publish
         if published is None:
             return

@@ -31,16 +31,19 @@ from typing import Any, Protocol
 from deeplens.domain.batch import (
     BatchPointer,
     batch_key,
+    chat_segment,
     decode_batch,
     encode_pointer,
     rejected_key,
     should_inline,
+    untracked_key,
 )
 from deeplens.domain.envelope import Event
 from deeplens.domain.errors import DeepLensError, InvalidEnvelope, RefusedMessage
 
 from deeplens_connector.encoded import Encoded, event_line
 from deeplens_connector.spool import Spool, SpooledBatch, SpoolFull
+from deeplens_connector.tracking import chat_of
 
 log = logging.getLogger("deeplens.connector.publisher")
 
@@ -80,7 +83,7 @@ class Publisher:
         self.objects = objects
         self.messages = messages
         self._clock = clock
-        self._inbox: queue.Queue[Event | Encoded | list[Event | Encoded] | None] = queue.Queue()
+        self._inbox: queue.Queue[Event | Encoded | list[Event | Encoded] | _Held | None] = queue.Queue()
         self._spooled = threading.Condition()
         self._stopping = threading.Event()
         self._batcher = threading.Thread(
@@ -106,6 +109,12 @@ class Publisher:
         """submit() each, in order, with one queue hand-over (and one wake-up of the batcher)."""
         if events:
             self._inbox.put(list(events))
+
+    def hold_many(self, events: list[Event | Encoded]) -> None:
+        """Content of untracked chats: spooled in one batch per chat (in the batcher's turn, after
+        what was submitted before), uploaded to `untracked/{session}/{chat}/...`, never enqueued."""
+        if events:
+            self._inbox.put(_Held(list(events)))
 
     def close(self, timeout_s: float = 10.0) -> bool:
         """Flush and drain within `timeout_s` in all; True when nothing is left in the spool. What
@@ -156,7 +165,7 @@ class Publisher:
                 item = _TIMEOUT
             closing = item is None
             if item is not _TIMEOUT and item is not None:
-                _take(batch, item)
+                self._take(batch, item)
                 deadline = deadline or time.monotonic() + self.config.max_wait_s
             if closing or (deadline and time.monotonic() >= deadline):
                 closing = self._take_waiting(batch) or closing
@@ -182,8 +191,36 @@ class Publisher:
                 return False
             if item is None:
                 return True
-            _take(batch, item)
+            self._take(batch, item)
         return False
+
+    def _take(
+        self, batch: list[Event | Encoded], item: Event | Encoded | list[Event | Encoded] | _Held
+    ) -> None:
+        if isinstance(item, _Held):
+            self._write_held(item.events)
+        elif isinstance(item, list):
+            batch.extend(item)
+        else:
+            batch.append(item)
+
+    def _write_held(self, events: list[Event | Encoded]) -> None:
+        """One held batch per chat (at most max_events each): replaying or forgetting one chat is
+        then a prefix of the bucket."""
+        by_chat: dict[str, list[Event | Encoded]] = {}
+        for event in events:
+            chat = chat_of(event)
+            if chat is not None:
+                by_chat.setdefault(chat[0], []).append(event)
+        size = self.config.max_events
+        for jid, held in by_chat.items():
+            try:
+                segment = chat_segment(jid)
+            except InvalidEnvelope as error:
+                log.warning("untracked content not held", extra={"chat": jid, "error": str(error)})
+                continue
+            for start in range(0, len(held), size):
+                self._write(held[start : start + size], segment)
 
     def _write_full(self, batch: list[Event | Encoded]) -> list[Event | Encoded]:
         """Writes the full batches at the head of `batch`; returns the rest."""
@@ -193,7 +230,7 @@ class Publisher:
             self._write(batch[start : start + size])
         return batch[full:]
 
-    def _write(self, batch: list[Event | Encoded]) -> None:
+    def _write(self, batch: list[Event | Encoded], held: str | None = None) -> None:
         if not batch:
             return
         at_ms = int(self._clock() * 1000)
@@ -202,15 +239,14 @@ class Publisher:
         for number, (event, reason) in enumerate(rejected):
             self._set_aside(f"{at_ms:013d}-{batch_id}-{number}.json", event, reason)
         if lines:
-            self._append(
-                gzip.compress(b"".join(lines), compresslevel=GZIP_LEVEL, mtime=0), at_ms, len(lines), batch_id
-            )
+            data = gzip.compress(b"".join(lines), compresslevel=GZIP_LEVEL, mtime=0)
+            self._append(data, at_ms, len(lines), batch_id, held)
 
-    def _append(self, data: bytes, at_ms: int, count: int, batch_id: str) -> None:
+    def _append(self, data: bytes, at_ms: int, count: int, batch_id: str, held: str | None) -> None:
         backoff = self.config.retry_min_s
         while True:
             try:
-                self.spool.append(data, at_ms, count, batch_id)
+                self.spool.append(data, at_ms, count, batch_id, held)
                 break
             except SpoolFull as full:
                 log.error("spool full, holding the batch in memory", extra={"error": str(full)})
@@ -245,11 +281,12 @@ class Publisher:
                 backoff = min(backoff * 2, self.config.retry_max_s)
 
     def _upload(self, batch: SpooledBatch) -> bool:
-        key = batch_key(self.config.session, batch.batch_id, batch.at_ms)
+        key = self._key_of(batch)
         try:
             data = batch.read()
             self.objects.put(key, data, "application/gzip", {"events": str(batch.count)})
-            self._send(self._pointer(key, batch, data))
+            if batch.chat_segment is None:  # a held batch is only replayed by tracking its chat
+                self._send(self._pointer(key, batch, data))
         except RefusedMessage as refused:
             self._dead_letter(batch, refused)
             return True
@@ -259,6 +296,12 @@ class Publisher:
         self.spool.remove(batch)
         self.published_batches += 1
         return True
+
+    def _key_of(self, batch: SpooledBatch) -> str:
+        if batch.chat_segment is None:
+            return batch_key(self.config.session, batch.batch_id, batch.at_ms)
+        chat = batch.chat_segment.replace("~", "@", 1)
+        return untracked_key(self.config.session, chat, batch.batch_id, batch.at_ms)
 
     def _send(self, pointer: BatchPointer) -> None:
         """The pointer with its events inline; refused as invalid, the bare pointer (plain ASCII:
@@ -368,11 +411,9 @@ def _without_raw(event: Event | Encoded) -> Any:
     return event.model_dump(mode="json", exclude={"raw", "new_raw"})
 
 
-def _take(batch: list[Event | Encoded], item: Event | Encoded | list[Event | Encoded]) -> None:
-    if isinstance(item, list):
-        batch.extend(item)
-    else:
-        batch.append(item)
+@dataclass(frozen=True)
+class _Held:
+    events: list[Event | Encoded]
 
 
 _TIMEOUT: Any = object()

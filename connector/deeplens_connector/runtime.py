@@ -160,6 +160,7 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
         session, Tracking(lookup), media, publisher.submit, own_jid=lambda: own_jid(client), hooks=hooks,
         workers=ChunkWorkers(workers) if workers else None, publish_many=publisher.submit_many,
         unsealer=_unsealer(settings, spool_dir, live),
+        hold_many=publisher.hold_many if settings.untracked_retention_days > 0 else None,
     )  # fmt: skip
     states = ConnectionStates(on_change=status.state_changed)
     register_pipeline(client, pipeline.start())

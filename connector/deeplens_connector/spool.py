@@ -2,6 +2,9 @@
 uploaded, and removed only once the bucket and the queue both have it. A crash, or S3/SQS being
 unreachable, loses nothing; the spool drains in write order when they come back.
 
+A second kind of batch, held (its name ends `.{user~server}.batch`): the content of an untracked
+chat, uploaded to the log's `untracked/` prefix and never enqueued (retro-tracking).
+
 Two side folders: `rejected/` holds events that could not be serialised (one JSON record each, with
 the reason), uploaded beside the event log; `dead/` holds batches the queue refused even as a bare
 pointer, kept for a person (the batch object is in the log already, so reconcile still applies it)."""
@@ -16,7 +19,8 @@ from pathlib import Path
 from typing import IO
 
 _NAME = re.compile(
-    r"^(?P<seq>\d{12})_(?P<at>\d{13})_(?P<count>\d{1,7})_(?P<batch>[A-Za-z0-9_-]{1,128})\.batch$"
+    r"^(?P<seq>\d{12})_(?P<at>\d{13})_(?P<count>\d{1,7})_(?P<batch>[A-Za-z0-9_-]{1,128})"
+    r"(?:\.(?P<chat>[a-z0-9-]{1,64}~[a-z.]{1,32}))?\.batch$"
 )
 
 
@@ -35,6 +39,8 @@ class SpooledBatch:
     at_ms: int
     count: int
     batch_id: str
+    # A held batch: the content of this untracked chat (domain.batch.chat_segment), never enqueued.
+    chat_segment: str | None = None
 
     def read(self) -> bytes:
         return self.path.read_bytes()
@@ -55,12 +61,15 @@ class Spool:
         for leftover in [*self.directory.glob("*.tmp"), *self.directory.glob("rejected/*.tmp")]:
             leftover.unlink()  # a crash mid-write: never acknowledged
 
-    def append(self, data: bytes, at_ms: int, count: int, batch_id: str) -> SpooledBatch:
+    def append(
+        self, data: bytes, at_ms: int, count: int, batch_id: str, chat_segment: str | None = None
+    ) -> SpooledBatch:
         if self._bytes + len(data) > self.max_bytes:
             raise SpoolFull(f"spool {self.directory} holds {self._bytes} bytes (bound {self.max_bytes})")
-        name = f"{self._next_seq:012d}_{at_ms:013d}_{count}_{batch_id}.batch"
+        held = f".{chat_segment}" if chat_segment else ""
+        name = f"{self._next_seq:012d}_{at_ms:013d}_{count}_{batch_id}{held}.batch"
         final = self._write_durably(self.directory, name, data)
-        spooled = SpooledBatch(final, self._next_seq, at_ms, count, batch_id)
+        spooled = SpooledBatch(final, self._next_seq, at_ms, count, batch_id, chat_segment)
         self._next_seq += 1
         self._bytes += len(data)
         return spooled
@@ -146,4 +155,6 @@ def _parse(path: Path) -> SpooledBatch | None:
     match = _NAME.match(path.name)
     if match is None:
         return None
-    return SpooledBatch(path, int(match["seq"]), int(match["at"]), int(match["count"]), match["batch"])
+    return SpooledBatch(
+        path, int(match["seq"]), int(match["at"]), int(match["count"]), match["batch"], match["chat"]
+    )

@@ -2,7 +2,8 @@
 
 Rules (pure): a tracked chat publishes everything; an untracked chat publishes only a `chat`
 discovery event (once per chat per process), never message content, edits, reactions, receipts
-or votes; `auto_download_media` off keeps the media metadata and skips the download.
+or votes (that content is only held, in the log's `untracked/` prefix, when
+UNTRACKED_RETENTION_DAYS > 0); `auto_download_media` off keeps the media metadata and skips the download.
 Lookup: Redis `tracking:{session}:{jid}` (written by the API on PATCH), then PostgreSQL
 `tracking_config`, then the default policy for a new chat (DEFAULT_TRACK_GROUPS/PRIVATE).
 """
@@ -92,6 +93,7 @@ class Decision(NamedTuple):  # one per event: a named tuple is ~4x cheaper than 
     publish: Event | Encoded | None  # the event itself, a discovery `chat` event, or nothing
     download: bool  # fetch the media of this message
     announce: ChatUpdated | None = None  # published first: a new chat and its tracking decision
+    hold: bool = False  # content of an untracked chat: held in `untracked/` (retro-tracking)
 
 
 def decide(event: Event | Encoded, policy: ChatPolicy | None, first_sight: bool) -> Decision:
@@ -109,8 +111,8 @@ def decide(event: Event | Encoded, policy: ChatPolicy | None, first_sight: bool)
     if kind == "chat":
         return Decision(event, False, announce)
     if kind == "message" and first_sight and announce is None:
-        return Decision(discovery_of(event), False)
-    return Decision(None, False, announce)
+        return Decision(discovery_of(event), False, hold=True)
+    return Decision(None, False, announce, hold=True)
 
 
 class PolicySource(Protocol):

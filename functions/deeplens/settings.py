@@ -113,6 +113,9 @@ class RedisSettings(_Base):
 class PolicySettings(_Base):
     default_track_groups: bool = False
     default_track_private: bool = True
+    # Days the content of untracked chats is held in the log's `untracked/` prefix, so tracking a
+    # chat later brings its history back; 0: nothing is held (docs/decisions.md, retro-tracking).
+    untracked_retention_days: Annotated[int, Field(ge=0, le=3650)] = 30
 
 
 class MigrateSettings(DatabaseSettings):

@@ -40,9 +40,14 @@ BATCH_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 _BATCH_ID = re.compile(BATCH_ID_PATTERN, re.ASCII)
 _SESSION = re.compile(SESSION_ID_PATTERN, re.ASCII)
 _BATCH_KEY = re.compile(
-    r"events/(?P<session>[A-Za-z0-9_.-]{1,128})/\d{4}/\d{2}/\d{2}/(?P<batch_id>[A-Za-z0-9_-]{1,128})\.jsonl\.gz",
+    r"(?:events|untracked)/(?P<session>[A-Za-z0-9_.-]{1,128})/(?:(?P<chat>[a-z0-9-]{1,64}~[a-z.]{1,32})/)?"
+    r"\d{4}/\d{2}/\d{2}/(?P<batch_id>[A-Za-z0-9_-]{1,128})\.jsonl\.gz",
     re.ASCII,
 )
+# A chat's part of the `untracked/` prefix: its canonical JID with `@` written `~` (only RFC 3986
+# unreserved characters in a key; `~` is in no JID, so the segment reads back as the JID).
+_CHAT_SEGMENT = re.compile(r"[a-z0-9-]{1,64}~[a-z.]{1,32}", re.ASCII)
+UNTRACKED_PREFIX = "untracked/"
 _GZIP_MAGIC = b"\x1f\x8b"
 _BUCKET = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 
@@ -101,6 +106,41 @@ def batch_key(session: str, batch_id: str, at_ms: int) -> str:
     return f"events/{session}/{day:%Y/%m/%d}/{batch_id}.jsonl.gz"
 
 
+def chat_segment(chat_jid: str) -> str:
+    """The key segment of a chat in `untracked/`: `user~server`; InvalidEnvelope for anything else."""
+    segment = chat_jid.replace("@", "~", 1)
+    if _CHAT_SEGMENT.fullmatch(segment) is None:
+        raise InvalidEnvelope(f"chat: not a canonical chat JID: {chat_jid!r}")
+    return segment
+
+
+def chat_of_segment(segment: str) -> str:
+    return segment.replace("~", "@", 1)
+
+
+def untracked_prefix(session: str, chat_jid: str | None = None) -> str:
+    """`untracked/{session}/` or, for one chat, `untracked/{session}/{user~server}/`."""
+    if _SESSION.fullmatch(session) is None:
+        raise InvalidEnvelope(f"session: not a session id: {session!r}")
+    return f"{UNTRACKED_PREFIX}{session}/" + (f"{chat_segment(chat_jid)}/" if chat_jid else "")
+
+
+def untracked_key(session: str, chat_jid: str, batch_id: str, at_ms: int) -> str:
+    """`untracked/{session}/{user~server}/{YYYY}/{MM}/{DD}/{batch_id}.jsonl.gz`: the content of an
+    untracked chat, held (never enqueued by the connector) until the bucket's lifecycle rule
+    expires it, or until tracking the chat replays it (docs/decisions.md, retro-tracking)."""
+    if _BATCH_ID.fullmatch(batch_id) is None:
+        raise InvalidEnvelope(f"batch_id: not a batch id: {batch_id!r}")
+    day = datetime.fromtimestamp(at_ms // 1000, UTC)
+    return f"{untracked_prefix(session, chat_jid)}{day:%Y/%m/%d}/{batch_id}.jsonl.gz"
+
+
+def untracked_chat_of_key(key: str) -> str | None:
+    """The chat JID of an `untracked/` batch key; None for an `events/` key."""
+    match = _BATCH_KEY.fullmatch(key)
+    return chat_of_segment(match["chat"]) if match is not None and match["chat"] else None
+
+
 def rejected_key(session: str, name: str, at_ms: int) -> str:
     """`rejected/{session}/{YYYY}/{MM}/{DD}/{name}`: an event the connector could not serialise,
     kept with its reason beside the event log (ingest never reads this prefix)."""
@@ -126,6 +166,8 @@ class BatchPointer(ContractModel):
         match = _BATCH_KEY.fullmatch(self.key)
         if match is None or match["session"] != self.session or match["batch_id"] != self.batch_id:
             raise ValueError(f"key {self.key!r} is not this session's batch {self.batch_id!r}")
+        if self.key.startswith(UNTRACKED_PREFIX) != bool(match["chat"]):
+            raise ValueError(f"key {self.key!r}: a chat folder belongs in untracked/ only")
         if self.events is not None and self.count != len(self.events):
             raise ValueError(f"count is {self.count} but {len(self.events)} events are inline")
         return self

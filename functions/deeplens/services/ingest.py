@@ -13,7 +13,7 @@ from psycopg_pool import ConnectionPool
 
 from deeplens.adapters import archive_repo, change_log
 from deeplens.domain.archive_plan import TrackingPolicy, plan_archive
-from deeplens.domain.batch import BatchPointer, decode_batch, decode_pointer
+from deeplens.domain.batch import BatchPointer, decode_batch, decode_pointer, untracked_chat_of_key
 from deeplens.domain.changes import changed_chats
 from deeplens.domain.envelope import Event, parse_events
 from deeplens.domain.errors import InvalidEnvelope, ObjectNotFound, PoisonRecord, TransientError
@@ -42,7 +42,7 @@ class IngestDeps:
 class IngestResult:
     batch_key: str
     events: int
-    applied: bool  # False when the batch had been applied before (a redelivery)
+    applied: bool  # False when the batch had been applied before (a redelivery), or is held
 
 
 # What decoding hostile bytes may raise besides InvalidEnvelope; all of it is poison, never a crash
@@ -108,6 +108,11 @@ def _apply(pointer: BatchPointer, events: list[Event], deps: IngestDeps) -> Inge
         with deps.pool.connection() as conn, conn.transaction():
             if archive_repo.batch_applied(conn, pointer.session, pointer.key):
                 return IngestResult(pointer.key, len(events), applied=False)
+            held_chat = untracked_chat_of_key(pointer.key)
+            if held_chat is not None:
+                if not _chat_tracked(conn, pointer.session, held_chat, deps.policy):
+                    return IngestResult(pointer.key, 0, applied=False)  # not recorded: replayable later
+                events = held_events(held_chat, events)
             lids, chats = jids_of(events)
             context = archive_repo.load_context(conn, pointer.session, lids, chats, deps.policy)
             plan = plan_archive(events, context)
@@ -123,6 +128,26 @@ def _apply(pointer: BatchPointer, events: list[Event], deps: IngestDeps) -> Inge
     return IngestResult(pointer.key, len(events), applied=True)
 
 
+def _chat_tracked(conn: Any, session: str, chat: str, policy: TrackingPolicy) -> bool:
+    """A held (`untracked/`) batch applies only once someone tracked its chat: its row says so."""
+    lids = [chat] if has_lid_server(chat) else []
+    context = archive_repo.load_context(conn, session, lids, [chat], policy)
+    return context.tracked.get(context.aliases.get(chat, chat)) is True
+
+
+def held_events(chat: str, events: Sequence[Event]) -> list[Event]:
+    """What a held batch may apply: its own chat's content; never a `chat` event (which could carry
+    a tracking decision) nor another chat's event."""
+    return [event for event in events if event.kind != "chat" and chat_jid_of(event) == chat]
+
+
+def chat_jid_of(event: Any) -> str | None:
+    values = vars(event)  # plain dict look-ups: pydantic's __getattr__ is slow for absent fields
+    target = values.get("target")
+    chat: str | None = values.get("chat_jid") or (target.chat_jid if target else values.get("jid"))
+    return chat
+
+
 _PERSON_FIELDS = (
     "sender_jid", "sender_alt_jid", "reactor_jid", "voter_jid", "revoked_by", "actor_jid", "caller_jid",
     "jid", "lid",
@@ -135,8 +160,7 @@ def jids_of(events: Sequence[Any]) -> tuple[list[str], list[str]]:
     people: set[str] = set()
     for event in events:
         values = vars(event)  # plain dict look-ups: pydantic's __getattr__ is slow for absent fields
-        target = values.get("target")
-        chat = values.get("chat_jid") or (target.chat_jid if target else values.get("jid"))
+        chat = chat_jid_of(event)
         if chat:
             chats.add(chat)
         people.update(value for name in _PERSON_FIELDS if (value := values.get(name)))

@@ -122,7 +122,9 @@ def test_batch_refused_even_as_a_pointer_is_dead_lettered_and_the_next_one_goes(
 
 
 class BrokenSpool(Spool):
-    def append(self, data: bytes, at_ms: int, count: int, batch_id: str) -> Any:
+    def append(
+        self, data: bytes, at_ms: int, count: int, batch_id: str, chat_segment: str | None = None
+    ) -> Any:
         raise RuntimeError("disk controller on fire")
 
 

@@ -66,3 +66,13 @@ def test_history_chat_serialised_by_a_worker_is_announced_with_the_decision() ->
     assert decision.publish is packed
     assert decision.announce is not None
     assert (decision.announce.source, decision.announce.is_tracked) == ("history", True)
+
+
+def test_untracked_content_is_marked_to_hold_and_tracked_content_is_not() -> None:
+    untracked = Tracking(_Defaults(TrackingPolicy(track_groups=False)))
+    first, second = (untracked.decide(_message(f.GROUP, mid)) for mid in ("M1", "M2"))
+    assert (first.hold, second.hold) == (True, True)
+    tracked = Tracking(_Defaults(TrackingPolicy(track_groups=True)))
+    assert tracked.decide(_message(f.GROUP)).hold is False
+    discovery = parse_event(f.chat(f.GROUP, "group", "Family", f.T0))
+    assert untracked.decide(discovery).hold is False  # published, never held
