@@ -263,3 +263,21 @@ class TrackingUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     is_tracked: bool | None = None
     auto_download_media: bool | None = None
+
+
+class HeldReplay(BaseModel):
+    state: Literal["running", "done", "failed"]
+    batches: int
+    at: EpochMs | None = None
+    error: str | None = None
+
+
+class HeldStatus(BaseModel):
+    """Untracked chats' content held for `retention_days` (0: none), and the replays of chats tracked."""
+
+    retention_days: int
+    replays: dict[str, HeldReplay]
+
+
+class HeldForgotten(BaseModel):
+    deleted: int
