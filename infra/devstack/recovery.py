@@ -114,6 +114,7 @@ class Recovery:
         """Re-enqueue what the log holds and the archive lacks. Quiet when `loud` is false and there
         was nothing to do."""
         argv = [sys.executable, "-m", "deeplens.entrypoints.reconcile", "--min-age-seconds", str(min_age_s)]
+        argv.append("--expire-untracked")  # s3rver has no lifecycle rules (template.yaml: expire-untracked)
         child = subprocess.Popen(
             argv,
             env={**os.environ, **self.env},

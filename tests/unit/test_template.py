@@ -220,3 +220,29 @@ def test_functions_architecture_is_a_parameter() -> None:
     template = _template()
     assert template["Globals"]["Function"]["Architectures"] == [{"Ref": "Architecture"}]
     assert set(template["Parameters"]["Architecture"]["AllowedValues"]) == {"arm64", "x86_64"}
+
+
+def test_untracked_content_expires_after_the_retention_parameter_and_the_log_never() -> None:
+    template = _template()
+    parameter = template["Parameters"]["UntrackedRetentionDays"]
+    assert (parameter["Default"], parameter["MinValue"]) == (
+        ApiSettings.model_fields["untracked_retention_days"].default,
+        0,
+    )
+    bucket = template["Resources"]["EventsBucket"]["Properties"]
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    untracked = rules["expire-untracked"]
+    assert (untracked["Status"], untracked["Prefix"]) == ("Enabled", "untracked/")
+    assert untracked["ExpirationInDays"] == {"If": ["HoldsUntracked", {"Ref": "UntrackedRetentionDays"}, 1]}
+    assert untracked["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}  # the bucket is versioned
+    assert rules["expire-untracked-delete-markers"]["ExpiredObjectDeleteMarker"] is True
+    expiring = [
+        rule for rule in rules.values() if "ExpirationInDays" in rule or "ExpiredObjectDeleteMarker" in rule
+    ]
+    assert all(rule.get("Prefix") == "untracked/" for rule in expiring)  # events/ never expires
+    connector = template["Resources"]["ConnectorTaskDefinition"]["Properties"]["ContainerDefinitions"][0]
+    assert {"Name": "UNTRACKED_RETENTION_DAYS", "Value": {"Ref": "UntrackedRetentionDays"}} in connector[
+        "Environment"
+    ]
+    functions = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert functions["UNTRACKED_RETENTION_DAYS"] == {"Ref": "UntrackedRetentionDays"}

@@ -4,7 +4,9 @@ Lambda: `handler` (scheduled): reconciles, then publishes the connector's health
 CLI: `python -m deeplens.entrypoints.reconcile` (catch up from the watermark),
 `... --full` (forget the watermark: list the whole log again, in bounded runs),
 `... --include-rejected` (also re-enqueue batches ingest refused, after a fix), or
-`... --replay-from 2026-11-01` (rebuild from that day on)."""
+`... --replay-from 2026-11-01` (rebuild from that day on); `--expire-untracked` also deletes the
+held content of untracked chats older than UNTRACKED_RETENTION_DAYS (the local stack: s3rver has no
+lifecycle rules; in AWS the bucket's rule does it)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.bootstrap import make_pool
 from deeplens.entrypoints.cli import run_cli
 from deeplens.services.connector_health import connector_health, emf_record
-from deeplens.services.reconcile import Limits, ReconcileResult, reconcile, replay
+from deeplens.services.reconcile import Limits, ReconcileResult, expire_untracked, reconcile, replay
 from deeplens.settings import ReconcileSettings, load_settings
 
 logger = Logger(service="deeplens-reconcile")
@@ -82,13 +84,25 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--include-rejected", action="store_true", help="re-enqueue batches ingest refused as poison too"
     )
+    parser.add_argument(
+        "--expire-untracked", action="store_true", help="delete held untracked content past its retention"
+    )
     args = parser.parse_args(argv)
+    settings = load_settings(ReconcileSettings)
     result = run(
-        load_settings(ReconcileSettings), args.replay_from, args.min_age_seconds,
+        settings, args.replay_from, args.min_age_seconds,
         full=args.full, include_rejected=args.include_rejected,
     )  # fmt: skip
+    if args.expire_untracked:
+        sys.stdout.write(f"expired_untracked={expire_held(settings)} ")
     sys.stdout.write(" ".join(f"{k}={v}" for k, v in asdict(result).items()) + "\n")
     return 0
+
+
+def expire_held(settings: ReconcileSettings) -> int:
+    store = ObjectStore(make_s3_client(settings), settings.events_bucket)
+    days = settings.untracked_retention_days
+    return expire_untracked(store, settings.session_id, datetime.now(UTC), days)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from psycopg_pool import ConnectionPool
 
 from deeplens.adapters import reconcile_queries as db
 from deeplens.adapters.reconcile_queries import WatermarkState
-from deeplens.domain.batch import pointer_for_key
+from deeplens.domain.batch import pointer_for_key, untracked_prefix
 
 PAGE = 1000  # S3 lists 1,000 keys per request: one database lookup per page
 
@@ -36,6 +36,10 @@ class EventObjects(Protocol):
     bucket: str
 
     def objects(self, prefix: str, start_after: str = "") -> Iterator[tuple[str, datetime]]: ...
+
+
+class HeldObjects(EventObjects, Protocol):
+    def delete(self, key: str) -> None: ...
 
 
 class Sender(Protocol):
@@ -252,3 +256,14 @@ def replay(
     for key in keys:
         queue.send(pointer_for_key(store.bucket, key, session))
     return ReconcileResult(len(keys), 0, len(keys), 0, started_after=start[:-1])
+
+
+def expire_untracked(store: HeldObjects, session: str, now: datetime, retention_days: int) -> int:
+    """Delete the held content of untracked chats older than `retention_days` (every object when 0):
+    what the bucket's lifecycle rule does in AWS (template.yaml, expire-untracked), for the local
+    stack, whose s3rver has no lifecycle rules (`make run` runs reconcile with --expire-untracked)."""
+    cutoff = now - timedelta(days=retention_days)
+    expired = [key for key, modified in store.objects(untracked_prefix(session)) if modified < cutoff]
+    for key in expired:
+        store.delete(key)
+    return len(expired)
