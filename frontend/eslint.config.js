@@ -47,7 +47,7 @@ export default tseslint.config(
   },
   ...featureZones,
   {
-    files: ['e2e/**/*.mjs', '*.js'],
+    files: ['e2e/**/*.mjs', 'scripts/**/*.mjs', '*.js'],
     extends: [js.configs.recommended],
     languageOptions: { globals: { ...globals.node, ...globals.browser } }, // page.evaluate callbacks run in the browser
   },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: set-up, static checks, the test stack (both S3/SQS
 # backends), pytest against the real services (tests/e2e drives Debian's Chromium through the web UI
-# on the replayed sample), then the frontend tests (typecheck, eslint, vitest).
+# on the replayed sample), then the frontend tests (typecheck, eslint, generated API types fresh, vitest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS

@@ -1,6 +1,6 @@
 import { Suspense, useEffect } from 'react';
 import { Loading } from '@/components/state-message';
-import { ApiError, apiRequest, onUnauthorized } from '@/lib/api-client';
+import { ApiError, api, onUnauthorized } from '@/lib/api-client';
 import { warmIntlOffThread } from '@/lib/warm-intl';
 import { useAuthStore } from '@/stores/auth-store';
 import { LoginScreen } from '@/features/auth/components/login-screen';
@@ -28,7 +28,7 @@ export function App() {
   useEffect(() => {
     if (status !== 'unknown') return;
     const controller = new AbortController();
-    apiRequest('/api/session', { signal: controller.signal }).then(
+    api.get('/api/session', { signal: controller.signal }).then(
       () => setStatus('authenticated'),
       (error: unknown) => {
         if (!controller.signal.aborted && !(error instanceof ApiError && error.status === 401)) setStatus('authenticated');

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, apiRequest, onUnauthorized } from '@/lib/api-client';
+import { ApiError, api, apiRequest, apiUrl, onUnauthorized } from '@/lib/api-client';
 import { apiError, json, mockFetch } from '@/testing/mock-fetch';
 
 describe('apiRequest', () => {
@@ -36,5 +36,45 @@ describe('apiRequest', () => {
   it('turns a network failure into a readable error', async () => {
     vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))));
     await expect(apiRequest('/api/x')).rejects.toMatchObject({ code: 'network_error' });
+  });
+});
+
+describe('api (typed by the OpenAPI document)', () => {
+  it('fills the path template URL-encoded, sends the query and the method, and answers the JSON', async () => {
+    const { calls } = mockFetch({
+      'GET /api/chats/1203@g.us/messages': () => json({ items: [], has_older: false, has_newer: false, older_cursor: null, newer_cursor: null }),
+      'PATCH /api/tracking/a/b@s.whatsapp.net': () => json({ jid: 'a/b@s.whatsapp.net' }),
+    });
+    const page = await api.get('/api/chats/{jid}/messages', { path: { jid: '1203@g.us' }, query: { before: 'c', limit: 5 } });
+    expect(page.has_older).toBe(false);
+    await api.patch('/api/tracking/{jid}', { path: { jid: 'a/b@s.whatsapp.net' }, body: { is_tracked: true } });
+    expect(calls.map((call) => `${call.method} ${call.url.pathname}${call.url.search}`)).toEqual([
+      'GET /api/chats/1203%40g.us/messages?before=c&limit=5',
+      'PATCH /api/tracking/a%2Fb%40s.whatsapp.net',
+    ]);
+    expect(calls[1]?.body).toEqual({ is_tracked: true });
+  });
+
+  it('refuses at compile time what the API does not have', () => {
+    const typeOnly = (call: () => unknown) => expect(call).toBeTypeOf('function'); // never called
+    // @ts-expect-error no such path
+    typeOnly(() => api.get('/api/nope'));
+    // @ts-expect-error the path has no PATCH
+    typeOnly(() => api.patch('/api/chats'));
+    // @ts-expect-error {jid} not given
+    typeOnly(() => api.get('/api/chats/{jid}'));
+    // @ts-expect-error the body is required
+    typeOnly(() => api.post('/api/connector/pair-phone'));
+    // @ts-expect-error search needs q
+    typeOnly(() => api.get('/api/search', { query: { chat: 'x' } }));
+    // @ts-expect-error no such query parameter
+    typeOnly(() => api.get('/api/chats', { query: { nope: 1 } }));
+    // @ts-expect-error the answer is a ChatPage, not a Chat
+    typeOnly((): Promise<{ jid: string }> => api.get('/api/chats'));
+  });
+
+  it("builds URLs from the API's templates", () => {
+    expect(apiUrl('/api/media/{file_id}/thumbnail', { file_id: 'a b' })).toBe('/api/media/a%20b/thumbnail');
+    expect(() => apiUrl('/api/media/{file_id}')).toThrow('{file_id}');
   });
 });

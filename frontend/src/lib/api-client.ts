@@ -1,3 +1,4 @@
+import type { paths } from '@/lib/api-schema';
 import type { ErrorBody } from '@/lib/api-types';
 
 /** An API failure as the UI shows it: the JSON error body, or a synthesized one for network faults. */
@@ -61,6 +62,65 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   return (await response.json()) as T;
 }
 
+// --- Typed by the API's OpenAPI document (src/lib/api-schema.d.ts) ---------------------------
+
+type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+
+/** The API's paths, as its templates (`/api/chats/{jid}`), that answer `M`: a path or method the API
+ * lacks does not typecheck. */
+export type ApiPath<M extends HttpMethod> = { [P in keyof paths]: paths[P][M] extends undefined ? never : P }[keyof paths];
+type Operation<P extends keyof paths, M extends HttpMethod> = Exclude<paths[P][M], undefined>;
+
+type PathParams<Op> = Op extends { parameters: { path: infer V } } ? V : never;
+type QueryParams<Op> = Op extends { parameters: { query?: infer V } } ? Exclude<V, undefined> : never;
+type JsonBody<Op> = Op extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+/** The answer of a success status: its JSON, or undefined for 204. */
+export type ApiAnswer<Op> = Op extends { responses: infer R }
+  ? {
+      [S in keyof R]: S extends 200 | 201 | 202
+        ? R[S] extends { content: { 'application/json': infer B } } ? B : never
+        : S extends 204 ? undefined : never;
+    }[keyof R]
+  : never;
+
+type CallOptions<Op> = { signal?: AbortSignal }
+  & ([PathParams<Op>] extends [never] ? { path?: never } : { path: PathParams<Op> })
+  & ([QueryParams<Op>] extends [never] ? { query?: never }
+    : Op extends { parameters: { query: object } } ? { query: QueryParams<Op> } : { query?: QueryParams<Op> })
+  & ([JsonBody<Op>] extends [never] ? { body?: never } : { body: JsonBody<Op> });
+type CallArgs<O> = Partial<Record<keyof O, never>> extends O ? [options?: O] : [options: O];
+
+/** A path template filled with its parameters, each URL-encoded. */
+export function apiUrl<P extends keyof paths>(path: P, params: Record<string, string | number> = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${path}: no value for {${name}}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+function operation<M extends HttpMethod>(method: M) {
+  return <P extends ApiPath<M>>(path: P, ...[options]: CallArgs<CallOptions<Operation<P, M>>>): Promise<ApiAnswer<Operation<P, M>>> => {
+    const { path: params, query, body, signal } = (options ?? {}) as {
+      path?: Record<string, string | number>;
+      query?: Record<string, QueryValue>;
+      body?: unknown;
+      signal?: AbortSignal;
+    };
+    const verb = method.toUpperCase() as NonNullable<RequestOptions['method']>;
+    return apiRequest<ApiAnswer<Operation<P, M>>>(apiUrl(path, params), { method: verb, query, body, signal });
+  };
+}
+
+/** The API by operation: `api.get('/api/chats/{jid}', { path: { jid } })` answers a ChatDetail;
+ * path, query, body and answer types all come from the OpenAPI document. */
+export const api = {
+  get: operation('get'),
+  post: operation('post'),
+  patch: operation('patch'),
+  delete: operation('delete'),
+};
+
 async function toApiError(response: Response, path: string): Promise<ApiError> {
   if (response.status === 401 && path !== '/api/auth/login') unauthorizedListener?.();
   try {
@@ -84,5 +144,5 @@ export function errorMessage(error: unknown): string {
   return 'Something went wrong.';
 }
 
-export const mediaUrl = (fileId: string): string => `/api/media/${encodeURIComponent(fileId)}`;
-export const thumbnailUrl = (fileId: string): string => `/api/media/${encodeURIComponent(fileId)}/thumbnail`;
+export const mediaUrl = (fileId: string): string => apiUrl('/api/media/{file_id}', { file_id: fileId });
+export const thumbnailUrl = (fileId: string): string => apiUrl('/api/media/{file_id}/thumbnail', { file_id: fileId });

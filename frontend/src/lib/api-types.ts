@@ -1,256 +1,74 @@
-// Types written against the API's OpenAPI document (functions/deeplens/entrypoints/http/schemas.py).
-// Timestamps named `*_at`/`timestamp` without a date type are epoch milliseconds.
+// The API's models by name, from the types generated out of its OpenAPI document
+// (src/lib/api-schema.d.ts, `npm run gen:api`; never edit that file by hand). Only the UI's own
+// refinements are written here. Timestamps named `*_at`/`timestamp` without a date type are epoch
+// milliseconds.
+
+import type { components, operations } from '@/lib/api-schema';
+
+type Schemas = components['schemas'];
 
 export type EpochMs = number;
 
-export interface ErrorBody {
-  code: string;
-  message: string;
-  field?: string | null;
-}
+export type ErrorBody = Schemas['ErrorBody'];
+export type ErrorResponse = Schemas['ErrorResponse'];
+export type LoginRequest = Schemas['LoginRequest'];
+export type LoginResult = Schemas['LoginResult'];
 
-export interface ErrorResponse {
-  error: ErrorBody;
-}
+export type ChatKind = Schemas['Chat']['kind'];
 
-export interface LoginRequest {
-  password: string;
-}
+/** The message types the API knows (its search filter's `type`); a message's own `type` is an open
+ * string (an archive may hold types this UI does not know yet). */
+export type MessageType = NonNullable<NonNullable<operations['search_messages']['parameters']['query']>['type']>;
+const MESSAGE_TYPE_SET: Record<MessageType, true> = {
+  text: true, image: true, video: true, audio: true, voice: true, document: true, sticker: true, location: true,
+  contact: true, poll: true, unknown: true,
+}; // a type the API adds or drops fails the typecheck here
+export const MESSAGE_TYPES = Object.keys(MESSAGE_TYPE_SET) as readonly MessageType[];
 
-export interface LoginResult {
-  expires_at: string;
-}
-
-export type ChatKind = 'direct' | 'group' | 'community' | 'newsletter' | 'status' | 'broadcast';
-
-export const MESSAGE_TYPES = [
-  'text', 'image', 'video', 'audio', 'voice', 'document', 'sticker', 'location', 'contact', 'poll', 'unknown',
-] as const;
-export type MessageType = (typeof MESSAGE_TYPES)[number];
-
+/** The connector's states as the UI names them; ConnectorSession.state is an open string (new
+ * states must not break the UI). */
 export type ConnectionState =
   | 'unknown' | 'starting' | 'waiting_for_qr' | 'paired' | 'connecting' | 'connected' | 'reconnecting'
   | 'offline' | 'logged_out' | 'replaced' | 'outdated' | 'failed';
 
-export interface ConnectorSession {
-  session_id: string;
-  /** The connector's state; 'unknown' before it ever reported. Typed open: new states must not break the UI. */
-  state: ConnectionState | (string & {});
-  detail: string | null;
-  qr_code: string | null;
-  qr_expires_at: string | null;
-  account_jid: string | null;
-  /** 0-100 */
-  history_progress: number | null;
-  updated_at: string | null;
-  /** The 8-character code to type on the phone ("ABCD-EFGH"), after POST /api/connector/pair-phone. */
-  pair_code: string | null;
-  pair_code_expires_at: string | null;
-  /** Whether anything was archived yet: the pairing screen is the landing page only when false. */
-  has_archive: boolean;
-}
-
-export interface PairPhoneRequest {
-  /** International format, spaces allowed: "+49 151 1234 5678". */
-  phone: string;
-}
-
+export type ConnectorSession = Schemas['ConnectorSession'];
+export type PairPhoneRequest = Schemas['PairPhoneRequest'];
 /** 202 answer of the connector commands (pair-phone, logout, restart, new-code). */
-export interface ConnectorCommand {
-  command: 'pair_phone' | 'logout' | 'restart' | 'new_code' | (string & {});
-}
+export type ConnectorCommand = Schemas['CommandAccepted'];
 
-export interface LastMessage {
-  id: string;
-  type: string;
-  text: string | null;
-  sender_jid: string | null;
-  from_me: boolean;
-  deleted: boolean;
-  timestamp: EpochMs;
-}
+export type LastMessage = Schemas['LastMessage'];
+export type Chat = Schemas['Chat'];
+export type ChatPage = Schemas['ChatPage'];
+export type Participant = Schemas['Participant'];
+export type ChatDetail = Schemas['ChatDetail'];
+export type Reaction = Schemas['Reaction'];
+export type Quoted = Schemas['Quoted'];
 
-export interface Chat {
-  jid: string;
-  name: string | null;
-  kind: ChatKind;
-  parent_jid: string | null;
-  unread_count: number | null;
-  is_archived: boolean | null;
-  last_message_at: EpochMs | null;
-  is_tracked: boolean;
-  auto_download_media: boolean;
-  last_message: LastMessage | null;
-}
-
-export interface ChatPage {
-  items: Chat[];
-  next_cursor: string | null;
-}
-
-export interface Participant {
-  jid: string;
-  name: string | null;
-  is_admin: boolean;
-  is_super_admin: boolean;
-}
-
-export interface ChatDetail extends Chat {
-  message_count: number;
-  participants: Participant[];
-}
-
-export interface Reaction {
-  emoji: string;
-  reactor_jid: string;
-  reacted_at: EpochMs;
-}
-
-export interface Quoted {
-  id: string;
-  sender_jid: string | null;
-  text: string | null;
-  type: string | null;
-}
-
+/** MediaInfo.status as the UI names it (an open string in the API). */
 export type MediaStatus = 'stored' | 'skipped' | 'failed' | 'unavailable' | 'pending';
+export type MediaInfo = Schemas['MediaInfo'];
 
-export interface MediaInfo {
-  file_id: string;
-  mime: string | null;
-  size: number | null;
-  width: number | null;
-  height: number | null;
-  duration_s: number | null;
-  file_name: string | null;
-  status: MediaStatus | (string & {});
-  url: string | null;
-  thumbnail_url: string | null;
-}
-
-/** 0 sent, 1 delivered, 2 read, 3 played */
+/** Message.status: 0 sent, 1 delivered, 2 read, 3 played */
 export type ReceiptStatus = 0 | 1 | 2 | 3;
 
-export interface PollVote {
-  voter_jid: string;
-  /** Option names; a hash (hex) when the poll's options do not name it; empty = withdrawn. */
-  selected_options: string[];
-  voted_at: EpochMs;
-}
+export type PollVote = Schemas['PollVote'];
+export type MessageFlags = Schemas['MessageFlags'];
+export type Message = Schemas['Message'];
 
-/** What WhatsApp says about a message besides its content, and its states (pinned, kept, starred). */
-export interface MessageFlags {
-  forwarded: boolean;
-  forwarding_score: number;
-  /** forwarding_score >= 5 */
-  forwarded_many_times: boolean;
-  view_once: boolean;
-  ephemeral: boolean;
-  ephemeral_timer_s: number | null;
-  mentions_everyone: boolean;
-  from_bot: boolean;
-  from_business: boolean;
-  /** pinned in the chat since; null when not pinned */
-  pinned_at: EpochMs | null;
-  kept: boolean;
-  starred: boolean;
-}
+export type CallOutcome = Schemas['Call']['outcome'];
+export type Call = Schemas['Call'];
+export type CallPage = Schemas['CallPage'];
 
-export interface Message {
-  chat_jid: string;
-  id: string;
-  sender_jid: string | null;
-  sender_alt_jid: string | null;
-  sender_name: string | null;
-  from_me: boolean;
-  timestamp: EpochMs;
-  type: MessageType | (string & {});
-  text: string | null;
-  status: number;
-  edited_at: EpochMs | null;
-  deleted_at: EpochMs | null;
-  deleted_by: string | null;
-  source: 'live' | 'history' | 'import';
-  /** The raw WhatsApp message (protobuf as JSON, camelCase keys). */
-  content: Record<string, unknown> | null;
-  quoted: Quoted | null;
-  reactions: Reaction[];
-  poll_votes: PollVote[];
-  versions_count: number;
-  media: MediaInfo | null;
-  flags: MessageFlags;
-}
+export type MessagePage = Schemas['MessagePage'];
+export type Version = Schemas['Version'];
+export type VersionList = Schemas['VersionList'];
+export type SearchHit = Schemas['SearchHit'];
+export type SearchPage = Schemas['SearchPage'];
 
-export type CallOutcome =
-  | 'connected' | 'missed' | 'rejected' | 'cancelled' | 'accepted_elsewhere' | 'unavailable' | 'failed'
-  | 'abandoned' | 'ongoing' | 'upcoming' | 'invalid' | 'ringing';
+export type TrackingItem = Schemas['TrackingItem'];
+/** The change the UI sends: the API also takes null for "leave as is", the UI leaves the key out (its
+ * optimistic rows spread a change over a TrackingItem, where a null would not fit). */
+export type TrackingUpdate = { [K in keyof Schemas['TrackingUpdate']]?: NonNullable<Schemas['TrackingUpdate'][K]> };
 
-/** One voice or video call: its live steps and the phone's call-log entry folded together. */
-export interface Call {
-  call_id: string;
-  chat_jid: string;
-  chat_name: string | null;
-  caller_jid: string | null;
-  caller_name: string | null;
-  from_me: boolean;
-  /** null when no step said */
-  video: boolean | null;
-  group: boolean;
-  started_at: EpochMs;
-  ended_at: EpochMs | null;
-  outcome: CallOutcome;
-  end_reason: string | null;
-  duration_s: number | null;
-}
-
-export interface CallPage {
-  items: Call[];
-  next_cursor: string | null;
-}
-
-export interface MessagePage {
-  items: Message[];
-  has_older: boolean;
-  has_newer: boolean;
-  older_cursor: string | null;
-  newer_cursor: string | null;
-}
-
-export interface Version {
-  edited_at: EpochMs;
-  is_original: boolean;
-  text: string | null;
-}
-
-export interface VersionList {
-  chat_jid: string;
-  message_id: string;
-  versions: Version[];
-}
-
-export interface SearchHit extends Message {
-  chat_name: string | null;
-  rank: number;
-  /** HTML-escaped text with the matches in <mark>…</mark>. */
-  snippet: string;
-}
-
-export interface SearchPage {
-  items: SearchHit[];
-  next_cursor: string | null;
-}
-
-export interface TrackingItem {
-  jid: string;
-  name: string | null;
-  kind: ChatKind;
-  is_tracked: boolean;
-  auto_download_media: boolean;
-  message_count: number;
-  last_activity: EpochMs | null;
-}
-
-export interface TrackingUpdate {
-  is_tracked?: boolean;
-  auto_download_media?: boolean;
-}
+export type ChangedChat = Schemas['ChangedChat'];
+export type Changes = Schemas['Changes'];

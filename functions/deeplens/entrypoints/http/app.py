@@ -61,20 +61,8 @@ class _GuardedApp(FastAPI):
 def create_app(deps: ApiDeps) -> FastAPI:
     """Routes, error mapping, CORS (closed unless CORS_ORIGINS is set), the built frontend at `/`,
     security headers and the body limit around all of it (guards.py)."""
-    app = _GuardedApp(
-        title="DeepLens-Connect API",
-        version="1",
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-        dependencies=[Depends(refuse_nul)],
-        redirect_slashes=False,  # /api/chats/ is an unknown path (JSON 404), not a redirect
-    )
+    app = _routed_app()
     app.state.deps = deps
-    install_error_handlers(app)
-    for router in ROUTERS:
-        app.include_router(router)
-    _add_openapi_route(app)
     if deps.settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -85,6 +73,31 @@ def create_app(deps: ApiDeps) -> FastAPI:
         )
     _mount_frontend(app, deps.settings.frontend_dir)
     return app
+
+
+def _routed_app() -> FastAPI:
+    """The app without its deps: the routes, the error mapping and the OpenAPI route. What the
+    OpenAPI document says depends on this alone (openapi_document)."""
+    app = _GuardedApp(
+        title="DeepLens-Connect API",
+        version="1",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(refuse_nul)],
+        redirect_slashes=False,  # /api/chats/ is an unknown path (JSON 404), not a redirect
+    )
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    _add_openapi_route(app)
+    return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document GET /api/openapi.json serves, built without settings, database or any I/O
+    (entrypoints/openapi_export.py writes it for the web UI's generated types)."""
+    return _routed_app().openapi()
 
 
 def _add_openapi_route(app: FastAPI) -> None:

@@ -1,7 +1,7 @@
-import { apiRequest } from '@/lib/api-client';
+import { api } from '@/lib/api-client';
 import type { LoginResult } from '@/lib/api-types';
 
 export const login = (password: string): Promise<LoginResult> =>
-  apiRequest<LoginResult>('/api/auth/login', { method: 'POST', body: { password } });
+  api.post('/api/auth/login', { body: { password } });
 
-export const logout = (): Promise<undefined> => apiRequest<undefined>('/api/auth/logout', { method: 'POST' });
+export const logout = (): Promise<undefined> => api.post('/api/auth/logout');

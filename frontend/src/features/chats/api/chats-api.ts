@@ -1,5 +1,5 @@
 import { startTransition, useCallback, useEffect, useState } from 'react';
-import { apiRequest } from '@/lib/api-client';
+import { api } from '@/lib/api-client';
 import type { Chat, ChatDetail, ChatPage } from '@/lib/api-types';
 import { mergeChats } from '@/lib/live/merge';
 import { useLiveChanges } from '@/lib/live/use-live-changes';
@@ -7,10 +7,10 @@ import { useLiveChanges } from '@/lib/live/use-live-changes';
 export const CHAT_PAGE_SIZE = 200;
 
 export const listChats = (params: { cursor?: string | null; q?: string }, signal?: AbortSignal): Promise<ChatPage> =>
-  apiRequest<ChatPage>('/api/chats', { query: { cursor: params.cursor, q: params.q, limit: CHAT_PAGE_SIZE }, signal });
+  api.get('/api/chats', { query: { cursor: params.cursor, q: params.q, limit: CHAT_PAGE_SIZE }, signal });
 
 export const getChat = (jid: string, signal?: AbortSignal): Promise<ChatDetail> =>
-  apiRequest<ChatDetail>(`/api/chats/${encodeURIComponent(jid)}`, { signal });
+  api.get('/api/chats/{jid}', { path: { jid }, signal });
 
 interface ChatListState {
   query: string;

@@ -1,4 +1,4 @@
-import { apiRequest } from '@/lib/api-client';
+import { api } from '@/lib/api-client';
 import type { MessagePage, VersionList } from '@/lib/api-types';
 
 export const MESSAGE_PAGE_SIZE = 50;
@@ -10,10 +10,11 @@ export interface PagePosition {
 }
 
 export const listMessages = (jid: string, position: PagePosition, signal?: AbortSignal): Promise<MessagePage> =>
-  apiRequest<MessagePage>(`/api/chats/${encodeURIComponent(jid)}/messages`, {
+  api.get('/api/chats/{jid}/messages', {
+    path: { jid },
     query: { ...position, limit: MESSAGE_PAGE_SIZE },
     signal,
   });
 
 export const listVersions = (chatJid: string, messageId: string, signal?: AbortSignal): Promise<VersionList> =>
-  apiRequest<VersionList>(`/api/messages/${encodeURIComponent(chatJid)}/${encodeURIComponent(messageId)}/versions`, { signal });
+  api.get('/api/messages/{chat}/{id}/versions', { path: { chat: chatJid, id: messageId }, signal });

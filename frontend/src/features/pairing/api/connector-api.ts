@@ -1,18 +1,18 @@
-import { apiRequest } from '@/lib/api-client';
+import { api } from '@/lib/api-client';
 import type { ConnectorCommand, PairPhoneRequest } from '@/lib/api-types';
 
 // The connector's commands (202: queued for the connector; the session poll shows the outcome).
 
 /** 400 bad number, 409 already paired. */
 export const pairPhone = (phone: string): Promise<ConnectorCommand> =>
-  apiRequest<ConnectorCommand>('/api/connector/pair-phone', { method: 'POST', body: { phone } satisfies PairPhoneRequest });
+  api.post('/api/connector/pair-phone', { body: { phone } satisfies PairPhoneRequest });
 
-export const logoutDevice = (): Promise<ConnectorCommand> => apiRequest<ConnectorCommand>('/api/connector/logout', { method: 'POST' });
+export const logoutDevice = (): Promise<ConnectorCommand> => api.post('/api/connector/logout');
 
-export const restartConnector = (): Promise<ConnectorCommand> => apiRequest<ConnectorCommand>('/api/connector/restart', { method: 'POST' });
+export const restartConnector = (): Promise<ConnectorCommand> => api.post('/api/connector/restart');
 
 /** 409 when already paired. */
-export const newQrCode = (): Promise<ConnectorCommand> => apiRequest<ConnectorCommand>('/api/connector/new-code', { method: 'POST' });
+export const newQrCode = (): Promise<ConnectorCommand> => api.post('/api/connector/new-code');
 
 /** A phone number as typed, checked before it is sent: international, 7-15 digits; sent as +digits. */
 export function checkPhone(input: string): { phone: string } | { error: string } {

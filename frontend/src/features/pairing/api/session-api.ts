@@ -1,11 +1,11 @@
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
-import { apiRequest } from '@/lib/api-client';
+import { api } from '@/lib/api-client';
 import type { ConnectorSession } from '@/lib/api-types';
 
 export const POLL_INTERVAL_MS = 2000;
 
 export const getSession = (signal?: AbortSignal): Promise<ConnectorSession> =>
-  apiRequest<ConnectorSession>('/api/session', { signal });
+  api.get('/api/session', { signal });
 
 export interface SessionPoll {
   session: ConnectorSession | null;

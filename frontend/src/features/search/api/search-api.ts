@@ -1,4 +1,4 @@
-import { apiRequest } from '@/lib/api-client';
+import { api } from '@/lib/api-client';
 import type { MessageType, SearchPage } from '@/lib/api-types';
 
 export interface SearchParams {
@@ -12,4 +12,4 @@ export interface SearchParams {
 }
 
 export const searchMessages = (params: SearchParams, signal?: AbortSignal): Promise<SearchPage> =>
-  apiRequest<SearchPage>('/api/search', { query: { ...params, limit: 30 }, signal });
+  api.get('/api/search', { query: { ...params, limit: 30 }, signal });

@@ -1,20 +1,20 @@
-import { ApiError, apiRequest } from '@/lib/api-client';
+import { ApiError, api } from '@/lib/api-client';
 import type { ExportCreate, ExportStatus, ImportCreate, ImportCreated, ImportStatus, UploadTarget } from '@/features/transfer/api/transfer-types';
 
 export const createImport = (body: ImportCreate): Promise<ImportCreated> =>
-  apiRequest<ImportCreated>('/api/imports', { method: 'POST', body });
+  api.post('/api/imports', { body });
 
 export const startImport = (id: string): Promise<ImportStatus> =>
-  apiRequest<ImportStatus>(`/api/imports/${encodeURIComponent(id)}/start`, { method: 'POST' });
+  api.post('/api/imports/{id}/start', { path: { id } });
 
 export const getImport = (id: string, signal?: AbortSignal): Promise<ImportStatus> =>
-  apiRequest<ImportStatus>(`/api/imports/${encodeURIComponent(id)}`, { signal });
+  api.get('/api/imports/{id}', { path: { id }, signal });
 
 export const createExport = (body: ExportCreate): Promise<ExportStatus> =>
-  apiRequest<ExportStatus>('/api/exports', { method: 'POST', body });
+  api.post('/api/exports', { body });
 
 export const getExport = (id: string, signal?: AbortSignal): Promise<ExportStatus> =>
-  apiRequest<ExportStatus>(`/api/exports/${encodeURIComponent(id)}`, { signal });
+  api.get('/api/exports/{id}', { path: { id }, signal });
 
 /** The browser's own time zone (the import's default: the phone is usually where the browser is). */
 export function browserTimeZone(): string {

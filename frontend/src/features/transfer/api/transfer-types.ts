@@ -1,87 +1,21 @@
-// The import and export jobs' models (functions/deeplens/entrypoints/http/transfer_schemas.py).
+// The import and export jobs' models (functions/deeplens/entrypoints/http/transfer_schemas.py), by
+// name from the types generated out of the API's OpenAPI document (src/lib/api-schema.d.ts).
 
-export type ImportState = 'created' | 'uploaded' | 'queued' | 'parsing' | 'publishing' | 'ingesting' | 'done' | 'failed';
-export type ExportState = 'queued' | 'running' | 'uploading' | 'done' | 'failed';
-export type ExportFormat = 'html' | 'json' | 'txt';
-export type ExportMedia = 'include' | 'links' | 'none';
-export type DateOrder = 'day-first' | 'month-first';
+import type { components } from '@/lib/api-schema';
 
-export interface ImportCreate {
-  file_name: string;
-  size: number;
-  chat_jid?: string | null;
-  chat_name?: string | null;
-  me_name?: string | null;
-  time_zone: string;
-  date_order?: DateOrder | null;
-}
+type Schemas = components['schemas'];
 
-export interface UploadTarget {
-  /** POST: a form to the bucket (fields first, the file last); PUT: the raw file to the API. */
-  method: 'POST' | 'PUT';
-  url: string;
-  fields: Record<string, string>;
-  max_bytes: number;
-}
+export type ImportCreate = Schemas['ImportCreate'];
+/** POST: a form to the bucket (fields first, the file last); PUT: the raw file to the API. */
+export type UploadTarget = Schemas['UploadTarget'];
+export type ImportCreated = Schemas['ImportCreated'];
+export type ImportSummary = Schemas['ImportSummary'];
+export type ImportStatus = Schemas['ImportStatus'];
+export type ExportCreate = Schemas['ExportCreate'];
+export type ExportStatus = Schemas['ExportStatus'];
 
-export interface ImportCreated {
-  id: string;
-  state: ImportState;
-  upload: UploadTarget;
-}
-
-export interface ImportSummary {
-  chat_jid: string;
-  lines: number;
-  messages: number;
-  imported: number;
-  already_imported: number;
-  matched: number;
-  skipped: { reason: string; count: number }[];
-  media_stored: number;
-  media_missing: number;
-  date_order: string;
-  senders: { name: string; jid: string; from_me: boolean; how: string }[];
-  published: boolean;
-}
-
-export interface ImportStatus {
-  id: string;
-  state: ImportState;
-  file_name: string;
-  size: number;
-  chat_jid: string;
-  error: string | null;
-  batches_total: number | null;
-  batches_applied: number | null;
-  summary: ImportSummary | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface ExportCreate {
-  chats?: string[] | null;
-  since?: string | null;
-  until?: string | null;
-  time_zone: string;
-  formats: ExportFormat[];
-  media: ExportMedia;
-}
-
-export interface ExportStatus {
-  id: string;
-  state: ExportState;
-  chats_total: number;
-  chats_done: number;
-  messages_total: number;
-  messages_done: number;
-  files: number;
-  missing_files: number;
-  current_chat: string | null;
-  error: string | null;
-  file_name: string | null;
-  size: number | null;
-  download_url: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type ImportState = ImportStatus['state'];
+export type ExportState = ExportStatus['state'];
+export type ExportFormat = ExportCreate['formats'][number];
+export type ExportMedia = ExportCreate['media'];
+export type DateOrder = NonNullable<ImportCreate['date_order']>;
