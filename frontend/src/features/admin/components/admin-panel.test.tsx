@@ -121,3 +121,56 @@ describe('AdminPanel', () => {
     expect(peak).toBeLessThanOrEqual(BULK_CONCURRENCY);
   });
 });
+
+describe('AdminPanel held history', () => {
+  const held = (replays = {}) => () => json({ retention_days: 30, replays });
+
+  it('says how long untracked chats are held and forgets them all', async () => {
+    const { calls } = mockFetch({
+      'GET /api/tracking': () => json(items),
+      'GET /api/tracking/held': held(),
+      'DELETE /api/tracking/held': () => json({ deleted: 4 }),
+    });
+    render(<AdminPanel />);
+    expect(await screen.findByText(/held for 30 days/)).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Forget now (all chats)' }));
+    expect((await screen.findByRole('status')).textContent).toBe('Forgotten: 4 held batches.');
+    expect(calls.some((call) => call.method === 'DELETE' && call.url.pathname === '/api/tracking/held')).toBe(true);
+  });
+
+  it('forgets one untracked chat from its row, and offers it on untracked rows only', async () => {
+    mockFetch({
+      'GET /api/tracking': () => json(items),
+      'GET /api/tracking/held': held(),
+      'DELETE /api/tracking/120363000000002@g.us/held': () => json({ deleted: 1 }),
+    });
+    render(<AdminPanel />);
+    await screen.findByText(/held for 30 days/);
+    expect(screen.queryByRole('button', { name: 'Forget the held history of Family' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Forget the held history of Neighbours' }));
+    expect((await screen.findByRole('status')).textContent).toBe('Forgotten: 1 held batch of 120363000000002@g.us.');
+  });
+
+  it('shows the replay of a chat just tracked', async () => {
+    let replays = {};
+    mockFetch({
+      'GET /api/tracking': () => json(items),
+      'GET /api/tracking/held': () => held(replays)(),
+      'PATCH /api/tracking/120363000000002@g.us': () => {
+        replays = { '120363000000002@g.us': { state: 'done', batches: 3 } };
+        return json({ ...items[1], is_tracked: true });
+      },
+    });
+    render(<AdminPanel />);
+    await screen.findByText(/held for 30 days/);
+    await userEvent.click(trackSwitch('Neighbours'));
+    expect(await screen.findByText('120363000000002@g.us: history restored (3 batches)')).toBeTruthy();
+  });
+
+  it('says nothing is held when the retention is 0, and shows no Forget', async () => {
+    mockFetch({ 'GET /api/tracking': () => json(items), 'GET /api/tracking/held': () => json({ retention_days: 0, replays: {} }) });
+    render(<AdminPanel />);
+    expect(await screen.findByText(/Untracked chats are not held/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Forget/ })).toBeNull();
+  });
+});

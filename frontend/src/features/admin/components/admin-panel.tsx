@@ -4,6 +4,8 @@ import type { ChatKind, TrackingItem, TrackingUpdate } from '@/lib/api-types';
 import { kindLabel } from '@/components/kind-icon';
 import { Empty, ErrorNotice, Loading } from '@/components/state-message';
 import { useTracking } from '@/features/admin/api/use-tracking';
+import { useHeld } from '@/features/admin/api/use-held';
+import { HeldHistory } from '@/features/admin/components/held-history';
 import { TrackingRow } from '@/features/admin/components/tracking-row';
 import { useAdminFilterStore, type TrackingStateFilter } from '@/features/admin/stores/admin-filter-store';
 
@@ -23,11 +25,12 @@ interface RowData {
   items: TrackingItem[];
   pending: ReadonlySet<string>;
   onChange: (jid: string, change: TrackingUpdate) => void;
+  onForget?: (jid: string) => void;
 }
 
-function Row({ index, style, items, pending, onChange }: RowComponentProps<RowData>) {
+function Row({ index, style, items, pending, onChange, onForget }: RowComponentProps<RowData>) {
   const item = items[index];
-  return item ? <TrackingRow item={item} pending={pending.has(item.jid)} style={style} onChange={onChange} /> : null;
+  return item ? <TrackingRow item={item} pending={pending.has(item.jid)} style={style} onChange={onChange} onForget={onForget} /> : null;
 }
 
 function Counts({ items }: { items: TrackingItem[] }) {
@@ -43,6 +46,7 @@ function Counts({ items }: { items: TrackingItem[] }) {
 /** Every detected chat with its Track / Auto-download toggles. */
 export function AdminPanel() {
   const tracking = useTracking();
+  const held = useHeld();
   const { kind, state, text, setKind, setState, setText } = useAdminFilterStore();
   const needle = text.trim().toLowerCase();
   const shown = useMemo(
@@ -55,12 +59,16 @@ export function AdminPanel() {
       ),
     [tracking.items, kind, state, needle],
   );
-  const change = (jid: string, update: TrackingUpdate) => void tracking.update(jid, update);
+  const replayed = (update: TrackingUpdate) => () => {
+    if (update.is_tracked) held.reload(); // tracking a chat replays its held history: show it
+  };
+  const change = (jid: string, update: TrackingUpdate) => void tracking.update(jid, update).then(replayed(update));
+  const forget = held.status && held.status.retention_days > 0 ? (jid: string) => void held.forget(jid) : undefined;
   const bulk = (update: TrackingUpdate) => {
     const [key, value] = Object.entries(update)[0] ?? [];
     if (!key) return;
     const differing = shown.filter((item) => item[key as keyof TrackingUpdate] !== value).map((item) => item.jid);
-    void tracking.updateMany(differing, update);
+    void tracking.updateMany(differing, update).then(replayed(update));
   };
 
   return (
@@ -69,6 +77,7 @@ export function AdminPanel() {
         <h2 id="admin-title">Tracking</h2>
         <Counts items={tracking.items} />
       </header>
+      <HeldHistory held={held} />
       <div className="admin-filters">
         <input type="search" aria-label="Filter by name" placeholder="Filter by name" value={text} onChange={(event) => setText(event.target.value)} />
         <select aria-label="Kind" value={kind} onChange={(event) => setKind(event.target.value as ChatKind | 'all')}>
@@ -118,7 +127,7 @@ export function AdminPanel() {
             rowComponent={Row}
             rowCount={shown.length}
             rowHeight={48}
-            rowProps={{ items: shown, pending: tracking.pending, onChange: change }}
+            rowProps={{ items: shown, pending: tracking.pending, onChange: change, onForget: forget }}
             defaultHeight={600}
           />
         </div>

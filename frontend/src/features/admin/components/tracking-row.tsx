@@ -8,6 +8,8 @@ interface TrackingRowProps {
   pending: boolean;
   style: CSSProperties;
   onChange: (jid: string, change: TrackingUpdate) => void;
+  /** 'Forget now' of an untracked chat's held history (absent: nothing is held). */
+  onForget?: (jid: string) => void;
 }
 
 function Toggle({ label, checked, disabled, onChange }: { label: string; checked: boolean; disabled: boolean; onChange: (value: boolean) => void }) {
@@ -19,12 +21,17 @@ function Toggle({ label, checked, disabled, onChange }: { label: string; checked
   );
 }
 
-export function TrackingRow({ item, pending, style, onChange }: TrackingRowProps) {
+export function TrackingRow({ item, pending, style, onChange, onForget }: TrackingRowProps) {
   const title = chatTitle(item);
   return (
     <div role="row" className={`tracking-row${item.is_tracked ? '' : ' untracked'}`} style={style} aria-busy={pending}>
       <span role="cell" className="tracking-name">
         <KindIcon kind={item.kind} /> <span title={item.jid}>{title}</span>
+        {onForget && !item.is_tracked && (
+          <button type="button" className="ghost small" aria-label={`Forget the held history of ${title}`} onClick={() => onForget(item.jid)}>
+            Forget
+          </button>
+        )}
       </span>
       <span role="cell" className="num">{item.message_count.toLocaleString()}</span>
       <span role="cell" className="muted small">{item.last_activity ? formatListTime(item.last_activity) : '—'}</span>
