@@ -22,7 +22,7 @@ from deeplens.domain.envelope import Event, MessageSeen
 
 from deeplens_connector.chunk_worker import ChunkWorkers
 from deeplens_connector.encoded import Encoded
-from deeplens_connector.media import MediaPool
+from deeplens_connector.media import MediaPool, Outcome, apply_outcome
 from deeplens_connector.polls import PollVotes
 from deeplens_connector.tracking import Tracking
 from deeplens_connector.translate import (
@@ -209,7 +209,7 @@ class Pipeline:
         if decision.announce is not None:
             self._out.append(decision.announce)  # ahead of the event (its media may take a while)
         if decision.hold and self._hold_many is not None:
-            self._held.append(event)  # its media is not downloaded: held as metadata
+            self._held.append(_held(event))
         published = decision.publish
         if published is None:
             return
@@ -322,6 +322,17 @@ class Pipeline:
 
     def _simple(self, translate: Callable[..., list[Event]], ev: Any, c: Context) -> Translated:
         return translate(ev, session=c.session, now_ms=c.now_ms), {}
+
+
+NOT_DOWNLOADED = "the chat was untracked when it arrived: its media was not downloaded"
+
+
+def _held(event: Event | Encoded) -> Event | Encoded:
+    """What is held of an untracked chat's event: a live message's media is marked skipped (nothing
+    is downloaded for an untracked chat), the rest as it is."""
+    if isinstance(event, MessageSeen) and event.media is not None:
+        return apply_outcome(event, Outcome("skipped", error=NOT_DOWNLOADED))
+    return event
 
 
 @dataclass

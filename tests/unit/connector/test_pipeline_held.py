@@ -9,10 +9,11 @@ from typing import Any
 
 from deeplens.domain.envelope import ChatUpdated, Event, MessageSeen
 from deeplens_connector.encoded import Encoded
-from deeplens_connector.pipeline import Pipeline
+from deeplens_connector.pipeline import NOT_DOWNLOADED, Pipeline
 from deeplens_connector.tracking import ChatPolicy, Tracking
 from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
 
+from tests.unit.connector.golden_events import media
 from tests.unit.connector.neonize_fixtures import BOB, SESSION, group_jid, info, jid, message_ev
 from tests.unit.connector.test_pipeline_client_reads import NoMedia
 
@@ -53,3 +54,17 @@ def test_untracked_group_content_is_held_and_only_its_discovery_is_published() -
 def test_nothing_is_held_when_retention_is_zero() -> None:
     published = run(None)
     assert [type(event) for event in published] == [ChatUpdated]
+
+
+def test_held_media_is_marked_not_downloaded() -> None:
+    held: list[Event | Encoded] = []
+    pipeline = Pipeline(SESSION, Tracking(GroupsUntracked()), NoMedia(), lambda _: None,  # type: ignore[arg-type]
+                        own_jid=lambda: None, hold_many=held.extend)  # fmt: skip
+    photo = E2E.ImageMessage(mimetype="image/jpeg", **media("AA==", "AQ==", 10, "/v/p.enc"))
+    ev = message_ev(
+        info("P1", group_jid(), jid(BOB, "s.whatsapp.net"), ts_ms=T0), E2E.Message(imageMessage=photo)
+    )
+    pipeline.handle("message", ev)
+    (message,) = held
+    assert isinstance(message, MessageSeen) and message.media is not None
+    assert (message.media.status, message.media.error) == ("skipped", NOT_DOWNLOADED)
