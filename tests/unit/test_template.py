@@ -246,3 +246,15 @@ def test_untracked_content_expires_after_the_retention_parameter_and_the_log_nev
     ]
     functions = template["Globals"]["Function"]["Environment"]["Variables"]
     assert functions["UNTRACKED_RETENTION_DAYS"] == {"Ref": "UntrackedRetentionDays"}
+
+
+def test_the_api_may_forget_held_content_and_nothing_else_of_the_event_log() -> None:
+    api = _template()["Resources"]["ApiFunction"]["Properties"]
+    assert api["Environment"]["Variables"]["EVENTS_BUCKET"] == {"Ref": "EventsBucket"}
+    statements = [s for policy in api["Policies"] if "Statement" in policy for s in policy["Statement"]]
+    events = [s for s in statements if "EventsBucket" in str(s["Resource"])]
+    assert {s["Action"]: s["Resource"] for s in events} == {
+        "s3:ListBucket": {"GetAtt": "EventsBucket.Arn"},
+        "s3:DeleteObject": {"Sub": "${EventsBucket.Arn}/untracked/*"},
+    }
+    assert events[0]["Condition"] == {"StringLike": {"s3:prefix": "untracked/*"}}

@@ -49,6 +49,13 @@ def applied_among(conn: Conn, session: str, keys: list[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
+def tracked_chats(conn: Conn, session: str) -> set[str]:
+    rows = conn.execute(
+        "SELECT jid FROM tracking_config WHERE session_id = %s AND is_tracked", (session,)
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def rejected_among(conn: Conn, keys: list[str]) -> set[str]:
     """Which of `keys` ingest refused as poison (ingest_rejections is keyed by the batch key)."""
     rows = conn.execute(

@@ -11,6 +11,7 @@ lifecycle rules; in AWS the bucket's rule does it)."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +24,14 @@ from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.bootstrap import make_pool
 from deeplens.entrypoints.cli import run_cli
 from deeplens.services.connector_health import connector_health, emf_record
-from deeplens.services.reconcile import Limits, ReconcileResult, expire_untracked, reconcile, replay
+from deeplens.services.reconcile import (
+    Limits,
+    ReconcileResult,
+    expire_untracked,
+    reconcile,
+    replay,
+    replay_tracked_held,
+)
 from deeplens.settings import ReconcileSettings, load_settings
 
 logger = Logger(service="deeplens-reconcile")
@@ -39,12 +47,16 @@ def run(
     try:
         if replay_from is not None:
             return replay(store, pool, queue, settings.session_id, replay_from)
-        age = settings.reconcile_min_age_seconds if min_age_s is None else min_age_s
-        return reconcile(
+        age = timedelta(seconds=settings.reconcile_min_age_seconds if min_age_s is None else min_age_s)
+        result = reconcile(
             store, pool, queue, session=settings.session_id, now=datetime.now(UTC),
-            min_age=timedelta(seconds=age), include_rejected=include_rejected, full=full,
-            limits=limits_from(settings),
+            min_age=age, include_rejected=include_rejected, full=full, limits=limits_from(settings),
         )  # fmt: skip
+        held = replay_tracked_held(
+            store, pool, queue, settings.session_id, now=datetime.now(UTC), min_age=age,
+            limit=settings.reconcile_max_enqueued,
+        )  # fmt: skip
+        return dataclasses.replace(result, held_replayed=held)
     finally:
         pool.close()
 

@@ -27,7 +27,7 @@ from psycopg_pool import ConnectionPool
 
 from deeplens.adapters import reconcile_queries as db
 from deeplens.adapters.reconcile_queries import WatermarkState
-from deeplens.domain.batch import pointer_for_key, untracked_prefix
+from deeplens.domain.batch import pointer_for_key, untracked_chat_of_key, untracked_prefix
 
 PAGE = 1000  # S3 lists 1,000 keys per request: one database lookup per page
 
@@ -64,6 +64,7 @@ class ReconcileResult:
     complete: bool = True  # the listing reached the end of the log (False: a bound stopped it)
     settled_through: str | None = None  # the watermark after this run (ISO day)
     started_after: str = ""
+    held_replayed: int = 0  # held batches of chats tracked since, enqueued (replay_tracked_held)
 
 
 def log_prefix(session: str) -> str:
@@ -267,3 +268,34 @@ def expire_untracked(store: HeldObjects, session: str, now: datetime, retention_
     for key in expired:
         store.delete(key)
     return len(expired)
+
+
+def replay_tracked_held(
+    store: EventObjects, pool: ConnectionPool[Any], queue: Sender, session: str, *, now: datetime,
+    min_age: timedelta, limit: int,
+) -> int:  # fmt: skip
+    """Enqueue the held batches (`untracked/`) of chats tracked since that were neither applied nor
+    refused: the replay that tracking a chat starts in the API (services/held_history.py), caught up
+    here for a batch the connector uploaded late, a job the API did not finish, or Lambda (whose
+    threads stop with the response). Ingest skips what it applied already."""
+    with pool.connection() as conn:
+        tracked = db.tracked_chats(conn, session)
+    enqueued = 0
+    if not tracked:
+        return enqueued
+    for page in _pages(store.objects(untracked_prefix(session))):
+        keys = [
+            key
+            for key, modified in page
+            if untracked_chat_of_key(key) in tracked and now - modified >= min_age
+        ]
+        if not keys:
+            continue
+        with pool.connection() as conn:
+            done = db.applied_among(conn, session, keys) | db.rejected_among(conn, keys)
+        for key in (key for key in keys if key not in done):
+            if enqueued >= limit:
+                return enqueued
+            queue.send(pointer_for_key(store.bucket, key, session))
+            enqueued += 1
+    return enqueued
