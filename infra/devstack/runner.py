@@ -43,7 +43,10 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 
 
 def run_product(cfg: StackConfig, backends: tuple[str, ...]) -> int:
-    for signum in (signal.SIGTERM, signal.SIGHUP):  # systemd's stop, a closed terminal
+    # Ctrl-C, systemd's stop, a closed terminal. SIGINT explicitly too: a shell starting `make run`
+    # in the background (`cmd &` without job control) leaves SIGINT ignored, and Python then never
+    # raises KeyboardInterrupt, so Ctrl-C sent to the process group would stop nothing.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_stop)
     parts = Parts({}, TERMINAL)
     recovery: Recovery | None = None
