@@ -249,6 +249,11 @@ class Publisher:
                 self.spool.append(data, at_ms, count, batch_id, held)
                 break
             except SpoolFull as full:
+                if held is not None:  # best effort: held content never holds up the event log
+                    log.warning(
+                        "spool full, untracked content not held", extra={"events": count, "error": str(full)}
+                    )
+                    return
                 log.error("spool full, holding the batch in memory", extra={"error": str(full)})
                 time.sleep(backoff)
                 backoff = min(backoff * 2, self.config.retry_max_s)

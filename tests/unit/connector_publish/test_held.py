@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,9 @@ def test_held_batches_survive_a_restart_in_the_spool(tmp_path: Path) -> None:
     spool = Spool(tmp_path, 10_000_000)
     spool.append(b"\x1f\x8b...", 1_764_000_000_000, 1, "b1", chat_segment(f.GROUP))
     spool.close()
-    (batch,) = Spool(tmp_path, 10_000_000).pending()
+    reopened = Spool(tmp_path, 10_000_000)
+    (batch,) = reopened.pending()
+    reopened.close()
     assert (batch.batch_id, batch.chat_segment) == ("b1", "120363012345678901~g.us")
 
 
@@ -81,3 +84,14 @@ def test_pointer_refuses_a_chat_folder_in_the_events_prefix() -> None:
         )
     with pytest.raises(ValueError, match="untracked/ only"):
         BatchPointer(batch_id="b", session=SESSION, bucket="events", key="untracked/s1/2025/11/24/b.jsonl.gz")
+
+
+def test_held_content_is_dropped_not_waited_for_when_the_spool_is_full(tmp_path: Path) -> None:
+    objects, messages = Objects(), Messages()
+    config = PublisherConfig(SESSION, max_wait_s=0.01, retry_min_s=0.01)
+    publisher = Publisher(config, Spool(tmp_path, 1), objects, messages).start()  # 1 byte: always full
+    publisher.hold_many([message(f.GROUP, "M1")])
+    started = time.monotonic()
+    assert publisher.close(timeout_s=5)
+    assert time.monotonic() - started < 2  # the batcher did not wait for room in the spool
+    assert objects.bodies == {} and messages.bodies == []
