@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -618,7 +619,9 @@ def child_full(recording: Path) -> dict[str, Any]:
     started, cpu = time.perf_counter(), cpu_s()
     stats = replay_into(client, recording)
     fed = time.perf_counter()
-    drained = connector.close(timeout_s=600)
+    finish = getattr(connector, "finish", None)  # run_replay: translated and downloaded, then closed
+    finished = finish(600) if finish else True  # (a --baseline-rev before finish() closes at once)
+    drained = connector.close(600) and finished  # positional: drain_s now, timeout_s before
     closed = time.perf_counter()
     sampler.stop.set()
     sampler.join()
@@ -821,7 +824,12 @@ def main() -> None:
             "full": lambda: child_full(args.recording),
             "generate": lambda: child_generate(args.recording, args),
         }
-        sys.stdout.write(json.dumps(children[args.child](), default=str) + "\n")
+        try:
+            sys.stdout.write(json.dumps(children[args.child](), default=str) + "\n")
+        except BaseException:  # a failure must end the child too, not wait for its threads
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
         sys.stdout.flush()
         os._exit(0)  # neonize's Go threads do not keep a finished child alive
     modes = args.only or list(MODES)
