@@ -31,7 +31,7 @@ from deeplens.services.export import (
     export_file_name,
     write_export,
 )
-from deeplens.services.transfer_jobs import TransferDeps, fail_if_stale, logger, throttled
+from deeplens.services.transfer_jobs import TransferDeps, fail_if_stale, job_of, logger, move_job, throttled
 
 RUNNING = ("queued", "running", "uploading")
 
@@ -87,7 +87,7 @@ def _stored(request: ExportRequest) -> dict[str, Any]:
 
 def run_export(deps: TransferDeps, job_id: uuid.UUID, request: ExportRequest) -> None:
     """The job's work (a worker thread): the zip written, uploaded, the local file removed."""
-    _move(deps, job_id, "running", expected=("queued",))
+    move_job(deps, job_id, "running", expected=("queued",))
     name = export_file_name()
     key = f"exports/{deps.session}/{job_id}.zip"
     export_deps = ExportDeps(
@@ -104,33 +104,22 @@ def run_export(deps: TransferDeps, job_id: uuid.UUID, request: ExportRequest) ->
             path = Path(folder) / name
             with path.open("wb") as handle:
                 final = write_export(export_deps, request, handle, lambda p: listener(asdict(p)))
-            _move(deps, job_id, "uploading", progress=asdict(final))
+            move_job(deps, job_id, "uploading", progress=asdict(final))
             deps.exports.upload(path, key)
             size = path.stat().st_size
     except ApiError as error:
-        _move(deps, job_id, "failed", error=error.message)
+        move_job(deps, job_id, "failed", error=error.message)
     except Exception as error:
         logger.exception("export job failed", extra={"job": str(job_id)})
-        _move(deps, job_id, "failed", error=f"the export stopped: {type(error).__name__}: {str(error)[:200]}")
+        move_job(
+            deps, job_id, "failed", error=f"the export stopped: {type(error).__name__}: {str(error)[:200]}"
+        )
     else:
-        _move(deps, job_id, "done", result={"key": key, "file_name": name, "size": size})
-
-
-def _move(deps: TransferDeps, job_id: uuid.UUID, state: str, **changes: Any) -> None:
-    with pooled(deps.api.pool) as conn:
-        jobs_db.move(conn, job_id, state, beat=True, **changes)
-
-
-def _job(deps: TransferDeps, job_id: uuid.UUID) -> jobs_db.JobRow:
-    with pooled(deps.api.pool) as conn:
-        job = jobs_db.get(conn, deps.session, "export", job_id)
-    if job is None:
-        raise NotFound("no such export", "id")
-    return job
+        move_job(deps, job_id, "done", result={"key": key, "file_name": name, "size": size})
 
 
 def export_status(deps: TransferDeps, job_id: uuid.UUID) -> dict[str, Any]:
-    job = fail_if_stale(deps, _job(deps, job_id), RUNNING)
+    job = fail_if_stale(deps, job_of(deps, "export", job_id), RUNNING)
     progress = {**asdict(ExportProgress()), **job.progress}
     result = job.result or {}
     return {
@@ -162,7 +151,7 @@ def _download_url(deps: TransferDeps, job: jobs_db.JobRow) -> str:
 
 def open_download(deps: TransferDeps, job_id: uuid.UUID) -> tuple[ObjectStream, str, str]:
     """The finished zip as a stream, with its Content-Disposition and name."""
-    job = _job(deps, job_id)
+    job = job_of(deps, "export", job_id)
     if job.state != "done" or not job.result:
         raise Conflict(f"the export is {job.state}, not done", "id")
     name = str(job.result["file_name"])

@@ -28,12 +28,11 @@ from deeplens.domain.errors import (
     InvalidExport,
     InvalidJid,
     InvalidRequest,
-    NotFound,
     ObjectNotFound,
 )
 from deeplens.domain.ids import canonical_jid
 from deeplens.services.import_chat import ImportDeps, ImportRequest, ImportSummary, import_export
-from deeplens.services.transfer_jobs import TransferDeps, fail_if_stale, logger
+from deeplens.services.transfer_jobs import TransferDeps, fail_if_stale, job_of, logger, move_job
 
 UPLOAD_SECONDS = 3600  # a presigned POST works this long
 RUNNING = ("queued", "parsing", "publishing")
@@ -117,7 +116,7 @@ def _target(deps: TransferDeps, job: jobs_db.JobRow, key: str) -> UploadTarget:
 
 def waiting_job(deps: TransferDeps, job_id: uuid.UUID) -> jobs_db.JobRow:
     """The job, when it still waits for its file."""
-    job = _job(deps, job_id)
+    job = job_of(deps, "import", job_id)
     if job.state not in STARTABLE:
         raise Conflict(f"the import is {job.state}: its file cannot be replaced", "id")
     return job
@@ -183,23 +182,23 @@ def start_import(deps: TransferDeps, job_id: uuid.UUID) -> jobs_db.JobRow:
         if not jobs_db.move(conn, job.id, "queued", expected=STARTABLE, beat=True):
             raise Conflict("the import was started already", "id")
     deps.runner.submit(job.id, lambda: run_import(deps, job.id))
-    return _job(deps, job.id)
+    return job_of(deps, "import", job.id)
 
 
 def run_import(deps: TransferDeps, job_id: uuid.UUID) -> None:
     """The job's work (a worker thread): the file read back, imported, the upload removed."""
-    job = _job(deps, job_id)
-    _move(deps, job_id, "parsing", expected=("queued",))
+    job = job_of(deps, "import", job_id)
+    move_job(deps, job_id, "parsing", expected=("queued",))
     try:
         summary = _import(deps, job)
     except InvalidExport as error:
-        _move(deps, job_id, "failed", error=str(error))
+        move_job(deps, job_id, "failed", error=str(error))
     except Exception as error:
         logger.exception("import job failed", extra={"job": str(job_id)})
-        _move(deps, job_id, "failed", error=f"the import stopped: {_reason(error)}")
+        move_job(deps, job_id, "failed", error=f"the import stopped: {_reason(error)}")
     else:
         state = "ingesting" if summary.published else "done"
-        _move(deps, job_id, state, result=summary_dict(summary))
+        move_job(deps, job_id, state, result=summary_dict(summary))
     finally:
         _remove_upload(deps, job)
 
@@ -221,7 +220,7 @@ def _import(deps: TransferDeps, job: jobs_db.JobRow) -> ImportSummary:
         return import_export(
             handle, str(ask["file_name"]), size, request, import_deps,
             now_ms=lambda: int(time.time() * 1000),
-            on_publish=lambda: _move(deps, job.id, "publishing", expected=("parsing",)),
+            on_publish=lambda: move_job(deps, job.id, "publishing", expected=("parsing",)),
         )  # fmt: skip
 
 
@@ -237,22 +236,9 @@ def _remove_upload(deps: TransferDeps, job: jobs_db.JobRow) -> None:
         logger.warning("upload not removed", extra={"key": job.object_key})
 
 
-def _move(deps: TransferDeps, job_id: uuid.UUID, state: str, **changes: Any) -> None:
-    with pooled(deps.api.pool) as conn:
-        jobs_db.move(conn, job_id, state, beat=True, **changes)
-
-
-def _job(deps: TransferDeps, job_id: uuid.UUID) -> jobs_db.JobRow:
-    with pooled(deps.api.pool) as conn:
-        job = jobs_db.get(conn, deps.session, "import", job_id)
-    if job is None:
-        raise NotFound("no such import", "id")
-    return job
-
-
 def import_status(deps: TransferDeps, job_id: uuid.UUID) -> dict[str, Any]:
     """The job as the UI shows it; while ingesting, how many batches ingest applied (done when all)."""
-    job = fail_if_stale(deps, _job(deps, job_id), RUNNING)
+    job = fail_if_stale(deps, job_of(deps, "import", job_id), RUNNING)
     batches = list((job.result or {}).get("batches", []))
     applied = None
     if job.state in ("ingesting", "done") and batches:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -25,6 +26,7 @@ from deeplens.adapters.export_store import ExportStore
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.adapters.upload_store import UploadStore
+from deeplens.domain.errors import NotFound
 from deeplens.services.api import ApiDeps
 
 logger = Logger(service="deeplens-api")
@@ -119,6 +121,21 @@ def transfer_deps_from(api: ApiDeps) -> TransferDeps:
         queue=queue,
         runner=JobRunner(beat),
     )
+
+
+def move_job(deps: TransferDeps, job_id: uuid.UUID, state: str, **changes: Any) -> None:
+    """Moves a job to `state` (with its heartbeat) and records `changes` (progress, result, error)."""
+    with pooled(deps.api.pool) as conn:
+        jobs_db.move(conn, job_id, state, beat=True, **changes)
+
+
+def job_of(deps: TransferDeps, kind: jobs_db.JobKind, job_id: uuid.UUID) -> jobs_db.JobRow:
+    """This session's import or export job; NotFound when there is none under that id."""
+    with pooled(deps.api.pool) as conn:
+        job = jobs_db.get(conn, deps.session, kind, job_id)
+    if job is None:
+        raise NotFound(f"no such {kind}", "id")
+    return job
 
 
 def is_stale(job: jobs_db.JobRow, now: datetime | None = None) -> bool:
