@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -12,6 +13,26 @@ from devstack.config import StackConfig
 from devstack.stack import MIGRATIONS, up
 
 BACKENDS = ("s3rver", "localstack")
+TESTS = Path(__file__).resolve().parent
+# Every test in these tiers needs the local stack (or, for install, a whole machine).
+STACK_TIERS = frozenset({"integration", "e2e", "reliability", "install"})
+# The fixtures that start or reach the stack; a test using any of them, directly or through another
+# fixture (item.fixturenames is the closure), is an integration test wherever it lives.
+STACK_FIXTURES = frozenset(
+    {"stack_envs", "stack_env", "backend_env", "template_database", "database_url", "empty_database_url"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that need the stack `integration`: `pytest -m "not integration"` is the pure
+    tier (seconds, no stack started), `make test` runs both."""
+    for item in items:
+        try:
+            tier = item.path.resolve().relative_to(TESTS).parts[0]
+        except ValueError:
+            tier = ""
+        if tier in STACK_TIERS or STACK_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ def test_batches_come_back_in_write_order_when_spool_is_reopened(tmp_path: Path)
         (3, "b2", 5, b"batch 2"),
     ]
     assert reopened.append(b"next", 1_764_000_000_009, 1, "b3").seq == 4
+    reopened.close()
 
 
 def test_refuses_with_spool_full_when_bound_would_be_exceeded(tmp_path: Path) -> None:
@@ -30,6 +31,7 @@ def test_refuses_with_spool_full_when_bound_would_be_exceeded(tmp_path: Path) ->
     spool.remove(spool.pending()[0])
     assert spool.size_bytes == 0
     spool.append(b"123456", 1_764_000_000_000, 1, "b")
+    spool.close()
 
 
 def test_discards_half_written_batch_when_reopened_after_crash(tmp_path: Path) -> None:
@@ -40,6 +42,7 @@ def test_discards_half_written_batch_when_reopened_after_crash(tmp_path: Path) -
     reopened = Spool(tmp_path, max_bytes=100)
     assert [b.batch_id for b in reopened.pending()] == ["kept"]
     assert not list(tmp_path.glob("*.tmp"))
+    reopened.close()
 
 
 def test_second_process_is_refused_when_spool_is_in_use(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ def test_a_child_that_ignores_the_stop_is_killed_after_the_grace_period() -> Non
     started = time.monotonic()
     assert _wait(child, stopping, grace_s=0.3) == -signal.SIGKILL
     assert time.monotonic() - started < 5
+    child.stdout.close()  # warnings are errors: an open pipe is a ResourceWarning
 
 
 def test_the_child_stops_when_the_watcher_is_killed() -> None:
@@ -69,6 +70,7 @@ def test_the_child_stops_when_the_watcher_is_killed() -> None:
     assert parent.stdout.readline() == b"ready\n"
     parent.kill()
     parent.wait()
+    parent.stdout.close()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and _alive(pid):
         time.sleep(0.05)
