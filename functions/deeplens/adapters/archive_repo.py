@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import fields
 from operator import attrgetter
 from typing import Any
 
+import psycopg
 from psycopg import Connection
 
 from deeplens.adapters import archive_sql as sql
 from deeplens.domain.archive_plan import ArchiveContext, TrackingPolicy
 from deeplens.domain.archive_rows import ArchivePlan
+from deeplens.domain.errors import PoisonRecord, TransientError
 
 Conn = Connection[Any]
 
@@ -216,3 +219,36 @@ def applied_keys(conn: Conn, session: str, prefix: str) -> set[str]:
         (session, prefix.replace("%", r"\%").replace("_", r"\_") + "%"),
     ).fetchall()
     return {row[0] for row in rows}
+
+
+@contextmanager
+def refusals(session: str, batch_key: str) -> Iterator[None]:
+    """psycopg's errors as ingest's: the archive refusing a batch (bad data, a broken constraint or
+    statement) is poison for its record; an unreachable database is transient."""
+    try:
+        yield
+    except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as error:
+        raise PoisonRecord(f"archive refused batch {batch_key}: {error}", session, batch_key) from error
+    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+        raise TransientError(f"database unavailable: {error}") from error
+
+
+def record_rejection(
+    conn: Conn,
+    key: str,
+    message_id: str,
+    *,
+    session: str | None,
+    batch_key: str | None,
+    reason: str,
+    receives: int,
+) -> None:
+    """One `ingest_rejections` row per key; a redrive updates it."""
+    conn.execute(
+        "INSERT INTO ingest_rejections AS x"
+        " (rejection_key, sqs_message_id, session_id, batch_key, reason, receives)"
+        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (rejection_key)"
+        " DO UPDATE SET reason = EXCLUDED.reason, sqs_message_id = EXCLUDED.sqs_message_id,"
+        " receives = GREATEST(x.receives, EXCLUDED.receives), last_at = now()",
+        (key, message_id, session, batch_key, reason, receives),
+    )

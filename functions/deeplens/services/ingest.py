@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import psycopg
 from psycopg_pool import ConnectionPool
 
 from deeplens.adapters import archive_repo, change_log
@@ -16,7 +15,7 @@ from deeplens.domain.archive_plan import TrackingPolicy, plan_archive
 from deeplens.domain.batch import BatchPointer, decode_batch, decode_pointer, untracked_chat_of_key
 from deeplens.domain.changes import changed_chats
 from deeplens.domain.envelope import Event, parse_events
-from deeplens.domain.errors import InvalidEnvelope, ObjectNotFound, PoisonRecord, TransientError
+from deeplens.domain.errors import InvalidEnvelope, ObjectNotFound, PoisonRecord
 from deeplens.domain.ids import has_lid_server
 from deeplens.domain.retry import RetrySchedule
 
@@ -69,13 +68,14 @@ def record_rejection(pool: ConnectionPool[Any], message_id: str, error: PoisonRe
     batch (a redrive updates it), or per SQS message when the record was not even a pointer."""
     key = error.batch_key or f"sqs:{message_id}"
     with pool.connection() as conn:
-        conn.execute(
-            "INSERT INTO ingest_rejections AS x"
-            " (rejection_key, sqs_message_id, session_id, batch_key, reason, receives)"
-            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (rejection_key)"
-            " DO UPDATE SET reason = EXCLUDED.reason, sqs_message_id = EXCLUDED.sqs_message_id,"
-            " receives = GREATEST(x.receives, EXCLUDED.receives), last_at = now()",
-            (key, message_id, error.session, error.batch_key, str(error)[:4000], receives),
+        archive_repo.record_rejection(
+            conn,
+            key,
+            message_id,
+            session=error.session,
+            batch_key=error.batch_key,
+            reason=str(error)[:4000],
+            receives=receives,
         )
 
 
@@ -104,27 +104,24 @@ def _validated(pointer: BatchPointer, raw: list[dict[str, Any]]) -> list[Event]:
 
 
 def _apply(pointer: BatchPointer, events: list[Event], deps: IngestDeps) -> IngestResult:
-    try:
-        with deps.pool.connection() as conn, conn.transaction():
-            if archive_repo.batch_applied(conn, pointer.session, pointer.key):
-                return IngestResult(pointer.key, len(events), applied=False)
-            held_chat = untracked_chat_of_key(pointer.key)
-            if held_chat is not None:
-                if not _chat_tracked(conn, pointer.session, held_chat, deps.policy):
-                    return IngestResult(pointer.key, 0, applied=False)  # not recorded: replayable later
-                events = held_events(held_chat, events)
-            lids, chats = jids_of(events)
-            context = archive_repo.load_context(conn, pointer.session, lids, chats, deps.policy)
-            plan = plan_archive(events, context)
-            moved = archive_repo.apply_plan(conn, pointer.session, plan)
-            archive_repo.record_batch(conn, pointer.session, pointer.key, len(events))
-            change_log.record(conn, pointer.session, changed_chats(plan, moved))  # last: see change_log
-    except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as error:
-        raise PoisonRecord(
-            f"archive refused batch {pointer.key}: {error}", pointer.session, pointer.key
-        ) from error
-    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
-        raise TransientError(f"database unavailable: {error}") from error
+    with (
+        archive_repo.refusals(pointer.session, pointer.key),
+        deps.pool.connection() as conn,
+        conn.transaction(),
+    ):
+        if archive_repo.batch_applied(conn, pointer.session, pointer.key):
+            return IngestResult(pointer.key, len(events), applied=False)
+        held_chat = untracked_chat_of_key(pointer.key)
+        if held_chat is not None:
+            if not _chat_tracked(conn, pointer.session, held_chat, deps.policy):
+                return IngestResult(pointer.key, 0, applied=False)  # not recorded: replayable later
+            events = held_events(held_chat, events)
+        lids, chats = jids_of(events)
+        context = archive_repo.load_context(conn, pointer.session, lids, chats, deps.policy)
+        plan = plan_archive(events, context)
+        moved = archive_repo.apply_plan(conn, pointer.session, plan)
+        archive_repo.record_batch(conn, pointer.session, pointer.key, len(events))
+        change_log.record(conn, pointer.session, changed_chats(plan, moved))  # last: see change_log
     return IngestResult(pointer.key, len(events), applied=True)
 
 
