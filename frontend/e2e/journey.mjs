@@ -113,7 +113,7 @@ async function main(page, shot) {
   });
 
   await shot('09-chat-untracked', async () => {
-    await page.getByRole('button', { name: 'Chats' }).click();
+    await page.getByRole('button', { name: 'Chats', exact: true }).click();
     const chatRow = page.getByRole('option').filter({ hasText: UNTRACK });
     await chatRow.locator('.tag', { hasText: 'untracked' }).waitFor();
   });

@@ -134,7 +134,7 @@ async function main(page, shot) {
     await checkScreen(page, 'admin panel');
   });
 
-  await page.getByRole('button', { name: 'Chats' }).click();
+  await page.getByRole('button', { name: 'Chats', exact: true }).click();
   await page.getByRole('region', { name: 'Chat Family' }).waitFor(); // the chat of the hit is still open
   await waitForOrder('offline');
   await shot('phone-08-offline-banner', async () => {

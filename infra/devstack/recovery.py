@@ -84,7 +84,9 @@ class Recovery:
             try:
                 queue_lost = self.heal()
                 if queue_lost or time.monotonic() >= next_reconcile:
-                    self.reconcile(0 if queue_lost else self.settings.min_age_s, loud=queue_lost)
+                    self.reconcile(
+                        0 if queue_lost else self.settings.min_age_s, loud=queue_lost, full=queue_lost
+                    )
                     next_reconcile = time.monotonic() + self.settings.reconcile_s
             except Exception as error:  # the watchdog reports and tries again next time, whatever broke
                 self.say("devstack", f"recovery check failed: {type(error).__name__}: {error}")
@@ -110,10 +112,13 @@ class Recovery:
         urls = {url.rsplit("/", 1)[-1] for url in listed.get("QueueUrls", [])}
         return not {QUEUE_NAME, DLQ_NAME} <= urls
 
-    def reconcile(self, min_age_s: int, loud: bool = True) -> None:
+    def reconcile(self, min_age_s: int, loud: bool = True, full: bool = False) -> None:
         """Re-enqueue what the log holds and the archive lacks. Quiet when `loud` is false and there
-        was nothing to do."""
+        was nothing to do. `full` lists the whole log, not only from the watermark: after the queue
+        lost its messages, a batch of any day may have been among them."""
         argv = [sys.executable, "-m", "deeplens.entrypoints.reconcile", "--min-age-seconds", str(min_age_s)]
+        if full:
+            argv.append("--full")
         argv.append("--expire-untracked")  # s3rver has no lifecycle rules (template.yaml: expire-untracked)
         child = subprocess.Popen(
             argv,

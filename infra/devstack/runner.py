@@ -59,7 +59,7 @@ def run_product(cfg: StackConfig, backends: tuple[str, ...]) -> int:
         for name, state in health(env).items():
             _say(f"  {name:9} {state}")
         recovery = Recovery(cfg, backends, env, settings, TERMINAL.line)
-        recovery.reconcile(0)  # the local SQS keeps messages in memory: refill it from the event log
+        recovery.reconcile(0, full=True)  # the local SQS keeps messages in memory: refill from the log
         parts = Parts(part_env(cfg, env, os.environ, dotenv_values(".env")), TERMINAL)
         _start_parts(parts, chosen)
         recovery.start()

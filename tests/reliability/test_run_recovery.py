@@ -156,7 +156,7 @@ def test_batches_queued_when_moto_dies_are_all_applied_with_nobody_acting(
     recovered_s = time.monotonic() - killed_at
     sys.stdout.write(f"\nmoto SIGKILL -> all 5 batches applied in {recovered_s:.1f}s\n")
     runner.wait_for(r"\[devstack\]\s+moto not running: starting again", 1, mark)
-    runner.wait_for(r"\[reconcile\] min age 0s: listed=\d+ applied=\d+ enqueued=5 ", 1, mark)
+    runner.wait_for(r"\[reconcile\] min age 0s: .* enqueued=5 ", 1, mark)
     assert read_pid(cfg.data_dir / "moto" / "moto.pid") is not None
 
 
