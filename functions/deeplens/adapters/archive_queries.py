@@ -210,6 +210,11 @@ def pooled(pool: ConnectionPool[Any]) -> Iterator[Conn]:
         raise TransientError(f"PostgreSQL unavailable: {type(error).__name__}") from error
 
 
+def ping(conn: Conn) -> None:
+    """The health check's round trip."""
+    conn.execute("SELECT 1")
+
+
 def chat_exists(conn: Conn, session: str, jid: str) -> bool:
     sql = "SELECT 1 AS found FROM chats WHERE session_id = %(session)s AND jid = %(jid)s"
     return fetch_one(conn, sql, {"session": session, "jid": jid}) is not None

@@ -37,7 +37,7 @@ def health(deps: ApiDeps) -> dict[str, str]:
 
 def _select_one(deps: ApiDeps) -> None:
     with pooled(deps.pool) as conn:
-        conn.execute("SELECT 1")
+        archive_db.ping(conn)
 
 
 _NO_STATUS = {
