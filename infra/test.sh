@@ -15,7 +15,7 @@ $PY -m devstack up --profile test --backend s3rver --backend localstack
 # Coverage of the three packages; the floor (a little under the figure measured 2026-12-06, see
 # docs/decisions.md) applies to the full run only, not to a selection passed as arguments.
 coverage=(--cov=deeplens --cov=deeplens_connector --cov=devstack --cov-report=term:skip-covered)
-[ $# -eq 0 ] && coverage+=(--cov-fail-under=68)
+[ $# -eq 0 ] && coverage+=(--cov-fail-under=90)  # the full run measured 91.7 % (2026-12-06)
 $PY -m pytest -p no:cacheprovider "${coverage[@]}" "$@"
 if [ -f frontend/package.json ]; then
   (cd frontend && npm test)  # bootstrap.sh ran npm ci
