@@ -239,7 +239,7 @@ class Publisher:
         for number, (event, reason) in enumerate(rejected):
             self._set_aside(f"{at_ms:013d}-{batch_id}-{number}.json", event, reason)
         if lines:
-            data = gzip.compress(b"".join(lines), compresslevel=GZIP_LEVEL, mtime=0)
+            data = gzip_lines(lines)
             self._append(data, at_ms, len(lines), batch_id, held)
 
     def _append(self, data: bytes, at_ms: int, count: int, batch_id: str, held: str | None) -> None:
@@ -365,8 +365,12 @@ def encode_events(events: list[Event | Encoded]) -> bytes:
     (tests/unit/connector_publish) in a third of the time the batcher holds the GIL for; lines a
     translation worker already wrote are taken as they are. zlib releases the GIL while it
     compresses. Raises on an event that cannot be serialised (the batcher uses encode_lines)."""
-    lines = b"".join([event_line(event) for event in events])
-    return gzip.compress(lines, compresslevel=GZIP_LEVEL, mtime=0)
+    return gzip_lines([event_line(event) for event in events])
+
+
+def gzip_lines(lines: list[bytes]) -> bytes:
+    """The batch object from its lines (mtime 0: the same lines always give the same bytes)."""
+    return gzip.compress(b"".join(lines), compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def encode_lines(events: list[Event | Encoded]) -> tuple[list[bytes], list[tuple[Event | Encoded, str]]]:
