@@ -454,7 +454,7 @@ class Translator:
 
     def __init__(self, client: Any, session: str, keep: bool) -> None:
         from deeplens_connector import translate
-        from deeplens_connector.client import own_jid
+        from deeplens_connector.session.client import own_jid
         from neonize.events import HistorySyncEv, MessageEv
 
         self.client, self.session, self.keep, self.t, self.own_jid = client, session, keep, translate, own_jid
@@ -561,10 +561,10 @@ def child_publisher(recording: Path) -> dict[str, Any]:
     """Pre-translated envelopes straight into a Publisher wired as runtime._publisher does."""
     from deeplens.adapters.object_store import ObjectStore, make_s3_client
     from deeplens.adapters.queue import Queue, make_sqs_client
-    from deeplens_connector.publisher import Publisher, PublisherConfig
+    from deeplens_connector.publish.publisher import Publisher, PublisherConfig
+    from deeplens_connector.publish.spool import Spool
     from deeplens_connector.replay import feed_bytes
     from deeplens_connector.settings import load_connector_settings
-    from deeplens_connector.spool import Spool
     from neonize.client import NewClient
 
     settings = load_connector_settings()
@@ -602,9 +602,9 @@ def child_full(recording: Path) -> dict[str, Any]:
 
     settings = load_connector_settings()
     configure_logging(settings.log_level)  # before neonize is imported, as __main__ does
-    from deeplens_connector.client import Lifecycle, make_client
     from deeplens_connector.replay import RecordedMedia, replay_into
     from deeplens_connector.runtime import build
+    from deeplens_connector.session.client import Lifecycle, make_client
 
     client = make_client(f"replay-{settings.session_id}", settings.session_id, settings.device_name)
     connector = build(settings, client, RecordedMedia.from_file(recording), settings.spool_dir)

@@ -39,13 +39,13 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("replay needs a recording file")
         return _replay(settings, args.recording)
     if args.command == "run":
-        from deeplens_connector.watcher import die_with_parent
+        from deeplens_connector.session.watcher import die_with_parent
 
         die_with_parent()
         return _run(settings)
+    from deeplens_connector.session.supervisor import Backoff
+    from deeplens_connector.session.watcher import watch
     from deeplens_connector.stopping import stop_grace_s
-    from deeplens_connector.supervisor import Backoff
-    from deeplens_connector.watcher import watch
 
     backoff = Backoff(settings.connector_backoff_min_s, settings.connector_backoff_max_s)
     return watch(backoff, grace_s=stop_grace_s(settings.connector_drain_s))
@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(settings: ConnectorSettings) -> int:
     from deeplens_connector.archive_db import SessionBusy
+    from deeplens_connector.publish.spool import SpoolBusy
     from deeplens_connector.runtime import run_live
-    from deeplens_connector.spool import SpoolBusy
 
     try:
         return run_live(settings)

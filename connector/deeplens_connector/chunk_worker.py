@@ -50,7 +50,7 @@ def encoded(item: Any) -> Any:
     """An event as its batch line (a TranslationError, a message with media or a poll: as it is)."""
     from deeplens.domain.envelope import MessageSeen
 
-    from deeplens_connector.encoded import Encoded, MessageHeader, event_line
+    from deeplens_connector.publish.encoded import Encoded, MessageHeader, event_line
     from deeplens_connector.tracking import chat_of
 
     if isinstance(item, Exception):

@@ -25,7 +25,7 @@ from deeplens.domain.envelope import Event, MessageSeen
 from deeplens.domain.envelope_parts import MediaStatus
 
 from deeplens_connector.pending_media import PendingFetch, PendingMedia
-from deeplens_connector.publisher import ObjectSink
+from deeplens_connector.publish.publisher import ObjectSink
 from deeplens_connector.translate import MediaRef, bucket_key_for, with_media_outcome
 
 log = logging.getLogger("deeplens.connector.media")

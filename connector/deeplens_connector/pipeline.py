@@ -21,9 +21,9 @@ from typing import Any
 from deeplens.domain.envelope import Event, MessageSeen
 
 from deeplens_connector.chunk_worker import ChunkWorkers
-from deeplens_connector.encoded import Encoded
 from deeplens_connector.media import MediaPool, Outcome, apply_outcome
 from deeplens_connector.polls import PollVotes
+from deeplens_connector.publish.encoded import Encoded
 from deeplens_connector.tracking import Tracking
 from deeplens_connector.translate import (
     ContactDiff,

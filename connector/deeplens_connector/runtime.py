@@ -21,7 +21,14 @@ from psycopg_pool import ConnectionPool
 
 from deeplens_connector import archive_db, exits, unsealing
 from deeplens_connector.chunk_worker import ChunkWorkers
-from deeplens_connector.client import (
+from deeplens_connector.media import Download, MediaPool
+from deeplens_connector.pending_media import PendingMedia
+from deeplens_connector.pipeline import Pipeline, PipelineHooks
+from deeplens_connector.polls import decrypt_poll_vote
+from deeplens_connector.publish.publisher import Publisher, PublisherConfig
+from deeplens_connector.publish.spool import Spool
+from deeplens_connector.replay import RecordedMedia, ReplayStats, replay_into
+from deeplens_connector.session.client import (
     Lifecycle,
     log_out,
     make_client,
@@ -29,20 +36,13 @@ from deeplens_connector.client import (
     register_pipeline,
     request_link_code,
 )
-from deeplens_connector.commands import CommandListener, Controls
-from deeplens_connector.media import Download, MediaPool
-from deeplens_connector.pending_media import PendingMedia
-from deeplens_connector.pipeline import Pipeline, PipelineHooks
-from deeplens_connector.polls import decrypt_poll_vote
-from deeplens_connector.publisher import Publisher, PublisherConfig
-from deeplens_connector.replay import RecordedMedia, ReplayStats, replay_into
+from deeplens_connector.session.commands import CommandListener, Controls
+from deeplens_connector.session.state import ConnectionStates
+from deeplens_connector.session.status_store import StatusStore
+from deeplens_connector.session.supervisor import Backoff, Supervisor
+from deeplens_connector.session.terminal import Terminal
 from deeplens_connector.settings import ConnectorSettings
-from deeplens_connector.spool import Spool
-from deeplens_connector.state import ConnectionStates
-from deeplens_connector.status_store import StatusStore
 from deeplens_connector.stopping import Deadline, publish_reserve_s
-from deeplens_connector.supervisor import Backoff, Supervisor
-from deeplens_connector.terminal import Terminal
 from deeplens_connector.tracking import PolicyLookup, Tracking
 
 log = logging.getLogger("deeplens.connector")

@@ -23,7 +23,7 @@ from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.domain.envelope import ChatUpdated, Event, MessageSeen
 from deeplens.domain.ids import chat_kind_of
 
-from deeplens_connector.encoded import Encoded, MessageHeader
+from deeplens_connector.publish.encoded import Encoded, MessageHeader
 
 log = logging.getLogger("deeplens.connector.tracking")
 _DISCOVERED_BOUND = 100_000

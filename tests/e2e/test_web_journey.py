@@ -12,8 +12,8 @@ import psycopg
 import redis
 from deeplens_connector import archive_db
 from deeplens_connector.sample.build_sample import CARLA_JID, GROUP_HISTORY, GROUP_JID, SEARCH_WORD
-from deeplens_connector.state import Transition
-from deeplens_connector.status_store import StatusStore
+from deeplens_connector.session.state import Transition
+from deeplens_connector.session.status_store import StatusStore
 
 from tests.e2e.stack import Archive, RunningApi, run_journey
 

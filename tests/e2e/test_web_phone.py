@@ -15,8 +15,8 @@ import redis
 from deeplens.domain import connector_commands
 from deeplens_connector import archive_db
 from deeplens_connector.sample.build_sample import SEARCH_WORD
-from deeplens_connector.state import Transition
-from deeplens_connector.status_store import StatusStore
+from deeplens_connector.session.state import Transition
+from deeplens_connector.session.status_store import StatusStore
 
 from tests.e2e.stack import Archive, RunningApi, run_journey
 

@@ -22,8 +22,8 @@ from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.domain.envelope import Event, parse_event
 from deeplens.settings import QueueSettings, S3Settings
-from deeplens_connector.publisher import Publisher, PublisherConfig
-from deeplens_connector.spool import Spool
+from deeplens_connector.publish.publisher import Publisher, PublisherConfig
+from deeplens_connector.publish.spool import Spool
 
 from tests import factories as f
 from tests.proxy import OutageProxy

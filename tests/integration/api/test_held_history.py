@@ -18,8 +18,8 @@ from deeplens.services import held_history
 from deeplens.services.api import ApiDeps
 from deeplens.services.ingest import IngestDeps
 from deeplens.settings import ApiSettings
-from deeplens_connector.publisher import Publisher, PublisherConfig
-from deeplens_connector.spool import Spool
+from deeplens_connector.publish.publisher import Publisher, PublisherConfig
+from deeplens_connector.publish.spool import Spool
 
 from tests import factories as f
 from tests.integration.api.test_imports import _client, _drain

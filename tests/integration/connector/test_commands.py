@@ -29,13 +29,13 @@ from deeplens.services.api import ApiDeps
 from deeplens.settings import ApiSettings
 from deeplens_connector import exits, runtime
 from deeplens_connector.archive_db import read_status
-from deeplens_connector.client import request_link_code
-from deeplens_connector.commands import CommandListener, Controls
+from deeplens_connector.session.client import request_link_code
+from deeplens_connector.session.commands import CommandListener, Controls
+from deeplens_connector.session.state import ConnectionStates
+from deeplens_connector.session.status_store import StatusStore, status_key
+from deeplens_connector.session.supervisor import Backoff, Supervisor
+from deeplens_connector.session.terminal import big_text, render_qr
 from deeplens_connector.settings import ConnectorSettings
-from deeplens_connector.state import ConnectionStates
-from deeplens_connector.status_store import StatusStore, status_key
-from deeplens_connector.supervisor import Backoff, Supervisor
-from deeplens_connector.terminal import big_text, render_qr
 from neonize.client import NewClient
 from neonize.events import ConnectedEv
 from neonize.utils.enum import ClientName, ClientType

@@ -19,8 +19,8 @@ from deeplens.entrypoints.worker import LocalContext
 from deeplens.services.event_source import poll_once
 from deeplens.services.ingest import IngestDeps
 from deeplens.settings import QueueSettings, S3Settings
-from deeplens_connector.publisher import Publisher, PublisherConfig
-from deeplens_connector.spool import Spool, SpoolBusy
+from deeplens_connector.publish.publisher import Publisher, PublisherConfig
+from deeplens_connector.publish.spool import Spool, SpoolBusy
 
 from tests import factories as f
 from tests.integration.services.test_ingest_archive import rows

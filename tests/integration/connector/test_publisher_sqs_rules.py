@@ -19,8 +19,8 @@ from deeplens.entrypoints.worker import LocalContext
 from deeplens.services.event_source import poll_once
 from deeplens.services.ingest import IngestDeps
 from deeplens.settings import S3Settings
-from deeplens_connector.publisher import Publisher, PublisherConfig
-from deeplens_connector.spool import Spool
+from deeplens_connector.publish.publisher import Publisher, PublisherConfig
+from deeplens_connector.publish.spool import Spool
 
 from tests import factories as f
 from tests.integration.conftest import _queue_factory

@@ -8,7 +8,7 @@ from typing import Any
 
 from deeplens.domain.batch import decode_batch
 from deeplens.domain.envelope import MessageSeen, parse_events
-from deeplens_connector.publisher import encode_events
+from deeplens_connector.publish.publisher import encode_events
 from deeplens_connector.translate import translate_message
 from deeplens_connector.translate.text import MAX_TEXT_CHARS, safe_text, truncation_marker
 from neonize.proto import Neonize_pb2 as N

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from deeplens.domain.envelope import Event, MessageSeen, dump_event, parse_event
-from deeplens_connector.client import register_pipeline
 from deeplens_connector.pipeline import Pipeline, PipelineHooks
 from deeplens_connector.polls import decrypt_poll_vote
+from deeplens_connector.session.client import register_pipeline
 from deeplens_connector.tracking import ChatPolicy, Tracking
 from deeplens_connector.translate import translate_store_contacts
 from neonize.client import NewClient

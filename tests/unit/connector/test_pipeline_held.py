@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from deeplens.domain.envelope import ChatUpdated, Event, MessageSeen
-from deeplens_connector.encoded import Encoded
 from deeplens_connector.pipeline import NOT_DOWNLOADED, Pipeline
+from deeplens_connector.publish.encoded import Encoded
 from deeplens_connector.tracking import ChatPolicy, Tracking
 from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
 

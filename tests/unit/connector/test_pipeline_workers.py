@@ -7,9 +7,9 @@ from typing import Any
 
 from deeplens.domain.envelope import Event, MessageSeen, dump_event
 from deeplens_connector.chunk_worker import ChunkWorkers
-from deeplens_connector.client import register_pipeline
-from deeplens_connector.encoded import Encoded, event_line
 from deeplens_connector.pipeline import Pipeline
+from deeplens_connector.publish.encoded import Encoded, event_line
+from deeplens_connector.session.client import register_pipeline
 from deeplens_connector.tracking import ChatPolicy, Tracking
 from deeplens_connector.translate import MediaRef
 from neonize.client import NewClient

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from deeplens.domain.envelope import Event, MessageEdited, MessageSeen, dump_event
-from deeplens_connector.client import register_pipeline
 from deeplens_connector.pipeline import Pipeline
+from deeplens_connector.session.client import register_pipeline
 from deeplens_connector.tracking import Tracking
 from deeplens_connector.unsealing import NOT_FOUND, KnownSecret, MessageSecrets, Unsealer, WaitingSealed
 from neonize.client import NewClient

@@ -20,8 +20,8 @@ import time
 from types import FrameType
 
 from deeplens_connector import exits
+from deeplens_connector.session.supervisor import Backoff
 from deeplens_connector.stopping import DEFAULT_DRAIN_S, stop_grace_s
-from deeplens_connector.supervisor import Backoff
 
 log = logging.getLogger("deeplens.connector.watcher")
 HEALTHY_CHILD_S = 300.0  # a child that lived this long resets the restart backoff

@@ -28,10 +28,10 @@ from deeplens.domain import connector_commands as rules
 from deeplens.domain.connector_commands import ConnectorCommand, InvalidCommand
 
 from deeplens_connector import exits
-from deeplens_connector.state import ConnectionStates
-from deeplens_connector.status_store import StatusStore
-from deeplens_connector.supervisor import Supervisor
-from deeplens_connector.terminal import Terminal
+from deeplens_connector.session.state import ConnectionStates
+from deeplens_connector.session.status_store import StatusStore
+from deeplens_connector.session.supervisor import Supervisor
+from deeplens_connector.session.terminal import Terminal
 
 log = logging.getLogger("deeplens.connector.commands")
 # WhatsApp accepts a link code only on the connection that asked for it, which whatsmeow closes

@@ -41,10 +41,10 @@ from neonize.proto.waCompanionReg.WAWebProtobufsCompanionReg_pb2 import DevicePr
 from neonize.utils.enum import ClientName, ClientType
 
 from deeplens_connector.pipeline import Pipeline
-from deeplens_connector.state import ConnectionStates
-from deeplens_connector.status_store import FIRST_QR_TTL_S, StatusStore
-from deeplens_connector.supervisor import Supervisor
-from deeplens_connector.terminal import Terminal
+from deeplens_connector.session.state import ConnectionStates
+from deeplens_connector.session.status_store import FIRST_QR_TTL_S, StatusStore
+from deeplens_connector.session.supervisor import Supervisor
+from deeplens_connector.session.terminal import Terminal
 from deeplens_connector.translate import jid_of
 
 log = logging.getLogger("deeplens.connector.client")

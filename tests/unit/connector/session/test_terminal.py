@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import segno
-from deeplens_connector.terminal import Terminal, big_text, render_qr
+from deeplens_connector.session.terminal import Terminal, big_text, render_qr
 
 QR = "2@abcdefghijklmnop,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,BBBBBBBBBBBBBBBBBBBB=,CCCCCCCC="
 

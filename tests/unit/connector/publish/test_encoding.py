@@ -7,7 +7,7 @@ import json
 
 from deeplens.domain.batch import decode_batch, encode_batch
 from deeplens.domain.envelope import Event, parse_event
-from deeplens_connector.publisher import encode_events, inline_size
+from deeplens_connector.publish.publisher import encode_events, inline_size
 
 from tests.golden.goldens import all_goldens
 

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from deeplens_connector import exits
-from deeplens_connector.supervisor import Backoff
-from deeplens_connector.watcher import _wait, watch
+from deeplens_connector.session.supervisor import Backoff
+from deeplens_connector.session.watcher import _wait, watch
 
 # A child that asks for a restart twice, then ends cleanly (counting its runs in a file).
 CHILD = """
@@ -56,7 +56,7 @@ def test_a_child_that_ignores_the_stop_is_killed_after_the_grace_period() -> Non
 def test_the_child_stops_when_the_watcher_is_killed() -> None:
     # watcher stand-in -> session stand-in (die_with_parent, then sleeps); SIGKILL the stand-in.
     grandchild = (
-        "from deeplens_connector.watcher import die_with_parent; import time; die_with_parent();"
+        "from deeplens_connector.session.watcher import die_with_parent; import time; die_with_parent();"
         " print('ready', flush=True); time.sleep(60)"
     )
     parent_code = (

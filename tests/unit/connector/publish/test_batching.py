@@ -8,8 +8,8 @@ from typing import Any
 
 from deeplens.domain.batch import decode_batch, decode_pointer
 from deeplens.domain.envelope import Event, parse_event
-from deeplens_connector.publisher import Publisher, PublisherConfig
-from deeplens_connector.spool import Spool
+from deeplens_connector.publish.publisher import Publisher, PublisherConfig
+from deeplens_connector.publish.spool import Spool
 
 from tests.golden.goldens import all_goldens
 

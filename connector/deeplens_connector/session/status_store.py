@@ -21,7 +21,7 @@ from typing import Any
 
 from deeplens.domain.envelope import ConnectionChanged, Event
 
-from deeplens_connector.state import Transition
+from deeplens_connector.session.state import Transition
 from deeplens_connector.translate import HistoryProgress
 
 log = logging.getLogger("deeplens.connector.status")

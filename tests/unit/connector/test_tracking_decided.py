@@ -5,7 +5,7 @@ from __future__ import annotations
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.domain.envelope import ChatUpdated, MessageSeen, parse_event
 from deeplens_connector.chunk_worker import encoded
-from deeplens_connector.encoded import Encoded
+from deeplens_connector.publish.encoded import Encoded
 from deeplens_connector.tracking import ChatPolicy, Tracking, default_policy
 
 from tests import factories as f

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from deeplens_connector import exits
-from deeplens_connector.state import ConnectionStates
-from deeplens_connector.supervisor import Backoff, Supervisor
+from deeplens_connector.session.state import ConnectionStates
+from deeplens_connector.session.supervisor import Backoff, Supervisor
 
 
 def _dial_fails() -> None:

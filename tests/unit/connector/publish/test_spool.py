@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from deeplens_connector.spool import Spool, SpoolBusy, SpoolFull
+from deeplens_connector.publish.spool import Spool, SpoolBusy, SpoolFull
 
 
 def test_batches_come_back_in_write_order_when_spool_is_reopened(tmp_path: Path) -> None:

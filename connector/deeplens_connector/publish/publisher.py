@@ -41,8 +41,8 @@ from deeplens.domain.batch import (
 from deeplens.domain.envelope import Event
 from deeplens.domain.errors import DeepLensError, InvalidEnvelope, RefusedMessage
 
-from deeplens_connector.encoded import Encoded, event_line
-from deeplens_connector.spool import Spool, SpooledBatch, SpoolFull
+from deeplens_connector.publish.encoded import Encoded, event_line
+from deeplens_connector.publish.spool import Spool, SpooledBatch, SpoolFull
 from deeplens_connector.tracking import chat_of
 
 log = logging.getLogger("deeplens.connector.publisher")

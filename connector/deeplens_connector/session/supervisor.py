@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from deeplens.domain.envelope import ConnectionState
 
 from deeplens_connector import exits
-from deeplens_connector.state import ConnectionStates
+from deeplens_connector.session.state import ConnectionStates
 
 log = logging.getLogger("deeplens.connector.supervisor")
 STABLE_SESSION_S = 60.0  # a session that lasted this long resets the attempt count

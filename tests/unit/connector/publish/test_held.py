@@ -17,11 +17,11 @@ from deeplens.domain.batch import (
 )
 from deeplens.domain.envelope import Event, MessageSeen, parse_event
 from deeplens.domain.errors import InvalidEnvelope
-from deeplens_connector.publisher import Publisher, PublisherConfig
-from deeplens_connector.spool import Spool
+from deeplens_connector.publish.publisher import Publisher, PublisherConfig
+from deeplens_connector.publish.spool import Spool
 
 from tests import factories as f
-from tests.unit.connector_publish.test_batching import Messages, Objects
+from tests.unit.connector.publish.test_batching import Messages, Objects
 
 SESSION = "s1"
 

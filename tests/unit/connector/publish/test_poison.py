@@ -13,11 +13,11 @@ from typing import Any
 from deeplens.domain.batch import decode_batch, decode_pointer
 from deeplens.domain.envelope import Event, parse_event
 from deeplens.domain.errors import RefusedMessage
-from deeplens_connector.publisher import Publisher, PublisherConfig
-from deeplens_connector.spool import Spool
+from deeplens_connector.publish.publisher import Publisher, PublisherConfig
+from deeplens_connector.publish.spool import Spool
 
 from tests import factories as f
-from tests.unit.connector_publish.test_batching import Messages, Objects, published
+from tests.unit.connector.publish.test_batching import Messages, Objects, published
 
 
 def _message(n: int, raw: dict[str, Any] | None = None) -> Event:

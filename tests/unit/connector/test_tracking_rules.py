@@ -90,7 +90,7 @@ def test_cached_flags_are_read_when_api_wrote_them() -> None:
 def test_encoded_events_get_the_same_decisions_when_a_worker_serialised_them() -> None:
     from deeplens.domain.envelope import ReactionChanged
     from deeplens_connector.chunk_worker import encoded
-    from deeplens_connector.encoded import Encoded
+    from deeplens_connector.publish.encoded import Encoded
 
     message = _message(f.GROUP)
     chat = ChatUpdated(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deeplens_connector.commands import MIN_CODE_LIFE_S, QR_CYCLE_S, code_lifetime_s
+from deeplens_connector.session.commands import MIN_CODE_LIFE_S, QR_CYCLE_S, code_lifetime_s
 
 
 def test_code_lives_a_whole_cycle_when_asked_right_after_the_first_qr() -> None:

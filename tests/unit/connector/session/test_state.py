@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from deeplens_connector.state import (
+from deeplens_connector.session.state import (
     ALLOWED,
     TERMINAL,
     ConnectionStates,

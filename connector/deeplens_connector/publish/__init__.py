@@ -1,0 +1,1 @@
+"""Publishing: micro-batches, the local spool, the encoded event lines (S3 event log + SQS)."""

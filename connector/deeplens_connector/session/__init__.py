@@ -1,0 +1,1 @@
+"""One WhatsApp session: the neonize client, state machine, supervisor, watcher, status, commands."""
