@@ -1,23 +1,16 @@
 """Read queries of the archive for the API: chats, tracking, media, connector status.
 
 Every query filters `session_id`. Pages are keyset (seek) pages: the caller passes the sort key of
-the last row it has, never an offset, so a deep page costs what the first one does.
+the last row it has, never an offset, so a deep page costs what the first one does. The helpers
+every query module shares (`fetch_all`, `pooled`, …) are in `postgres`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import psycopg
-from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool, PoolTimeout
+from deeplens.adapters.postgres import Conn, Row, fetch_all, fetch_one, like_pattern
 
-from deeplens.domain.errors import TransientError
-
-Conn = psycopg.Connection[Any]
-Row = dict[str, Any]
 ChatKey = tuple[int | None, str]  # (last_msg_timestamp, jid)
 
 _CONTACT_NAME = "coalesce(ct.full_name, ct.push_name, ct.business_name)"
@@ -39,24 +32,6 @@ LEFT JOIN LATERAL (
     ORDER BY m."timestamp" DESC, m.id DESC LIMIT 1
 ) lm ON true
 """
-
-
-def fetch_all(conn: Conn, sql: str, params: dict[str, Any], *, prepare: bool | None = None) -> list[Row]:
-    """`prepare=False` for a statement whose best plan depends on its values: psycopg would otherwise
-    prepare it after a few runs and PostgreSQL may then keep one generic plan for every value."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        return list(cur.execute(sql, params, prepare=prepare).fetchall())
-
-
-def fetch_one(conn: Conn, sql: str, params: dict[str, Any]) -> Row | None:
-    found = fetch_all(conn, sql, params)
-    return found[0] if found else None
-
-
-def like_pattern(text: str) -> str:
-    """`%text%` for LIKE, with LIKE's own wildcards in `text` taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def resolve_jid(conn: Conn, session: str, jid: str) -> str:
@@ -198,21 +173,6 @@ def archive_exists(conn: Conn, session: str) -> bool:
     """
     row = fetch_one(conn, sql, {"session": session})
     return bool(row and row["found"])
-
-
-@contextmanager
-def pooled(pool: ConnectionPool[Any]) -> Iterator[Conn]:
-    """A pooled connection (committed on success); an unreachable database is a TransientError."""
-    try:
-        with pool.connection() as conn:
-            yield conn
-    except (psycopg.OperationalError, PoolTimeout) as error:
-        raise TransientError(f"PostgreSQL unavailable: {type(error).__name__}") from error
-
-
-def ping(conn: Conn) -> None:
-    """The health check's round trip."""
-    conn.execute("SELECT 1")
 
 
 def chat_exists(conn: Conn, session: str, jid: str) -> bool:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from deeplens.adapters.archive_queries import Conn, Row, fetch_one
+from deeplens.adapters.postgres import Conn, Row, fetch_one
 
 CredentialKind = Literal["session", "token"]
 

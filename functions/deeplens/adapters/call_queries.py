@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deeplens.adapters.archive_queries import Conn, Row, fetch_all
+from deeplens.adapters.postgres import Conn, Row, fetch_all
 
 CallKey = tuple[int, str]  # (started_at, call_id); a call without a start sorts as 0
 

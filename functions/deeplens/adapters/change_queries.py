@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from deeplens.adapters.archive_queries import Conn, Row, fetch_all
 from deeplens.adapters.message_queries import MESSAGE_COLUMNS, MESSAGE_JOINS
+from deeplens.adapters.postgres import Conn, Row, fetch_all
 
 
 def messages_by_id(conn: Conn, session: str, chat: str, ids: list[str]) -> list[Row]:

@@ -15,7 +15,7 @@ import psycopg
 from psycopg import IsolationLevel
 from psycopg.rows import dict_row
 
-from deeplens.adapters.archive_queries import Conn, Row, fetch_all
+from deeplens.adapters.postgres import Conn, Row, fetch_all
 from deeplens.domain.errors import TransientError
 
 ITERSIZE = 2000

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deeplens.adapters.archive_queries import Conn, fetch_all, fetch_one
+from deeplens.adapters.postgres import Conn, fetch_all, fetch_one
 from deeplens.domain.chat_export.dedup import ArchivedMessage
 
 

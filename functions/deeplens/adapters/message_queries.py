@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from deeplens.adapters.archive_queries import Conn, Row, fetch_all, fetch_one
+from deeplens.adapters.postgres import Conn, Row, fetch_all, fetch_one
 
 MessageKey = tuple[int, str]  # ("timestamp", id)
 Seek = Literal["older", "newer", "newer_or_same"]

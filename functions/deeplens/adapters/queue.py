@@ -89,12 +89,6 @@ class Queue:
             if answer.get("Failed"):
                 raise TransientError(f"SQS delete failed for {len(answer['Failed'])} messages")
 
-    def approximate_count(self) -> int:
-        attributes = self._client.get_queue_attributes(
-            QueueUrl=self.url, AttributeNames=["ApproximateNumberOfMessages"]
-        )["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"])
-
     def move_all_to(self, target: Queue, limit: int = 100_000) -> int:
         """Redrive: copy every message to `target`, deleting each only once it was sent."""
         moved = 0

@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from deeplens.adapters.archive_queries import Conn, Row, fetch_all, like_pattern
 from deeplens.adapters.message_queries import MESSAGE_COLUMNS, MESSAGE_JOINS
+from deeplens.adapters.postgres import Conn, Row, fetch_all, like_pattern
 
 HIGHLIGHT_START = "\ue000"  # private-use characters: cannot clash with message text or HTML
 HIGHLIGHT_STOP = "\ue001"

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from psycopg.types.json import Jsonb
 
-from deeplens.adapters.archive_queries import Conn, fetch_one
+from deeplens.adapters.postgres import Conn, fetch_one
 
 JobKind = Literal["import", "export"]
 _COLUMNS = (

@@ -16,7 +16,6 @@ from typing import Literal, NewType, get_args
 from deeplens.domain.errors import InvalidJid
 
 Jid = NewType("Jid", str)  # canonical: user@server, lower-case, no device or agent
-ChatJid = NewType("ChatJid", Jid)
 MessageId = NewType("MessageId", str)  # unique only within its chat
 SessionId = NewType("SessionId", str)  # the WhatsApp account (one connector per account)
 FileId = NewType("FileId", str)  # names a media object in the bucket and in /api/media/{file_id}

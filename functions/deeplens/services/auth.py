@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from deeplens.adapters import auth_store
-from deeplens.adapters.archive_queries import pooled
+from deeplens.adapters.postgres import pooled
 from deeplens.domain.errors import ConfigurationError, NotFound, RateLimited, TransientError, Unauthorized
 from deeplens.services.api import ApiDeps
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from deeplens.adapters import archive_queries as chats_db
 from deeplens.adapters import message_queries as messages_db
-from deeplens.adapters.archive_queries import Row, pooled
+from deeplens.adapters.postgres import Conn, Row, pooled
 from deeplens.domain.errors import InvalidRequest, NotFound
 from deeplens.domain.ids import has_group_server
 from deeplens.services.api import ApiDeps, jid_param
@@ -70,7 +70,7 @@ def chat_messages(
 class _Window:
     """Pages of one chat: each fetch asks one row more than it needs, to know if more exist."""
 
-    def __init__(self, conn: chats_db.Conn, session: str, jid: str) -> None:
+    def __init__(self, conn: Conn, session: str, jid: str) -> None:
         self.conn, self.session, self.jid = conn, session, jid
 
     def fetch(self, seek: messages_db.Seek, key: messages_db.MessageKey | None, limit: int) -> list[Row]:

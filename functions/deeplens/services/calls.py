@@ -6,7 +6,7 @@ from typing import Any
 
 from deeplens.adapters import archive_queries as chats_db
 from deeplens.adapters import call_queries as calls_db
-from deeplens.adapters.archive_queries import Row, pooled
+from deeplens.adapters.postgres import Row, pooled
 from deeplens.domain.calls import call_duration_s, call_outcome
 from deeplens.services.api import ApiDeps, jid_param
 from deeplens.services.cursors import decode_cursor, encode_cursor

@@ -12,7 +12,7 @@ from typing import Any
 
 from deeplens.adapters import archive_queries as chats_db
 from deeplens.adapters import change_log, change_queries
-from deeplens.adapters.archive_queries import pooled
+from deeplens.adapters.postgres import Conn, pooled
 from deeplens.domain.changes import is_reset_needed, merged
 from deeplens.domain.errors import InvalidRequest
 from deeplens.services.api import ApiDeps, jid_param
@@ -76,7 +76,7 @@ def changes_since(deps: ApiDeps, request: ChangesRequest, revision: change_log.R
         }
 
 
-def _changed_chats(conn: chats_db.Conn, session: str, changed: dict[str, list[str] | None]) -> list[Page]:
+def _changed_chats(conn: Conn, session: str, changed: dict[str, list[str] | None]) -> list[Page]:
     rows = {row["jid"]: row for row in chats_db.chats_by_jid(conn, session, sorted(changed))}
     return [
         {
@@ -89,7 +89,7 @@ def _changed_chats(conn: chats_db.Conn, session: str, changed: dict[str, list[st
 
 
 def _open_chat_messages(
-    conn: chats_db.Conn, session: str, chat: str | None, changed: dict[str, list[str] | None]
+    conn: Conn, session: str, chat: str | None, changed: dict[str, list[str] | None]
 ) -> list[Page]:
     ids = changed.get(chat) if chat else None
     if not chat or not ids:

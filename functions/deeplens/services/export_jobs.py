@@ -1,23 +1,24 @@
-"""Exports from the web UI: the export (services/export.py) runs in a worker thread into a local
-temporary file, reporting its progress into the job's row (at most twice a second), then the zip is
-uploaded to the media bucket under `exports/{session}/{job}.zip`. The download is a presigned link
-(MEDIA_DELIVERY=redirect) or the zip streamed through the API (stream).
+"""Exports from the web UI: the export (services/export.py) runs as a job (a worker thread of the
+API locally, the job function on AWS: services/transfer_jobs.py), reporting its progress into the
+job's row (at most twice a second), the zip streamed as it is written into the media bucket under
+`exports/{session}/{job}.zip` (a multipart upload: memory flat and no local disk whatever the size;
+a failed export aborts it, so nothing half-written is ever under that key). The download is a
+presigned link (MEDIA_DELIVERY=redirect) or the zip streamed through the API (stream).
 
-States: queued -> running -> uploading -> done; or failed with the reason."""
+States: queued -> running -> uploading (the last part and the completion) -> done; or failed with
+the reason."""
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from dataclasses import asdict
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from deeplens.adapters import export_queries as export_db
 from deeplens.adapters import transfer_jobs as jobs_db
-from deeplens.adapters.archive_queries import pooled
 from deeplens.adapters.object_store import ObjectStream
+from deeplens.adapters.postgres import pooled
 from deeplens.domain.errors import ApiError, Conflict, NotFound, ObjectNotFound
 from deeplens.domain.export.records import MediaMode
 from deeplens.domain.media import content_disposition
@@ -86,7 +87,7 @@ def _stored(request: ExportRequest) -> dict[str, Any]:
 
 
 def run_export(deps: TransferDeps, job_id: uuid.UUID, request: ExportRequest) -> None:
-    """The job's work (a worker thread): the zip written, uploaded, the local file removed."""
+    """The job's work: the zip written straight into the bucket."""
     move_job(deps, job_id, "running", expected=("queued",))
     name = export_file_name()
     key = f"exports/{deps.session}/{job_id}.zip"
@@ -100,13 +101,10 @@ def run_export(deps: TransferDeps, job_id: uuid.UUID, request: ExportRequest) ->
 
     listener = throttled(report)
     try:
-        with tempfile.TemporaryDirectory(prefix="deeplens-export-") as folder:
-            path = Path(folder) / name
-            with path.open("wb") as handle:
-                final = write_export(export_deps, request, handle, lambda p: listener(asdict(p)))
+        with deps.exports.stream(key) as target:
+            final = write_export(export_deps, request, target, lambda p: listener(asdict(p)))
             move_job(deps, job_id, "uploading", progress=asdict(final))
-            deps.exports.upload(path, key)
-            size = path.stat().st_size
+        size = target.written
     except ApiError as error:
         move_job(deps, job_id, "failed", error=error.message)
     except Exception as error:

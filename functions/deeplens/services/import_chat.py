@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from psycopg_pool import ConnectionPool
 
 from deeplens.adapters import import_queries
-from deeplens.adapters.archive_queries import pooled, resolve_jid
+from deeplens.adapters.archive_queries import resolve_jid
+from deeplens.adapters.postgres import pooled
 from deeplens.domain.batch import batch_key, encode_batch, encode_pointer, pointer_for
 from deeplens.domain.chat_export.archive import ExportSource, open_export
 from deeplens.domain.chat_export.dates import DateOrder

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deeplens.adapters import import_queries
 from deeplens.adapters import transfer_jobs as jobs_db
-from deeplens.adapters.archive_queries import pooled
+from deeplens.adapters.postgres import pooled
 from deeplens.adapters.upload_store import PART_SIZE, MultipartUpload
 from deeplens.domain.chat_export.dates import DateOrder
 from deeplens.domain.errors import (

@@ -9,8 +9,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from deeplens.adapters import archive_queries as archive_db
-from deeplens.adapters.archive_queries import pooled
 from deeplens.adapters.object_store import ObjectInfo, ObjectStream
+from deeplens.adapters.postgres import pooled
 from deeplens.domain.errors import InvalidRequest, NotFound, ObjectNotFound, TransientError
 from deeplens.domain.media import (
     ByteRange,

@@ -6,7 +6,8 @@ import html
 from datetime import UTC, date, datetime, time, timedelta
 
 from deeplens.adapters import search_queries as search_db
-from deeplens.adapters.archive_queries import Row, pooled, resolve_jid
+from deeplens.adapters.archive_queries import resolve_jid
+from deeplens.adapters.postgres import Row, pooled
 from deeplens.adapters.search_queries import HIGHLIGHT_START, HIGHLIGHT_STOP, SearchFilters, SearchKey
 from deeplens.domain.errors import InvalidRequest
 from deeplens.services.api import ApiDeps, jid_param

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from deeplens.adapters import archive_queries as archive_db
-from deeplens.adapters.archive_queries import pooled
+from deeplens.adapters.postgres import ping, pooled
 from deeplens.domain.errors import DeepLensError, TransientError
 from deeplens.services.api import ApiDeps
 
@@ -37,7 +37,7 @@ def health(deps: ApiDeps) -> dict[str, str]:
 
 def _select_one(deps: ApiDeps) -> None:
     with pooled(deps.pool) as conn:
-        archive_db.ping(conn)
+        ping(conn)
 
 
 _NO_STATUS = {

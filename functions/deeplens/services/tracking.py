@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from deeplens.adapters import archive_queries as archive_db
-from deeplens.adapters.archive_queries import pooled
+from deeplens.adapters.postgres import pooled
 from deeplens.domain.errors import InvalidRequest, NotFound
 from deeplens.services.api import ApiDeps, jid_param
 

@@ -21,9 +21,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from deeplens.adapters import transfer_jobs as jobs_db
-from deeplens.adapters.archive_queries import pooled
 from deeplens.adapters.export_store import ExportStore
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
+from deeplens.adapters.postgres import pooled
 from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.adapters.upload_store import UploadStore
 from deeplens.domain.errors import NotFound

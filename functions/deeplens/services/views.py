@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deeplens.adapters.archive_queries import Row
+from deeplens.adapters.postgres import Row
 from deeplens.domain.message_flags import FORWARDED_MANY_TIMES, flags_of
 from deeplens.domain.polls import named_options, poll_options
 

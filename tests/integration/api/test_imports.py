@@ -16,7 +16,7 @@ import httpx
 import psycopg
 import pytest
 from deeplens.adapters import transfer_jobs as jobs_db
-from deeplens.adapters.archive_queries import pooled
+from deeplens.adapters.postgres import pooled
 from deeplens.adapters.queue import Queue
 from deeplens.adapters.upload_store import PART_SIZE
 from deeplens.entrypoints.http.app import create_app
