@@ -77,25 +77,37 @@ def parse_lock(text: str) -> dict[str, Pin]:
             continue
         if not line[0].isspace():
             in_via = False
-            if stripped.startswith("#"):
-                continue
-            match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;\\]+)", stripped)
-            if match is None:
-                raise ValueError(f"not a pinned requirement: {line!r}")
-            current = Pin(normalize(match.group(1)), match.group(3), [line])
-            pins[current.name] = current
+            if not stripped.startswith("#"):
+                current = _pin(line, stripped)
+                pins[current.name] = current
         elif current is None:
             raise ValueError(f"indented line before any requirement: {line!r}")
-        elif stripped.startswith("--hash="):
-            current.lines.append(line)
-        elif stripped.startswith("# via"):
-            rest = stripped.removeprefix("# via").strip()
-            in_via = not rest
-            if rest:
-                _add_via(current, rest)
-        elif in_via and stripped.startswith("#"):
-            _add_via(current, stripped.removeprefix("#").strip())
+        else:
+            in_via = _annotate(current, line, stripped, in_via)
     return pins
+
+
+def _pin(line: str, stripped: str) -> Pin:
+    """A requirement line: `name[extras]==version ...`."""
+    match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;\\]+)", stripped)
+    if match is None:
+        raise ValueError(f"not a pinned requirement: {line!r}")
+    return Pin(normalize(match.group(1)), match.group(3), [line])
+
+
+def _annotate(pin: Pin, line: str, stripped: str, in_via: bool) -> bool:
+    """An indented line under `pin`: a `--hash`, or a `# via` annotation (on one line, or a list of
+    `#` lines under a bare `# via`). Returns whether such a list goes on."""
+    if stripped.startswith("--hash="):
+        pin.lines.append(line)
+    elif stripped.startswith("# via"):
+        rest = stripped.removeprefix("# via").strip()
+        if rest:
+            _add_via(pin, rest)
+        return not rest
+    elif in_via and stripped.startswith("#"):
+        _add_via(pin, stripped.removeprefix("#").strip())
+    return in_via
 
 
 def _add_via(pin: Pin, source: str) -> None:
