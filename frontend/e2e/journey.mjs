@@ -105,8 +105,16 @@ async function main(page, shot) {
     await toggle.waitFor();
     check(await toggle.isChecked(), `${UNTRACK} starts tracked`);
     await toggle.click({ force: true }); // the input is visually replaced by the switch track
-    await page.waitForFunction(() => !document.querySelector('[role=rowgroup] [aria-busy=true]'));
-    check(!(await toggle.isChecked()), `${UNTRACK} shown untracked`);
+    // The switch turns once the API has answered; on a loaded machine that may take a moment, and
+    // the row's aria-busy may not be set yet when this step looks, so wait for the switch itself.
+    const untracked = await toggle
+      .evaluate((el) => new Promise((done) => {
+        const over = () => done(!el.checked);
+        if (!el.checked) return over();
+        const watch = setInterval(() => !el.checked && (clearInterval(watch), over()), 50);
+        setTimeout(() => (clearInterval(watch), over()), 10_000);
+      }));
+    check(untracked, `${UNTRACK} shown untracked`);
     const tracking = await (await page.request.get(`${BASE}/api/tracking`)).json();
     const row = (tracking.items ?? tracking).find((item) => item.name === UNTRACK);
     check(row && row.is_tracked === false, `the API says ${UNTRACK} is untracked: ${JSON.stringify(row)}`);
