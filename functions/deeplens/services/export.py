@@ -16,14 +16,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deeplens.adapters import export_queries as export_db
-from deeplens.adapters.archive_queries import Conn
 from deeplens.adapters.export_store import ExportStore
 from deeplens.adapters.object_store import ObjectStore
+from deeplens.adapters.postgres import Conn
 from deeplens.domain.errors import InvalidRequest, NotFound, ObjectNotFound
 from deeplens.domain.export import html_render, json_render, txt_render
 from deeplens.domain.export.html_render import ChatSummary, HtmlPage, PageInfo, Pager
@@ -105,6 +105,17 @@ class ExportProgress:
 Listener = Callable[[ExportProgress], None]
 
 
+class ZipSink(Protocol):
+    """Where the zip goes: a local file, or a stream into the bucket (ExportStore.stream), which
+    cannot seek (zipfile then writes each entry's sizes after its data)."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class ExportDeps:
     database_url: str
@@ -125,7 +136,7 @@ class _ChatRun:
 
 
 def write_export(
-    deps: ExportDeps, request: ExportRequest, out: IO[bytes], listener: Listener | None = None
+    deps: ExportDeps, request: ExportRequest, out: ZipSink, listener: Listener | None = None
 ) -> ExportProgress:
     """The whole export as a zip into `out` (a file, or any writable stream: zipfile handles an
     unseekable one). Returns the final progress (counts)."""

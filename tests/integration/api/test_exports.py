@@ -9,12 +9,17 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
+from botocore.exceptions import EndpointConnectionError
+from deeplens.adapters.export_store import ExportStore
+from deeplens.adapters.object_store import make_s3_client
 from deeplens.entrypoints.http.app import create_app
 from deeplens.services.api import ApiDeps
+from deeplens.services.transfer_jobs import transfer_deps_from
 from deeplens.settings import ApiSettings
 
 from tests import factories as f
@@ -107,3 +112,32 @@ def test_unknown_and_unfinished_exports(client: ApiClient) -> None:
     assert client.get(unknown).status == 404
     assert client.get(f"{unknown}/download").status == 404
     assert client.get("/api/exports/not-a-uuid").status == 422
+
+
+def test_an_export_whose_upload_fails_fails_with_the_reason_and_leaves_no_object(
+    api_deps: ApiDeps, story: None
+) -> None:
+    """The zip streams into the bucket as it is written: when the bucket refuses it (here the final
+    PutObject of a small zip is cut off), the job fails saying so and its key stays empty."""
+    settings = api_deps.settings
+    client = make_s3_client(settings)
+
+    def cut_off(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="the bucket went away")
+
+    client.meta.events.register("before-call.s3.PutObject", cut_off)
+    app = create_app(api_deps)
+    app.state.transfers = replace(
+        transfer_deps_from(api_deps), exports=ExportStore(client, settings.minio_bucket)
+    )
+    transport = UvicornTransport(app)
+    try:
+        api = ApiClient(transport, "uvicorn")
+        assert api.login(PASSWORD).status == 200
+        job = _export(api, chats=[f.PN], formats=["html", "json", "txt"], media="include")
+        done = _until_finished(api, job["id"])
+        assert done["state"] == "failed" and "the bucket went away" in done["error"], done
+        assert done["download_url"] is None and api.get(f"/api/exports/{job['id']}/download").status == 409
+        assert not api_deps.media.exists(f"exports/{settings.session_id}/{job['id']}.zip")
+    finally:
+        transport.close()
