@@ -26,6 +26,7 @@ from deeplens_connector.polls import PollVotes
 from deeplens_connector.publish.encoded import Encoded
 from deeplens_connector.tracking import Tracking
 from deeplens_connector.translate import (
+    ChatDiff,
     ContactDiff,
     HistoryProgress,
     MediaRef,
@@ -36,6 +37,7 @@ from deeplens_connector.translate import (
     live_media_ref,
     participants_changed,
     translate_call,
+    translate_chat_sweep,
     translate_group_info,
     translate_group_snapshot,
     translate_history,
@@ -68,6 +70,8 @@ class PipelineHooks:
     fetch_group: Callable[[Any], Any] | None = None  # JID proto -> GroupInfo (client.get_group_info)
     read_contacts: Callable[[], Iterable[Any]] | None = None  # client.contact.get_all_contacts
     decrypt_poll_vote: Callable[[Any], Any] | None = None  # MessageEv -> PollVoteMessage
+    joined_groups: Callable[[], Iterable[Any]] | None = None  # chat_reads.joined_groups
+    subscribed_newsletters: Callable[[], Iterable[Any]] | None = None  # chat_reads.subscribed_newsletters
 
 
 class Pipeline:
@@ -101,6 +105,7 @@ class Pipeline:
         self._votes = PollVotes(self._hooks.decrypt_poll_vote)
         self._unsealer = unsealer or Unsealer()  # sealed edits/reactions/comments (unsealing.py)
         self._contacts = ContactDiff()
+        self._swept = ChatDiff()  # what the chat sweep published (translate/sweep.py)
         self._inbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=inbox_size)
         # A history chunk is one inbox item but thousands of messages (MBs once parsed): when the
         # phone (or a replay) sends them faster than they are translated, only this many wait.
@@ -320,8 +325,31 @@ class Pipeline:
         items = translate_store_contacts(self._hooks.read_contacts(), session=c.session, now_ms=c.now_ms)
         return [i for i in items if isinstance(i, TranslationError) or self._contacts.changed(i)], {}
 
+    def _offline_synced(self, ev: Any, c: Context) -> Translated:
+        """OfflineSyncCompletedEv (after each connect): the contact store's new names, then every
+        joined group and followed channel, so silent chats are listed too (translate/sweep.py)."""
+        contacts, _ = self._store_contacts(ev, c)
+        return [*contacts, *self._sweep_chats(c)], {}
+
+    def _sweep_chats(self, c: Context) -> list[Event | TranslationError]:
+        groups = _read_client("joined groups", self._hooks.joined_groups)
+        newsletters = _read_client("followed channels", self._hooks.subscribed_newsletters)
+        swept = translate_chat_sweep(groups, newsletters, session=c.session, now_ms=c.now_ms)
+        return [item for item in swept if self._swept.changed(item)]
+
     def _simple(self, translate: Callable[..., list[Event]], ev: Any, c: Context) -> Translated:
         return translate(ev, session=c.session, now_ms=c.now_ms), {}
+
+
+def _read_client(what: str, read: Callable[[], Iterable[Any]] | None) -> list[Any]:
+    """A client read for the sweep; [] in a replay (no client to ask) or when it fails."""
+    if read is None:
+        return []
+    try:
+        return list(read())
+    except Exception as error:  # GetJoinedGroupsError, not connected, ...: the next connect retries
+        log.warning("chat sweep: read failed", extra={"read": what, "error": str(error)})
+        return []
 
 
 NOT_DOWNLOADED = "the chat was untracked when it arrived: its media was not downloaded"
@@ -350,6 +378,7 @@ _TRANSLATORS: dict[str, Callable[[Pipeline, Any, Context], Translated]] = {
     "history": Pipeline._history,
     "group_info": Pipeline._group_info,
     "store_contacts": Pipeline._store_contacts,
+    "offline_synced": Pipeline._offline_synced,
     "undecryptable": lambda p, ev, c: (
         translate_undecryptable(ev, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms),
         {},

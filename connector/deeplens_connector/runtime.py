@@ -19,7 +19,7 @@ from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.domain.archive_plan import TrackingPolicy
 from psycopg_pool import ConnectionPool
 
-from deeplens_connector import archive_db, exits, unsealing
+from deeplens_connector import archive_db, chat_reads, exits, unsealing
 from deeplens_connector.chunk_worker import ChunkWorkers
 from deeplens_connector.media import Download, MediaPool
 from deeplens_connector.pending_media import PendingMedia
@@ -154,6 +154,8 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
         fetch_group=client.get_group_info if live else None,
         read_contacts=client.contact.get_all_contacts if live else None,
         decrypt_poll_vote=functools.partial(decrypt_poll_vote, client) if live else None,
+        joined_groups=functools.partial(chat_reads.joined_groups, client) if live else None,
+        subscribed_newsletters=functools.partial(chat_reads.subscribed_newsletters, client) if live else None,
     )
     workers = settings.connector_translate_workers
     pipeline = Pipeline(

@@ -57,7 +57,7 @@ PIPELINE_EVENTS: dict[type, str] = {
     JoinedGroupEv: "joined_group",
     GroupInfoEv: "group_info",
     NewsletterJoinEv: "newsletter_join",
-    OfflineSyncCompletedEv: "store_contacts",  # the contact store is complete: read it (pipeline)
+    OfflineSyncCompletedEv: "offline_synced",  # after each connect: read the contact store, sweep chats
     CallOfferEv: "call",
     CallOfferNoticeEv: "call",  # a group call
     CallAcceptEv: "call",

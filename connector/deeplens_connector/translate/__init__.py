@@ -2,7 +2,8 @@
 
 Live events: `translate_message`, `translate_undecryptable`, `translate_receipt`; groups and
 channels: `translate_joined_group`, `translate_group_info` (+ `participants_changed`,
-`translate_group_snapshot`), `translate_newsletter_join`; the history sync: `translate_history`
+`translate_group_snapshot`), `translate_newsletter_join`; the chat sweep at each connect:
+`translate_chat_sweep` (+ `ChatDiff`); the history sync: `translate_history`
 (+ `history_progress`). Media to download: `live_media_ref`, `history_media_refs`, then
 `with_media_outcome` puts the result into the message. The contact store: `translate_store_contacts`
 (+ `ContactDiff`). Live calls: `translate_call` (call-log entries come with the history). Sealed
@@ -17,6 +18,7 @@ from deeplens_connector.translate.chats import (
     translate_group_snapshot,
     translate_joined_group,
     translate_newsletter_join,
+    translate_newsletter_snapshot,
 )
 from deeplens_connector.translate.common import TranslationError
 from deeplens_connector.translate.contacts import ContactDiff, translate_store_contacts
@@ -38,8 +40,10 @@ from deeplens_connector.translate.live import (
 from deeplens_connector.translate.media import MediaRef, bucket_key_for, file_id_for, with_media_outcome
 from deeplens_connector.translate.messages import DecryptedVote
 from deeplens_connector.translate.sealed import Unsealed
+from deeplens_connector.translate.sweep import ChatDiff, translate_chat_sweep
 
 __all__ = [
+    "ChatDiff",
     "ContactDiff",
     "DecryptedVote",
     "HistoryItem",
@@ -57,12 +61,14 @@ __all__ = [
     "live_media_ref",
     "participants_changed",
     "translate_call",
+    "translate_chat_sweep",
     "translate_group_info",
     "translate_group_snapshot",
     "translate_history",
     "translate_joined_group",
     "translate_message",
     "translate_newsletter_join",
+    "translate_newsletter_snapshot",
     "translate_receipt",
     "translate_store_contacts",
     "translate_undecryptable",

@@ -146,7 +146,11 @@ def _linked_group(origin: Origin, jid: Jid, link: Any | None) -> list[Event]:
 
 def translate_newsletter_join(ev: Any, *, session: str, now_ms: int) -> list[Event]:
     """NewsletterJoinEv: a channel we follow."""
-    meta = ev.NewsletterMetadata
+    return translate_newsletter_snapshot(ev.NewsletterMetadata, session=session, now_ms=now_ms)
+
+
+def translate_newsletter_snapshot(meta: Any, *, session: str, now_ms: int) -> list[Event]:
+    """A `neonize.NewsletterMetadata` (NewsletterJoinEv, or the chat sweep): the channel."""
     with translating(f"newsletter {meta.ID.User}@{meta.ID.Server}"):
         origin = Origin.of(session, now_ms)
         jid = required_jid(meta.ID, "newsletter")

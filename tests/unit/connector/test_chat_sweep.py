@@ -1,0 +1,136 @@
+"""The chat sweep after each connect (OfflineSyncCompletedEv): joined groups and followed channels
+become `chat` events, with the tracking decision of a chat nobody chose for yet. neonize's own
+dispatcher delivers the event; only the client reads are faked, and their answers are the real
+neonize protos parsed from bytes, as neonize parses Go's answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+from deeplens.domain.archive_plan import TrackingPolicy
+from deeplens.domain.envelope import Event, dump_event, parse_event
+from deeplens_connector import chat_reads
+from deeplens_connector.pipeline import Pipeline, PipelineHooks
+from deeplens_connector.session.client import register_pipeline
+from deeplens_connector.tracking import ChatPolicy, Tracking, default_policy
+from neonize.client import NewClient
+from neonize.exc import GetJoinedGroupsError, GetSubscribedNewslettersError
+from neonize.proto import Neonize_pb2 as N
+
+from tests.golden.goldens import load_golden
+from tests.unit.connector import golden_chats as chats
+from tests.unit.connector.golden_events import T0
+from tests.unit.connector.neonize_fixtures import BOB, NEWSLETTER, SESSION, complete, feed, group_jid, jid
+from tests.unit.connector.test_pipeline_client_reads import NoMedia, offline_sync_done
+
+SWEPT_AT = T0 + 7_000  # the golden chat_newsletter's clock
+
+
+class Defaults:
+    """No choice stored for any chat: DEFAULT_TRACK_* decides (groups and channels untracked)."""
+
+    def policy_for(self, jid: str, kind: str) -> ChatPolicy:
+        return default_policy(TrackingPolicy(track_groups=False, track_private=True), kind)
+
+
+def joined(*groups: Any) -> Any:
+    """What neonize's get_joined_groups returns: the GroupInfo list parsed from Go's bytes."""
+    data = complete(N.GetJoinedGroupsReturnFunction(Group=list(groups))).SerializeToString()
+    return N.GetJoinedGroupsReturnFunction.FromString(data).Group
+
+
+def followed(*newsletters: Any) -> Any:
+    """What neonize's get_subscribed_newletters returns, parsed from Go's bytes."""
+    answer = N.GetSubscribedNewslettersReturnFunction(Newsletter=list(newsletters))
+    data = complete(answer).SerializeToString()
+    return N.GetSubscribedNewslettersReturnFunction.FromString(data).Newsletter
+
+
+def stadtwerke() -> Any:
+    return chats.followed_newsletter(0).NewsletterMetadata
+
+
+def silent_group(name: str = "Hausverwaltung") -> Any:
+    return N.GroupInfo(
+        JID=group_jid("120363055555555555"),
+        OwnerJID=jid(BOB),
+        GroupName=N.GroupName(Name=name),
+        Participants=[chats.member(jid(BOB), super_admin=True)],
+    )
+
+
+def run(events: Iterable[Any], hooks: PipelineHooks) -> list[Event]:
+    published: list[Event] = []
+    pipeline = Pipeline(SESSION, Tracking(Defaults()), NoMedia(), published.append,  # type: ignore[arg-type]
+                        own_jid=lambda: None, hooks=hooks, clock=lambda: SWEPT_AT / 1000)  # fmt: skip
+    client = NewClient("unused", uuid="unit-test-sweep")
+    register_pipeline(client, pipeline.start())
+    for ev in events:
+        feed(client, ev)
+    assert pipeline.close(5.0)
+    return published
+
+
+def test_silent_groups_and_channels_are_listed_when_the_offline_sync_completes() -> None:
+    hooks = PipelineHooks(
+        joined_groups=lambda: joined(silent_group()), subscribed_newsletters=lambda: followed(stadtwerke())
+    )
+    published = run([offline_sync_done()], hooks)
+    chats_seen = [(e.jid, e.chat_kind, e.name, e.is_tracked) for e in published if e.kind == "chat"]
+    assert chats_seen == [
+        ("120363055555555555@g.us", "group", None, False),  # the decision, announced first
+        ("120363055555555555@g.us", "group", "Hausverwaltung", None),
+        (f"{NEWSLETTER}@newsletter", "newsletter", None, False),
+        (f"{NEWSLETTER}@newsletter", "newsletter", "Stadtwerke Info", None),
+    ]
+    group = published[1]
+    assert [(p.jid, p.is_super_admin) for p in group.participants or []] == [(f"{BOB}@s.whatsapp.net", True)]
+    for event in published:
+        assert parse_event(dump_event(event)) == event
+
+
+def test_swept_channel_is_the_golden_chat_newsletter_when_seen_at_the_same_moment() -> None:
+    published = run(
+        [offline_sync_done()], PipelineHooks(subscribed_newsletters=lambda: followed(stadtwerke()))
+    )
+    assert dump_event(published[-1]) == load_golden("chat_newsletter")
+
+
+def test_sweep_publishes_only_what_changed_when_the_connector_reconnects() -> None:
+    answers = iter([joined(silent_group()), joined(silent_group()), joined(silent_group("Haus 12"))])
+    published = run([offline_sync_done()] * 3, PipelineHooks(joined_groups=lambda: next(answers)))
+    names = [e.name for e in published if e.kind == "chat" and e.is_tracked is None]
+    assert names == ["Hausverwaltung", "Haus 12"]  # the second connect changed nothing
+
+
+def test_channels_are_still_swept_when_reading_the_groups_fails() -> None:
+    def fails() -> Any:
+        raise GetJoinedGroupsError("websocket not connected")
+
+    published = run(
+        [offline_sync_done()],
+        PipelineHooks(joined_groups=fails, subscribed_newsletters=lambda: followed(stadtwerke())),
+    )
+    assert {e.jid for e in published} == {f"{NEWSLETTER}@newsletter"}
+
+
+def test_one_bad_group_is_skipped_when_the_others_translate() -> None:
+    bad = N.GroupInfo(JID=jid("not-a-group", "g.us"), GroupName=N.GroupName(Name="?"))
+    published = run([offline_sync_done()], PipelineHooks(joined_groups=lambda: joined(bad, silent_group())))
+    assert {e.jid for e in published} == {"120363055555555555@g.us"}
+
+
+def test_nothing_is_swept_when_there_is_no_live_session() -> None:
+    assert run([offline_sync_done()], PipelineHooks()) == []  # a replay: no client to ask
+
+
+def test_client_reads_raise_instead_of_killing_the_process_when_never_connected() -> None:
+    """The real Go calls: neonize's get_subscribed_newletters on a client that never connected is
+    a nil-pointer panic in whatsmeow (the process dies); chat_reads never makes that call then."""
+    client = NewClient("unused", uuid="unit-test-sweep-never-connected")
+    with pytest.raises(GetJoinedGroupsError, match="client is nil"):
+        chat_reads.joined_groups(client)
+    with pytest.raises(GetSubscribedNewslettersError, match="not connected"):
+        chat_reads.subscribed_newsletters(client)
