@@ -201,6 +201,9 @@ class ApiSettings(
         default=None, description="scrypt$N$r$p$salt$hash (python -m deeplens.entrypoints.local_api --hash)"
     )
     session_ttl_seconds: Annotated[int, Field(ge=300, le=90 * 86400)] = 7 * 86400
+    session_store_url: SecretStr | None = Field(
+        default=None, description="the whatsmeow session store: deleting an account removes its device"
+    )
     cookie_secure: bool = False
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     frontend_dir: Path = Path("frontend/dist")

@@ -4,6 +4,58 @@
  */
 
 export interface paths {
+    "/api/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Accounts
+         * @description Every account, oldest first, with its connector's state.
+         */
+        get: operations["list_accounts"];
+        put?: never;
+        /**
+         * Create Account
+         * @description Add an account; `make run` starts its connector, which then waits to be paired
+         *     (GET /api/session?account={id}, POST /api/connector/pair-phone?account={id}).
+         */
+        post: operations["create_account"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Account
+         * @description Delete an account and everything archived under it: its rows in every archive table, its
+         *     whatsmeow device in the session store, optionally its media and event log. The default is a
+         *     dry run that only counts; a delete needs `dry_run=false`, `confirm={id}` and a paused account.
+         */
+        delete: operations["delete_account"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Account
+         * @description Rename, pause (its connector stops) or resume an account, or change its tracking defaults
+         *     (a null default is the installation's DEFAULT_TRACK_*).
+         */
+        patch: operations["update_account"];
+        trace?: never;
+    };
     "/api/calls": {
         parameters: {
             query?: never;
@@ -623,6 +675,111 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Account */
+        Account: {
+            /** Id */
+            id: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Phone
+             * @description the paired number's digits; null until paired
+             */
+            phone: string | null;
+            /** Account Jid */
+            account_jid: string | null;
+            /**
+             * State
+             * @description active: its connector runs; paused: stopped
+             * @enum {string}
+             */
+            state: "active" | "paused";
+            /**
+             * Connection
+             * @description the connector's state (waiting_for_qr, connected, ...; unknown)
+             */
+            connection: string;
+            /**
+             * Track Groups
+             * @description new groups tracked? null: DEFAULT_TRACK_GROUPS
+             */
+            track_groups: boolean | null;
+            /**
+             * Track Private
+             * @description new direct chats tracked? null: DEFAULT_TRACK_PRIVATE
+             */
+            track_private: boolean | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** AccountCreate */
+        AccountCreate: {
+            /**
+             * Id
+             * @description the account's id: letters, digits, '_', '.', '-'; every archived row carries it
+             * @example sales
+             */
+            id: string;
+            /** Display Name */
+            display_name?: string | null;
+            /** Track Groups */
+            track_groups?: boolean | null;
+            /** Track Private */
+            track_private?: boolean | null;
+        };
+        /** AccountDeletion */
+        AccountDeletion: {
+            /** Account */
+            account: string;
+            /**
+             * Dry Run
+             * @description true: nothing was deleted, the counts are what a delete removes
+             */
+            dry_run: boolean;
+            /**
+             * Archive
+             * @description rows per archive table
+             */
+            archive: {
+                [key: string]: number;
+            };
+            /**
+             * Session Store
+             * @description rows per whatsmeow table of the account's device; null: SESSION_STORE_URL not set
+             */
+            session_store: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Media Objects
+             * @description media objects (those no other account shares); null: kept
+             */
+            media_objects: number | null;
+            /**
+             * Event Log Objects
+             * @description objects under events/{id}/ and untracked/{id}/; null: kept
+             */
+            event_log_objects: number | null;
+        };
+        /** AccountUpdate */
+        AccountUpdate: {
+            /** Display Name */
+            display_name?: string | null;
+            /** State */
+            state?: ("active" | "paused") | null;
+            /** Track Groups */
+            track_groups?: boolean | null;
+            /** Track Private */
+            track_private?: boolean | null;
+        };
         /** Call */
         Call: {
             /** Call Id */
@@ -1564,6 +1721,280 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_accounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"][];
+                };
+            };
+            /** @description no credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_account: {
+        parameters: {
+            query?: {
+                /** @description count only (the default); false deletes */
+                dry_run?: boolean;
+                /** @description the account id again */
+                confirm?: string | null;
+                /** @description also delete its media objects */
+                media?: boolean;
+                /** @description also delete its event log prefixes */
+                event_log?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description the account's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeletion"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the account's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     list_calls: {
         parameters: {
             query?: {

@@ -82,10 +82,12 @@ class ApiDeps:
     cache: KeyValueCache
     media: MediaStore
     recent: RecentCredentials = field(default_factory=RecentCredentials)
+    account: str | None = None  # the account a request is scoped to (entrypoints/http/deps.py)
 
     @property
     def session(self) -> str:
-        return self.settings.session_id
+        """The account (session_id) this request reads and writes; SESSION_ID when unscoped."""
+        return self.account or self.settings.session_id
 
 
 def jid_param(raw: str, field: str) -> str:

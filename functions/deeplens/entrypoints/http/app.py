@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from deeplens.entrypoints.http import (
+    accounts,
     auth,
     calls,
     changes,
@@ -33,6 +34,7 @@ from deeplens.entrypoints.http.guards import BodyLimit, SecurityHeaders, securit
 from deeplens.services.api import ApiDeps
 
 ROUTERS = (
+    accounts.router,
     calls.router,
     health.router,
     auth.router,

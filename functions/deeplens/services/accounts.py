@@ -1,0 +1,195 @@
+"""Accounts (issue #15): the WhatsApp accounts of this installation, each archived under its id
+(= `session_id`), and deleting one with everything it left: archive rows, its whatsmeow device in
+the session store, optionally its media objects and its event log prefixes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from deeplens.adapters import account_store as store
+from deeplens.adapters.object_store import ObjectStore
+from deeplens.adapters.postgres import Conn, pooled
+from deeplens.domain.accounts import account_id, connector_lock_key
+from deeplens.domain.batch import UNTRACKED_PREFIX
+from deeplens.domain.errors import Conflict, InvalidRequest, NotFound
+from deeplens.services.api import ApiDeps
+from deeplens.services.status import connector_state
+
+SEED_KEY = "accounts-seeded"
+
+
+@dataclass(frozen=True)
+class DeleteOptions:
+    confirm: str | None = None  # must equal the account id, unless dry_run
+    dry_run: bool = True
+    media: bool = False  # also the account's media objects (those no other account shares)
+    event_log: bool = False  # also `events/{id}/` and `untracked/{id}/` of the events bucket
+
+
+class KnownAccounts:
+    """The account ids, cached per process for `ttl_s` (each scoped request checks its account);
+    a change made through this process is seen at once (`forget`)."""
+
+    def __init__(self, ttl_s: float = 2.0) -> None:
+        self._ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._ids: list[str] | None = None
+        self._at = 0.0
+
+    def ids(self, deps: ApiDeps) -> list[str]:
+        with self._lock:
+            if self._ids is not None and time.monotonic() - self._at < self._ttl_s:
+                return self._ids
+        with pooled(deps.pool) as conn:
+            store.seed_account(conn, deps.settings.session_id)
+            ids = store.account_ids(conn)
+        with self._lock:
+            self._ids, self._at = ids, time.monotonic()
+        return ids
+
+    def forget(self) -> None:
+        with self._lock:
+            self._ids = None
+
+
+KNOWN = KnownAccounts()
+
+
+def list_accounts(deps: ApiDeps) -> list[dict[str, Any]]:
+    """Every account with its connector's state (live in Redis, else the last one kept)."""
+    with pooled(deps.pool) as conn:
+        store.seed_account(conn, deps.settings.session_id)
+        rows = store.list_accounts(conn)
+    return [_with_connection(deps, row) for row in rows]
+
+
+def get_account(deps: ApiDeps, raw_id: str) -> dict[str, Any]:
+    with pooled(deps.pool) as conn:
+        row = store.get_account(conn, account_id(raw_id))
+    if row is None:
+        raise NotFound(f"no account {raw_id!r}", "id")
+    return _with_connection(deps, row)
+
+
+def create_account(
+    deps: ApiDeps, raw_id: str, display_name: str | None, defaults: dict[str, Any]
+) -> dict[str, Any]:
+    account = account_id(raw_id)
+    with pooled(deps.pool) as conn:
+        store.seed_account(conn, deps.settings.session_id)
+        row = store.add_account(conn, account, display_name or account, defaults)
+    if row is None:
+        raise Conflict(f"an account {account!r} exists already", "id")
+    KNOWN.forget()
+    return _with_connection(deps, row)
+
+
+def update_account(deps: ApiDeps, raw_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(changes) - set(store.EDITABLE)
+    if unknown or not changes:
+        raise InvalidRequest(
+            f"give one or more of {', '.join(store.EDITABLE)}", sorted(unknown or ["body"])[0]
+        )
+    with pooled(deps.pool) as conn:
+        row = store.update_account(conn, account_id(raw_id), changes)
+    if row is None:
+        raise NotFound(f"no account {raw_id!r}", "id")
+    return _with_connection(deps, row)
+
+
+def _with_connection(deps: ApiDeps, row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "connection": connector_state(replace(deps, account=str(row["id"])))}
+
+
+# -- deleting an account ---------------------------------------------------------------------------
+
+
+def delete_account(
+    deps: ApiDeps, media: ObjectStore, events: ObjectStore, raw_id: str, options: DeleteOptions
+) -> dict[str, Any]:
+    """What deleting the account removes (dry run) or removed. A real delete needs `confirm` = the
+    id, a paused account, another account left, and no connector holding the account's lock."""
+    account = account_id(raw_id)
+    with pooled(deps.pool) as conn:
+        row = store.get_account(conn, account)
+        others = [other for other in store.account_ids(conn) if other != account]
+    if row is None:
+        raise NotFound(f"no account {account!r}", "id")
+    if not options.dry_run:
+        _check_deletable(row, others, options)
+    with _session_store(deps, account, options.dry_run) as session_conn:
+        devices = store.store_devices(session_conn, row["account_jid"]) if session_conn else []
+        report = _archive_part(deps, account, options, media)
+        report["session_store"] = _store_part(session_conn, devices, options.dry_run)
+    report["event_log_objects"] = _event_log_part(events, account, options) if options.event_log else None
+    KNOWN.forget()
+    return {"account": account, "dry_run": options.dry_run, **report}
+
+
+def _check_deletable(row: dict[str, Any], others: list[str], options: DeleteOptions) -> None:
+    if options.confirm != row["id"]:
+        raise InvalidRequest("confirm the deletion: give confirm=<the account id>", "confirm")
+    if row["state"] != "paused":
+        raise Conflict("pause the account first (PATCH state=paused): its connector stops, then delete", "id")
+    if not others:
+        raise Conflict(
+            "the installation keeps at least one account: add another before deleting this one", "id"
+        )
+
+
+@contextmanager
+def _session_store(deps: ApiDeps, account: str, dry_run: bool) -> Iterator[Conn | None]:
+    """A connection to the session store holding the account's connector lock (a connector cannot
+    start while its device is deleted); None when SESSION_STORE_URL is not set."""
+    url = deps.settings.session_store_url
+    if url is None:
+        yield None
+        return
+    with store.session_store_locked(url.get_secret_value(), connector_lock_key(account)) as (conn, locked):
+        if not locked and not dry_run:
+            raise Conflict(
+                f"the connector of {account!r} still runs; it stops within seconds once paused", "id"
+            )
+        yield conn
+
+
+def _archive_part(deps: ApiDeps, account: str, options: DeleteOptions, media: ObjectStore) -> dict[str, Any]:
+    with pooled(deps.pool) as conn:
+        tables = store.session_tables(conn)
+        keys = store.media_keys(conn, account) if options.media else []
+        if options.dry_run:
+            archive = store.count_rows(conn, tables, account)
+        else:
+            archive = store.delete_rows(conn, tables, account)
+            store.delete_account_row(conn, account)
+    if options.media and not options.dry_run:
+        for key in keys:  # after the commit: an object is gone only once nothing points to it
+            media.delete(key)
+    return {"archive": archive, "media_objects": len(keys) if options.media else None}
+
+
+def _store_part(conn: Conn | None, devices: list[str], dry_run: bool) -> dict[str, int] | None:
+    if conn is None:
+        return None
+    counts = store.store_counts(conn, devices)
+    if not dry_run:
+        with conn.transaction():
+            store.delete_devices(conn, devices)
+    return counts
+
+
+def _event_log_part(events: ObjectStore, account: str, options: DeleteOptions) -> int:
+    keys = [
+        key
+        for prefix in (f"events/{account}/", f"{UNTRACKED_PREFIX}{account}/")
+        for key in events.keys(prefix)
+    ]
+    if not options.dry_run:
+        for key in keys:
+            events.delete(key)
+    return len(keys)
