@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -38,6 +40,18 @@ export default tseslint.config(
         { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Never inject HTML.' },
       ],
     },
+  },
+  {
+    // No import cycles (through the @/ alias too): a cycle makes module order matter and hides a
+    // layering mistake. Neither type-only imports (erased) nor a dynamic import() count (a lazy chunk,
+    // app/chunks.tsx, loads app/signed-in.tsx, which renders the chunks: evaluated later, no cycle).
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings, // which files are modules, parsed by typescript-eslint
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.app.json' })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: true }] },
   },
   {
     files: ['src/lib/**', 'src/stores/**', 'src/components/**'],
