@@ -18,6 +18,7 @@ from deeplens_connector.translate.content import unwrap
 from deeplens_connector.translate.jids import jid_of, required_jid, sender_is_chat
 from deeplens_connector.translate.media import MediaRef, media_ref
 from deeplens_connector.translate.messages import DecryptedVote, Sent, message_events, placeholder
+from deeplens_connector.translate.newsletters import newsletter_edit, newsletter_edited_at_ms
 from deeplens_connector.translate.sealed import Unsealed, sealed_events, sealed_field
 
 # neonize.Message flags for wrappers whatsmeow already removed.
@@ -56,6 +57,9 @@ def translate_message(
         if not ev.HasField("Message"):
             return [placeholder(sent)]
         message, flags = unwrap(ev.Message)  # already unwrapped by whatsmeow: a no-op but for safety
+        edited_at = newsletter_edited_at_ms(ev)
+        if edited_at is not None:  # a channel post, edited: the whole new post under its own id
+            return newsletter_edit(sent, message, edited_at)
         sealed = sealed_field(message)
         if sealed is not None:
             return sealed_events(sent, message, sealed, unsealed, flags | _live_flags(ev))

@@ -108,8 +108,10 @@ class MediaRef:
         message = E2E.Message()
         sub = getattr(message, _DOWNLOAD_FIELD.get(self.field, self.field))
         sub.directPath = self.direct_path
-        sub.mediaKey = self.media_key
-        sub.fileEncSHA256 = self.file_enc_sha256
+        if self.media_key:  # unset, not empty, for a channel's unencrypted media: whatsmeow then
+            sub.mediaKey = self.media_key  # only checks the plaintext hash (translate/newsletters.py)
+        if self.file_enc_sha256:
+            sub.fileEncSHA256 = self.file_enc_sha256
         sub.fileSHA256 = self.file_sha256
         sub.mimetype = self.mime
         if self.file_length is not None:

@@ -418,3 +418,66 @@ def sealed_unknown_secret(at: int) -> Any:
     )
     sent = info("3EB0E1D1700000000003", group_jid(), jid(BOB), ts_ms=at, push_name="Bob")
     return message_ev(sent, E2E.Message(secretEncryptedMessage=event_sealed))
+
+
+# --- channels (newsletters) and status (stories) ------------------------------------------------
+
+NEWSLETTER_JID = "120363111111111111@newsletter"  # "Stadtwerke Info" (golden chat_newsletter)
+
+
+def channel_posts(msg_id: str, at: int, message: Any, server_id: int, **flags: Any) -> Any:
+    """A post of a channel we follow: whatsmeow's plaintext MessageEv, chat = sender = the channel."""
+    channel = jid(NEWSLETTER_JID.split("@", maxsplit=1)[0], "newsletter")
+    post_info = info(
+        msg_id, channel, channel, ts_ms=at, wa_type="media" if message.HasField("imageMessage") else "text"
+    )
+    post_info.ServerID = server_id
+    return message_ev(post_info, message, **flags)
+
+
+def newsletter_image(
+    at: int, caption: str = "Wasserleitung Lindenstraße: Arbeiten heute 8 bis 12 Uhr"
+) -> Any:
+    """Channel media is not encrypted: no media key, no encrypted hash (whatsmeow checks the plain hash)."""
+    picture = E2E.ImageMessage(
+        mimetype="image/jpeg",
+        caption=caption,
+        width=1280,
+        height=720,
+        JPEGThumbnail=THUMBNAIL,
+        fileSHA256=base64.b64decode("p8Xh3ZzVq0Q8O9j2m2b4cR1x0K5n1r3W7b9d2f4h6j8="),
+        fileLength=96_512,
+        directPath="/o1/v/t24/f2/m232/AQNbq3newsletter_n.jpg?ccb=9-4",
+        mediaKeyTimestamp=1_764_000_000,
+    )
+    return channel_posts("3EB0NL0000000000A001", at, E2E.Message(imageMessage=picture), 117)
+
+
+def newsletter_edit(at: int) -> Any:
+    """The channel corrected the post of newsletter_image (sent at T0 + 900 s): the whole new post
+    under the same id, NewsLetterMeta.EditTS in seconds (as neonize encodes it)."""
+    sent_at = T0 + 900_000
+    post = newsletter_image(sent_at, caption="Arbeiten verschoben auf morgen 8 bis 12 Uhr")
+    post.NewsLetterMeta.CopyFrom(N.NewsLetterMessageMeta(EditTS=at // 1000, OriginalTS=sent_at // 1000))
+    return post
+
+
+def anna_posts_status(at: int) -> Any:
+    """A status (story) of Anna's: chat status@broadcast, Anna the sender (whatsmeow: IsGroup)."""
+    picture = E2E.ImageMessage(
+        mimetype="image/jpeg",
+        caption="Erster Schnee ❄️",
+        width=1080,
+        height=1920,
+        JPEGThumbnail=THUMBNAIL,
+        **media(
+            "Zm9vYmFyc3RhdHVzaW1hZ2VzaGEyNTZzdGF0dXNpbWc=",
+            "c3RhdHVzZW5jc2hhMjU2c3RhdHVzZW5jc2hhMjU2c3Q=",
+            221_104,
+            "/v/t62.7118-24/5522113344_status_n.enc?ccb=11-4",
+        ),
+    )
+    status_info = info("3EB0ST0000000000B001", jid("status", "broadcast"), jid(ANNA, device=3), ts_ms=at,
+                       push_name="Anna", wa_type="media", media_type="image")  # fmt: skip
+    status_info.MessageSource.IsGroup = True
+    return message_ev(status_info, E2E.Message(imageMessage=picture))
