@@ -1,9 +1,15 @@
 """Full-text search over the archive, in any language (see docs/decisions.md, "Search").
 
 A hit is a message whose `search_vector` matches every query word as a prefix (`dl_multilingual`:
-unaccent + simple, so any script), or whose folded text contains the query as a substring (pg_trgm:
-partial words such as the middle of a compound). Rank: prefix rank, +1 when whole words match, +0.5
-when the exact substring occurs. Pages are keyset pages on (rank, timestamp, chat, id), all DESC.
+unaccent + simple, so any script), or whose folded text contains the query as a substring (partial
+words such as the middle of a compound). Rank: prefix rank, +1 when whole words match, +0.5 when the
+exact substring occurs. Pages are keyset pages on (rank, timestamp, chat, id), all DESC.
+
+A substring is found through the archive's vocabulary (`search_words`, migration 0016), not a
+trigram index of every message: the longest run of letters and digits in the query lies inside one
+word of every message that contains the query, so the words of the vocabulary that contain it
+(trigram index of a few thousand words) are looked up in messages_search, and the substring test
+rechecks each candidate. A query without such a run of 3 characters is tested on the rows alone.
 
 Only the newest CANDIDATES hits are ranked (all of them when there are fewer): ranking every hit of
 a common word costs seconds in a large archive. The candidates are read in the way that is cheap for
@@ -21,6 +27,7 @@ may settle on for a prepared statement, cannot tell a rare word from a common on
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +57,13 @@ _PREFIXES = (
 )
 _SUBSTRING = "dl_search_text(m.text_body) LIKE dl_search_text(%(pattern)s)"
 _MATCH = f"(m.search_vector @@ {_PREFIXES} OR (%(partial)s AND {_SUBSTRING}))"
+# The same through messages_search alone: the substring only in messages holding a vocabulary word
+# that contains the query's longest piece (%(infix)s: those words, ORed).
+_INFIX = f"(%(partial)s AND m.search_vector @@ %(infix)s::tsquery AND {_SUBSTRING})"
+_INDEXED_MATCH = f"(m.search_vector @@ {_PREFIXES} OR {_INFIX})"
+_VOCABULARY = (
+    "SELECT word FROM search_words WHERE dl_search_text(word) LIKE '%%' || dl_search_text(%(piece)s) || '%%'"
+)
 _KEY_COLUMNS = f"""m.chat_jid, m.id, m."timestamp",
     (ts_rank(m.search_vector, {_PREFIXES})
      + CASE WHEN m.search_vector @@ {_WORDS} THEN 1 ELSE 0 END
@@ -85,6 +99,7 @@ _SENDER_WALKS = (
 class _Sql:
     scope: str  # " AND …" conditions of the scope, but the sender
     sender: bool  # only the messages of %(sender)s
+    infix: bool = False  # the substring is looked up through %(infix)s (the vocabulary's words)
 
     def recent(self, bounded: bool) -> str:
         """The newest %(rows)s messages in scope (at or before %(before)s when bounded), in time order
@@ -118,10 +133,11 @@ class _Sql:
         windowed), found through the indexes. `+ 0` keeps the planner from walking the time index
         and testing every row: the bitmaps of the search indexes (ANDed with the window's) lead."""
         window = 'AND m."timestamp" >= %(after)s' if windowed else ""
+        match = _INDEXED_MATCH if self.infix else _MATCH
         return f"""
         SELECT {_KEY_COLUMNS}
         FROM messages m
-        WHERE m.session_id = %(session)s {self.scope} {"AND " + _SENDER if self.sender else ""} AND {_MATCH}
+        WHERE m.session_id = %(session)s {self.scope} {"AND " + _SENDER if self.sender else ""} AND {match}
           AND m."timestamp" <= %(before)s {window}
         ORDER BY m."timestamp" + 0 DESC LIMIT %(need)s"""
 
@@ -150,13 +166,41 @@ def search_messages(
         **vars(filters),
     }  # fmt: skip
     scope = "".join(f" AND {sql}" for name, sql in _FILTERS.items() if params[name] is not None)
-    sql = _Sql(scope, sender=filters.sender is not None)
+    infix = _infix(conn, query) if params["partial"] else None
+    if infix == "":  # no word of the archive contains the piece: no message contains the query
+        params["partial"] = False
+    params["infix"] = infix
+    sql = _Sql(scope, sender=filters.sender is not None, infix=bool(infix))
     ranked = sorted(_newest_hits(conn, sql, params), reverse=True)
     page = [key for key in ranked if after is None or key < after][:limit]
     if not page:
         return []
     keys = {"chats": [k[2] for k in page], "ids": [k[3] for k in page], "ranks": [k[0] for k in page]}
     return fetch_all(conn, _PAGE, {**params, **keys}, prepare=False)
+
+
+def longest_piece(query: str) -> str | None:
+    """The query's longest run of letters, marks and digits, if it has MIN_PARTIAL_LENGTH
+    characters: the parser never splits such a run, so it lies inside one word of any text that
+    contains the query."""
+    runs = "".join(char if unicodedata.category(char)[0] in "LMN" else " " for char in query).split()
+    best = max(runs, key=len, default="")
+    return best if len(best) >= MIN_PARTIAL_LENGTH else None
+
+
+def _infix(conn: Conn, query: str) -> str | None:
+    """The vocabulary's words containing the query's longest piece as one tsquery ("" when none
+    does), or None when the query has no piece the vocabulary can be asked for."""
+    piece = longest_piece(query)
+    if piece is None:
+        return None
+    words = [str(row["word"]) for row in fetch_all(conn, _VOCABULARY, {"piece": piece}, prepare=False)]
+    return " | ".join(_lexeme(word) for word in words)
+
+
+def _lexeme(word: str) -> str:
+    """A lexeme quoted for tsquery input (quotes and backslashes doubled)."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _newest_hits(conn: Conn, sql: _Sql, params: dict[str, Any]) -> set[SearchKey]:
