@@ -220,6 +220,9 @@ class ApiSettings(
     )
     # Import and export jobs of the web UI (services/import_jobs.py, services/export_jobs.py).
     ingest_queue_url: AnyHttpUrl | None = Field(default=None, description="imports publish here")
+    transfer_queue_url: AnyHttpUrl | None = Field(
+        default=None, description="jobs go to the job function through this queue (AWS); empty = API threads"
+    )
     import_max_bytes: Annotated[int, Field(ge=1024, le=5 * 1024**4)] = Field(
         default=2 * 1024**3, description="largest export file the web UI may upload for import"
     )

@@ -32,7 +32,15 @@ from deeplens.services.export import (
     export_file_name,
     write_export,
 )
-from deeplens.services.transfer_jobs import TransferDeps, fail_if_stale, job_of, logger, move_job, throttled
+from deeplens.services.transfer_jobs import (
+    TransferDeps,
+    fail_if_stale,
+    hand_over,
+    job_of,
+    logger,
+    move_job,
+    throttled,
+)
 
 RUNNING = ("queued", "running", "uploading")
 
@@ -75,7 +83,7 @@ def create_export(deps: TransferDeps, request: ExportRequest) -> jobs_db.JobRow:
             conn, deps.session, "export", "queued", _stored(request), object_key=key, job_id=job_id
         )
         jobs_db.move(conn, job.id, "queued", beat=True)
-    deps.runner.submit(job.id, lambda: run_export(deps, job.id, request))
+    hand_over(deps, "export", job.id, lambda: run_export(deps, job.id, request))
     return job
 
 
@@ -86,9 +94,28 @@ def _stored(request: ExportRequest) -> dict[str, Any]:
     return stored
 
 
+def stored_request(stored: dict[str, Any]) -> ExportRequest:
+    """The request a job row keeps (`_stored`), as it was asked (the job function reads it)."""
+    chats = stored.get("chats")
+    return ExportRequest(**{
+        **stored,
+        "chats": None if chats is None else tuple(chats),
+        "formats": tuple(stored["formats"]),
+    })  # fmt: skip
+
+
+def run_export_job(deps: TransferDeps, job_id: uuid.UUID) -> None:
+    """The job function's entry: the job's own request read back from its row, then run."""
+    job = job_of(deps, "export", job_id)
+    run_export(deps, job_id, stored_request(job.request))
+
+
 def run_export(deps: TransferDeps, job_id: uuid.UUID, request: ExportRequest) -> None:
-    """The job's work: the zip written straight into the bucket."""
-    move_job(deps, job_id, "running", expected=("queued",))
+    """The job's work (a worker thread, or the job function): the zip written straight into the
+    bucket. A job no longer queued (a redelivered queue message) is left alone."""
+    if not move_job(deps, job_id, "running", expected=("queued",)):
+        logger.warning("export job not queued: skipped", extra={"job": str(job_id)})
+        return
     name = export_file_name()
     key = f"exports/{deps.session}/{job_id}.zip"
     export_deps = ExportDeps(

@@ -32,7 +32,14 @@ from deeplens.domain.errors import (
 )
 from deeplens.domain.ids import canonical_jid
 from deeplens.services.import_chat import ImportDeps, ImportRequest, ImportSummary, import_export
-from deeplens.services.transfer_jobs import TransferDeps, fail_if_stale, job_of, logger, move_job
+from deeplens.services.transfer_jobs import (
+    TransferDeps,
+    fail_if_stale,
+    hand_over,
+    job_of,
+    logger,
+    move_job,
+)
 
 UPLOAD_SECONDS = 3600  # a presigned POST works this long
 RUNNING = ("queued", "parsing", "publishing")
@@ -95,7 +102,7 @@ def _check(deps: TransferDeps, ask: ImportAsk) -> str:
 
 def create_import(deps: TransferDeps, ask: ImportAsk) -> tuple[jobs_db.JobRow, UploadTarget]:
     """A job waiting for its file, and where the browser sends it."""
-    if deps.queue is None:
+    if deps.queue is None and deps.jobs_queue is None:
         raise Conflict("imports need the ingest queue (INGEST_QUEUE_URL) in the API's settings")
     chat = _check(deps, ask)
     request = {**ask.__dict__, "chat_jid": chat, "new_chat": not ask.chat_jid}
@@ -181,14 +188,17 @@ def start_import(deps: TransferDeps, job_id: uuid.UUID) -> jobs_db.JobRow:
             raise Conflict(f"import {running.id} is still running: start this one when it is done", "id")
         if not jobs_db.move(conn, job.id, "queued", expected=STARTABLE, beat=True):
             raise Conflict("the import was started already", "id")
-    deps.runner.submit(job.id, lambda: run_import(deps, job.id))
+    hand_over(deps, "import", job.id, lambda: run_import(deps, job.id))
     return job_of(deps, "import", job.id)
 
 
 def run_import(deps: TransferDeps, job_id: uuid.UUID) -> None:
-    """The job's work (a worker thread): the file read back, imported, the upload removed."""
+    """The job's work (a worker thread, or the job function): the file read back, imported, the
+    upload removed. A job no longer queued (a redelivered queue message) is left alone."""
     job = job_of(deps, "import", job_id)
-    move_job(deps, job_id, "parsing", expected=("queued",))
+    if not move_job(deps, job_id, "parsing", expected=("queued",)):
+        logger.warning("import job not queued: skipped", extra={"job": str(job_id), "state": job.state})
+        return
     try:
         summary = _import(deps, job)
     except InvalidExport as error:
@@ -205,7 +215,8 @@ def run_import(deps: TransferDeps, job_id: uuid.UUID) -> None:
 
 def _import(deps: TransferDeps, job: jobs_db.JobRow) -> ImportSummary:
     ask = job.request
-    assert deps.queue is not None
+    if deps.queue is None:
+        raise Conflict("imports need the ingest queue (INGEST_QUEUE_URL) where the job runs")
     request = ImportRequest(
         chat_jid=str(ask["chat_jid"]),
         zone=ZoneInfo(str(ask["time_zone"])),
@@ -214,13 +225,16 @@ def _import(deps: TransferDeps, job: jobs_db.JobRow) -> ImportSummary:
         date_order=ask.get("date_order"),
     )
     import_deps = ImportDeps(deps.api.pool, deps.media, deps.events, deps.queue, deps.session)
+
+    def publishing() -> None:
+        move_job(deps, job.id, "publishing", expected=("parsing",))
+
     with tempfile.TemporaryFile(prefix="deeplens-import-") as handle:
         size = deps.uploads.download(str(job.object_key), handle)
         handle.seek(0)
         return import_export(
             handle, str(ask["file_name"]), size, request, import_deps,
-            now_ms=lambda: int(time.time() * 1000),
-            on_publish=lambda: move_job(deps, job.id, "publishing", expected=("parsing",)),
+            now_ms=lambda: int(time.time() * 1000), on_publish=publishing,
         )  # fmt: skip
 
 

@@ -1,20 +1,25 @@
 """What the import and export jobs of the web UI share: their clients, and the runner that works
-them off in the API process.
+them off.
 
-A job's state lives in PostgreSQL (`transfer_jobs`), so a status survives a restart; the work runs
-in a thread of the process that accepted it (at most one job of each kind at a time per session).
-While it runs, the process renews the job's heartbeat every HEARTBEAT_S; an active job whose
-heartbeat is older than STALE_S was cut off (the API stopped) and is reported as failed with that
-reason: both jobs can simply be started again (an import adds nothing twice)."""
+A job's state lives in PostgreSQL (`transfer_jobs`), so a status survives a restart. Where the work
+runs: locally, in a thread of the API process that accepted it; on AWS (TRANSFER_QUEUE_URL set: an
+API Lambda's threads stop with its response), the API sends the job's id to the jobs queue and the
+job function (entrypoints/transfer_job.py) runs it, with the same code (`run_import`, `run_export`).
+At most one job of each kind runs at a time per session. While it runs, its process renews the
+job's heartbeat every HEARTBEAT_S; an active job whose heartbeat is older than STALE_S was cut off
+(the process stopped, the job function timed out) and is reported as failed with that reason: both
+jobs can simply be started again (an import adds nothing twice)."""
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,14 +31,17 @@ from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.adapters.postgres import pooled
 from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.adapters.upload_store import UploadStore
-from deeplens.domain.errors import NotFound
+from deeplens.domain.errors import InvalidRequest, NotFound
 from deeplens.services.api import ApiDeps
 
 logger = Logger(service="deeplens-api")
 
 HEARTBEAT_S = 10.0
 STALE_S = 60.0
-INTERRUPTED = "interrupted: the API stopped while the job ran; start it again"
+INTERRUPTED = "interrupted: the process running the job stopped; start it again"
+# A job waiting in the jobs queue has no process beating for it yet: it counts as cut off only
+# after this long (the job function's cold start, a queue backlog behind another session's job).
+QUEUED_STALE_S = 900.0
 
 
 class JobRunner:
@@ -47,6 +55,21 @@ class JobRunner:
         self._beating: threading.Thread | None = None
 
     def submit(self, job_id: uuid.UUID, work: Callable[[], None]) -> None:
+        """`work` in a worker thread (the API process locally)."""
+        self._track(job_id)
+        self._executor.submit(self._run, job_id, work)
+
+    def run_here(self, job_id: uuid.UUID, work: Callable[[], None]) -> None:
+        """`work` in the calling thread, its heartbeat kept meanwhile (the job function). What it
+        raises is raised (a job records its own failures: this is a failure before it started)."""
+        self._track(job_id)
+        try:
+            work()
+        finally:
+            with self._lock:
+                self._running.discard(job_id)
+
+    def _track(self, job_id: uuid.UUID) -> None:
         with self._lock:
             self._running.add(job_id)
             if self._beating is None or not self._beating.is_alive():
@@ -54,7 +77,6 @@ class JobRunner:
                     target=self._heartbeats, name="transfer-heartbeat", daemon=True
                 )
                 self._beating.start()
-        self._executor.submit(self._run, job_id, work)
 
     def _run(self, job_id: uuid.UUID, work: Callable[[], None]) -> None:
         try:
@@ -94,10 +116,60 @@ class TransferDeps:
     exports: ExportStore
     queue: Queue | None
     runner: JobRunner
+    jobs_queue: Queue | None = None  # TRANSFER_QUEUE_URL: the job function runs the jobs (AWS)
 
     @property
     def session(self) -> str:
         return self.api.session
+
+
+def hand_over(deps: TransferDeps, kind: jobs_db.JobKind, job_id: uuid.UUID, work: Callable[[], None]) -> None:
+    """A queued job to whatever runs it: the jobs queue when there is one (the job function reads
+    the job's row and runs the same `work`), else a worker thread of this process. A job the queue
+    refused is failed at once (TransientError: the route answers 503)."""
+    if deps.jobs_queue is None:
+        deps.runner.submit(job_id, work)
+        return
+    try:
+        deps.jobs_queue.send(job_message(kind, job_id, deps.session))
+    except Exception:
+        move_job(deps, job_id, "failed", error="the job could not be handed to the job function")
+        raise
+
+
+@dataclass(frozen=True)
+class JobMessage:
+    """What the jobs queue carries: which job, of which kind, of which account (session)."""
+
+    kind: jobs_db.JobKind
+    job_id: uuid.UUID
+    session: str
+
+
+_SESSION = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+
+
+def job_message(kind: jobs_db.JobKind, job_id: uuid.UUID, session: str) -> str:
+    return json.dumps({"kind": kind, "job": str(job_id), "session": session})
+
+
+def parse_job_message(body: str) -> JobMessage:
+    """The message's job; InvalidRequest when it is not one."""
+    try:
+        message = json.loads(body)
+        kind, job_id, session = message["kind"], uuid.UUID(str(message["job"])), str(message["session"])
+    except (ValueError, TypeError, KeyError):
+        raise InvalidRequest(f"not a job message: {body[:200]!r}", "body") from None
+    if kind not in ("import", "export"):
+        raise InvalidRequest(f"unknown job kind {str(kind)[:40]!r}", "kind")
+    if not _SESSION.match(session):
+        raise InvalidRequest(f"not an account: {session[:40]!r}", "session")
+    return JobMessage(kind, job_id, session)
+
+
+def for_account(deps: TransferDeps, session: str) -> TransferDeps:
+    """The deps working on `session`'s archive (as an API request scoped to that account)."""
+    return replace(deps, api=replace(deps.api, account=session))
 
 
 def transfer_deps_from(api: ApiDeps) -> TransferDeps:
@@ -105,8 +177,9 @@ def transfer_deps_from(api: ApiDeps) -> TransferDeps:
     client = make_s3_client(settings)
     public = settings.media_public_endpoint
     presigner = make_s3_client(settings, public) if public else None
-    queue_url = settings.ingest_queue_url
-    queue = Queue(make_sqs_client(settings, settings), str(queue_url)) if queue_url else None
+    queue_url, jobs_url = settings.ingest_queue_url, settings.transfer_queue_url
+    sqs = make_sqs_client(settings, settings) if queue_url or jobs_url else None
+    queue = Queue(sqs, str(queue_url)) if sqs and queue_url else None
 
     def beat(job_ids: list[uuid.UUID]) -> None:
         with pooled(api.pool) as conn:
@@ -120,13 +193,15 @@ def transfer_deps_from(api: ApiDeps) -> TransferDeps:
         exports=ExportStore(client, settings.minio_bucket, presigner),
         queue=queue,
         runner=JobRunner(beat),
+        jobs_queue=Queue(sqs, str(jobs_url)) if sqs and jobs_url else None,
     )
 
 
-def move_job(deps: TransferDeps, job_id: uuid.UUID, state: str, **changes: Any) -> None:
-    """Moves a job to `state` (with its heartbeat) and records `changes` (progress, result, error)."""
+def move_job(deps: TransferDeps, job_id: uuid.UUID, state: str, **changes: Any) -> bool:
+    """Moves a job to `state` (with its heartbeat) and records `changes` (progress, result, error);
+    False when `expected` (in changes) did not hold."""
     with pooled(deps.api.pool) as conn:
-        jobs_db.move(conn, job_id, state, beat=True, **changes)
+        return jobs_db.move(conn, job_id, state, beat=True, **changes)
 
 
 def job_of(deps: TransferDeps, kind: jobs_db.JobKind, job_id: uuid.UUID) -> jobs_db.JobRow:
@@ -138,16 +213,19 @@ def job_of(deps: TransferDeps, kind: jobs_db.JobKind, job_id: uuid.UUID) -> jobs
     return job
 
 
-def is_stale(job: jobs_db.JobRow, now: datetime | None = None) -> bool:
-    """A job that was running (it has a heartbeat) but whose process stopped renewing it."""
+def is_stale(job: jobs_db.JobRow, now: datetime | None = None, *, queued_s: float = STALE_S) -> bool:
+    """A job that was running (it has a heartbeat) but whose process stopped renewing it; a queued
+    one after `queued_s` (QUEUED_STALE_S in the jobs queue: nothing beats for it while it waits)."""
     if job.heartbeat_at is None:
         return False
-    return (now or datetime.now(UTC)) - job.heartbeat_at > timedelta(seconds=STALE_S)
+    limit = queued_s if job.state == "queued" else STALE_S
+    return (now or datetime.now(UTC)) - job.heartbeat_at > timedelta(seconds=limit)
 
 
 def fail_if_stale(deps: TransferDeps, job: jobs_db.JobRow, running: tuple[str, ...]) -> jobs_db.JobRow:
     """The job as it is, or marked failed when it was cut off while in one of `running`."""
-    if job.state not in running or not is_stale(job):
+    queued_s = STALE_S if deps.jobs_queue is None else QUEUED_STALE_S
+    if job.state not in running or not is_stale(job, queued_s=queued_s):
         return job
     with pooled(deps.api.pool) as conn:
         jobs_db.move(conn, job.id, "failed", expected=running, error=INTERRUPTED)
