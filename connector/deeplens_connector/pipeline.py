@@ -332,6 +332,8 @@ class Pipeline:
         return [*contacts, *self._sweep_chats(c)], {}
 
     def _sweep_chats(self, c: Context) -> list[Event | TranslationError]:
+        if self._hooks.joined_groups is None:  # a replay: no client to ask, nothing to list
+            return []
         groups = _read_client("joined groups", self._hooks.joined_groups)
         newsletters = _read_client("followed channels", self._hooks.subscribed_newsletters)
         swept = translate_chat_sweep(groups, newsletters, session=c.session, now_ms=c.now_ms)

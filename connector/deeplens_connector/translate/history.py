@@ -7,6 +7,7 @@ place, and the rest goes on.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -205,12 +206,15 @@ def history_chats(hs: Any) -> dict[str, str]:
 
 
 def history_media_refs(hs: Any, *, session: str) -> Iterator[MediaRef]:
-    """How to download the media of every history message (for the media worker)."""
-    for conversation in hs.conversations:
-        for item in conversation.messages:
-            ref = _web_media_ref(session, conversation.ID, item.message)
-            if ref is not None:
-                yield ref
+    """How to download the media of every history message (for the media worker), statuses too:
+    a status post the phone still holds expires within a day, its media with it."""
+    webs = (
+        (conversation.ID, item.message) for conversation in hs.conversations for item in conversation.messages
+    )
+    for chat, web in itertools.chain(webs, (("", status) for status in hs.statusV3Messages)):
+        ref = _web_media_ref(session, chat, web)
+        if ref is not None:
+            yield ref
 
 
 def _web_media_ref(session: str, chat: str, web: Any) -> MediaRef | None:

@@ -3,8 +3,8 @@
 A group nobody writes in, or a channel, sends no event for weeks; without the sweep it would never
 be listed in the tracking panel. After each OfflineSyncCompletedEv the pipeline asks the client for
 its joined groups (full snapshots: members, community) and its followed channels, and translates
-them here. `ChatDiff` keeps what this process already published, so a reconnect only publishes the
-chats that are new or changed.
+them here, with a row for status (stories: opt-in). `ChatDiff` keeps what this process already
+published, so a reconnect only publishes the chats that are new or changed.
 """
 
 from __future__ import annotations
@@ -15,22 +15,36 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from deeplens.domain.envelope import ChatUpdated, Event, LidMapped
+from deeplens.domain.ids import Jid
 
-from deeplens_connector.translate.chats import translate_group_snapshot, translate_newsletter_snapshot
-from deeplens_connector.translate.common import TranslationError
+from deeplens_connector.translate.chats import (
+    chat_updated,
+    translate_group_snapshot,
+    translate_newsletter_snapshot,
+)
+from deeplens_connector.translate.common import Origin, TranslationError
 
 SweepItem = Event | TranslationError
+STATUS_JID = Jid("status@broadcast")
+STATUS_NAME = "Status"
 
 
 def translate_chat_sweep(
     groups: Iterable[Any], newsletters: Iterable[Any], *, session: str, now_ms: int
 ) -> Iterator[SweepItem]:
-    """Every group snapshot (`neonize.GroupInfo`), then every channel; a bad one is yielded as a
-    TranslationError in its place and the rest goes on."""
+    """Every group snapshot (`neonize.GroupInfo`), then every channel, then the status row; a bad
+    one is yielded as a TranslationError in its place and the rest goes on."""
     for group in groups:
         yield from _guarded(translate_group_snapshot, group, session, now_ms)
     for meta in newsletters:
         yield from _guarded(translate_newsletter_snapshot, meta, session, now_ms)
+    yield status_row(session=session, now_ms=now_ms)
+
+
+def status_row(*, session: str, now_ms: int) -> ChatUpdated:
+    """`status@broadcast`, so status (opt-in, untracked until chosen) has its row in the tracking
+    panel before anybody posted one."""
+    return chat_updated(Origin.of(session, now_ms), "live", STATUS_JID, "status", name=STATUS_NAME)
 
 
 def _guarded(translate: Any, proto: Any, session: str, now_ms: int) -> list[SweepItem]:

@@ -64,7 +64,10 @@ class TrackingPolicy:
 
     def default_for(self, kind: str) -> bool:
         # Direct chats and one's own broadcast lists are private; everything joined (groups,
-        # communities, channels, status) follows the safer group default.
+        # communities, channels) follows the safer group default. Status (other people's stories)
+        # is opt-in whatever the defaults say: nobody archives them without asking for it.
+        if kind == "status":
+            return False
         return self.track_private if kind in ("direct", "broadcast") else self.track_groups
 
 

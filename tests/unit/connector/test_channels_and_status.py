@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from deeplens.domain.envelope import MessageEdited, MessageSeen
-from deeplens_connector.translate import live_media_ref
+from deeplens_connector.translate import history_media_refs, live_media_ref
 from neonize.proto import Neonize_pb2 as N
 from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
+from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
 
 from tests.unit.connector import golden_events as story
 from tests.unit.connector.golden_events import T0
-from tests.unit.connector.neonize_fixtures import SESSION, Capture, complete
+from tests.unit.connector.neonize_fixtures import SESSION, Capture, complete, web_msg
 
 
 def translated(ev: Any) -> list[Any]:
@@ -78,3 +79,25 @@ def test_status_post_is_a_message_of_status_broadcast_from_its_author_when_deliv
         story.ANNA_JID,
     )
     assert status.media is not None and status.media.key is None  # downloaded by the media pool
+
+
+def test_status_media_of_the_history_is_downloaded_when_the_phone_still_holds_it() -> None:
+    """statusV3Messages of a history chunk: translated like the live ones, and their media is
+    fetched too (before WhatsApp deletes it with the post)."""
+    posted = story.anna_posts_status(T0)
+    web = web_msg("status@broadcast", posted.Info.ID, posted.Message, ts_s=T0 // 1000,
+                  participant=story.ANNA_JID, push_name="Anna")  # fmt: skip
+    chunk = HS.HistorySync(syncType=HS.HistorySync.INITIAL_STATUS_V3, chunkOrder=1)
+    chunk.statusV3Messages.add().CopyFrom(web)
+    capture = Capture(now_ms=T0 + 1_000).feed(N.HistorySync(Data=chunk))
+    [status] = [e for e in capture.events if isinstance(e, MessageSeen)]
+    [ref] = history_media_refs(chunk, session=SESSION)
+    assert (status.chat_jid, status.sender_jid, status.source) == (
+        "status@broadcast",
+        story.ANNA_JID,
+        "history",
+    )
+    assert status.media is not None and (ref.chat_jid, ref.file_id) == (
+        "status@broadcast",
+        status.media.file_id,
+    )

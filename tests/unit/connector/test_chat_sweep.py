@@ -31,8 +31,11 @@ SWEPT_AT = T0 + 7_000  # the golden chat_newsletter's clock
 class Defaults:
     """No choice stored for any chat: DEFAULT_TRACK_* decides (groups and channels untracked)."""
 
+    def __init__(self, track_groups: bool = False) -> None:
+        self.policy = TrackingPolicy(track_groups=track_groups, track_private=True)
+
     def policy_for(self, jid: str, kind: str) -> ChatPolicy:
-        return default_policy(TrackingPolicy(track_groups=False, track_private=True), kind)
+        return default_policy(self.policy, kind)
 
 
 def joined(*groups: Any) -> Any:
@@ -61,9 +64,9 @@ def silent_group(name: str = "Hausverwaltung") -> Any:
     )
 
 
-def run(events: Iterable[Any], hooks: PipelineHooks) -> list[Event]:
+def run(events: Iterable[Any], hooks: PipelineHooks, track_groups: bool = False) -> list[Event]:
     published: list[Event] = []
-    pipeline = Pipeline(SESSION, Tracking(Defaults()), NoMedia(), published.append,  # type: ignore[arg-type]
+    pipeline = Pipeline(SESSION, Tracking(Defaults(track_groups)), NoMedia(), published.append,  # type: ignore[arg-type]
                         own_jid=lambda: None, hooks=hooks, clock=lambda: SWEPT_AT / 1000)  # fmt: skip
     client = NewClient("unused", uuid="unit-test-sweep")
     register_pipeline(client, pipeline.start())
@@ -84,6 +87,8 @@ def test_silent_groups_and_channels_are_listed_when_the_offline_sync_completes()
         ("120363055555555555@g.us", "group", "Hausverwaltung", None),
         (f"{NEWSLETTER}@newsletter", "newsletter", None, False),
         (f"{NEWSLETTER}@newsletter", "newsletter", "Stadtwerke Info", None),
+        ("status@broadcast", "status", None, False),  # opt-in: untracked whatever the defaults
+        ("status@broadcast", "status", "Status", None),
     ]
     group = published[1]
     assert [(p.jid, p.is_super_admin) for p in group.participants or []] == [(f"{BOB}@s.whatsapp.net", True)]
@@ -92,17 +97,17 @@ def test_silent_groups_and_channels_are_listed_when_the_offline_sync_completes()
 
 
 def test_swept_channel_is_the_golden_chat_newsletter_when_seen_at_the_same_moment() -> None:
-    published = run(
-        [offline_sync_done()], PipelineHooks(subscribed_newsletters=lambda: followed(stadtwerke()))
-    )
-    assert dump_event(published[-1]) == load_golden("chat_newsletter")
+    hooks = PipelineHooks(joined_groups=list, subscribed_newsletters=lambda: followed(stadtwerke()))
+    published = run([offline_sync_done()], hooks)
+    [channel] = [e for e in published if e.kind == "chat" and e.chat_kind == "newsletter" and e.name]
+    assert dump_event(channel) == load_golden("chat_newsletter")
 
 
 def test_sweep_publishes_only_what_changed_when_the_connector_reconnects() -> None:
     answers = iter([joined(silent_group()), joined(silent_group()), joined(silent_group("Haus 12"))])
     published = run([offline_sync_done()] * 3, PipelineHooks(joined_groups=lambda: next(answers)))
     names = [e.name for e in published if e.kind == "chat" and e.is_tracked is None]
-    assert names == ["Hausverwaltung", "Haus 12"]  # the second connect changed nothing
+    assert names == ["Hausverwaltung", "Status", "Haus 12"]  # the second connect changed nothing
 
 
 def test_channels_are_still_swept_when_reading_the_groups_fails() -> None:
@@ -113,13 +118,13 @@ def test_channels_are_still_swept_when_reading_the_groups_fails() -> None:
         [offline_sync_done()],
         PipelineHooks(joined_groups=fails, subscribed_newsletters=lambda: followed(stadtwerke())),
     )
-    assert {e.jid for e in published} == {f"{NEWSLETTER}@newsletter"}
+    assert {e.jid for e in published} == {f"{NEWSLETTER}@newsletter", "status@broadcast"}
 
 
 def test_one_bad_group_is_skipped_when_the_others_translate() -> None:
     bad = N.GroupInfo(JID=jid("not-a-group", "g.us"), GroupName=N.GroupName(Name="?"))
     published = run([offline_sync_done()], PipelineHooks(joined_groups=lambda: joined(bad, silent_group())))
-    assert {e.jid for e in published} == {"120363055555555555@g.us"}
+    assert {e.jid for e in published} == {"120363055555555555@g.us", "status@broadcast"}
 
 
 def test_nothing_is_swept_when_there_is_no_live_session() -> None:
@@ -134,3 +139,9 @@ def test_client_reads_raise_instead_of_killing_the_process_when_never_connected(
         chat_reads.joined_groups(client)
     with pytest.raises(GetSubscribedNewslettersError, match="not connected"):
         chat_reads.subscribed_newsletters(client)
+
+
+def test_status_row_is_untracked_when_groups_are_tracked_by_default() -> None:
+    published = run([offline_sync_done()], PipelineHooks(joined_groups=lambda: joined(silent_group())), True)
+    decided = {e.jid: e.is_tracked for e in published if e.kind == "chat" and e.is_tracked is not None}
+    assert decided == {"120363055555555555@g.us": True, "status@broadcast": False}

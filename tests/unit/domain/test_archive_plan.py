@@ -108,3 +108,9 @@ def test_policy_puts_channels_and_status_with_groups_when_deciding_defaults() ->
     policy = TrackingPolicy(track_groups=False, track_private=True)
     kinds = ("direct", "broadcast", "group", "community", "newsletter", "status")
     assert [policy.default_for(kind) for kind in kinds] == [True, True, False, False, False, False]
+
+
+def test_status_is_untracked_when_every_other_chat_is_tracked_by_default() -> None:
+    policy = TrackingPolicy(track_groups=True, track_private=True)
+    kinds = ("direct", "broadcast", "group", "community", "newsletter", "status")
+    assert [policy.default_for(kind) for kind in kinds] == [True, True, True, True, True, False]
