@@ -114,6 +114,7 @@ def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> list[tuple[str, s
     _write(conn, sql.CONTACTS, session, _rows(plan.contacts))
     _write(conn, sql.PARTICIPANTS, session, _rows(plan.participants))
     _write(conn, sql.CONNECTIONS, session, _rows(plan.connections))
+    _write(conn, sql.PICTURES, session, _rows(plan.pictures))
     _recompute(conn, session, sorted(set(_touched(plan)) | set(moved)))
     return moved
 

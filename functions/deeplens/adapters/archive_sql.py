@@ -261,6 +261,18 @@ CONNECTIONS = Table(
     "DO NOTHING",
 )
 
+PICTURES = Table(
+    "profile_pictures",
+    ("jid", "picture_id", "bucket_key", "author_jid", "changed_at"),
+    ("text", "text", "text", "text", "bigint"),
+    ("jid",),
+    # the picture seen last wins (domain.pictures.picture_order): an older replay changes nothing
+    "DO UPDATE SET picture_id = EXCLUDED.picture_id, bucket_key = EXCLUDED.bucket_key,"
+    " author_jid = EXCLUDED.author_jid, changed_at = EXCLUDED.changed_at, updated_at = now()"
+    " WHERE (EXCLUDED.changed_at, COALESCE(EXCLUDED.picture_id, ''))"
+    " > (x.changed_at, COALESCE(x.picture_id, ''))",
+)
+
 ALIASES = Table(
     "jid_aliases",
     ("alias_jid", "canonical_jid"),
@@ -283,6 +295,7 @@ REKEYED = (
     (POLL_VOTES, "voter_jid"),
     (PARTICIPANTS, "participant_jid"),
     (CONTACTS, "jid"),
+    (PICTURES, "jid"),
 )
 # Plain columns naming a person, rewritten in place.
 RENAMED = (

@@ -28,6 +28,7 @@ from deeplens.domain.archive_rows import (
     MessageRow,
     MessageStateRow,
     ParticipantRow,
+    PictureRow,
     PollVoteRow,
     ReactionRow,
     TrackingRow,
@@ -44,6 +45,7 @@ from deeplens.domain.envelope import (
     MessageRevoked,
     MessageSeen,
     MessageStateChanged,
+    PictureChanged,
     PollVoteCast,
     ReactionChanged,
     ReceiptReported,
@@ -51,6 +53,7 @@ from deeplens.domain.envelope import (
 from deeplens.domain.envelope_parts import Media, MessageKey
 from deeplens.domain.ids import has_group_server, is_lid, is_phone_jid, tracking_type_of
 from deeplens.domain.message_flags import flags_mask
+from deeplens.domain.pictures import picture_order
 
 RowT = TypeVar("RowT")
 
@@ -361,6 +364,16 @@ def _on_connection(planner: _Planner, event: ConnectionChanged, kinds: dict[str,
     )
 
 
+def _on_picture(planner: _Planner, event: PictureChanged, kinds: dict[str, str]) -> None:
+    """A contact's or chat's picture: kept for any JID (a tracked chat's people are named by it)."""
+    planner.plan.pictures.append(
+        PictureRow(
+            planner.jid(event.jid), event.picture_id, event.key, planner.canon(event.author_jid),
+            event.changed_at_ms,
+        )
+    )  # fmt: skip
+
+
 _HANDLERS: dict[str, Callable[[_Planner, Any, dict[str, str]], None]] = {
     "message": _on_message,
     "edit": _on_edit,
@@ -374,6 +387,7 @@ _HANDLERS: dict[str, Callable[[_Planner, Any, dict[str, str]], None]] = {
     "contact": _on_contact,
     "lid_mapping": _on_lid_mapping,
     "connection": _on_connection,
+    "picture": _on_picture,
 }
 
 
@@ -519,4 +533,7 @@ def _deduplicated(plan: ArchivePlan) -> ArchivePlan:
         plan.participants, lambda r: (r.group_jid, r.participant_jid), _newest(lambda r: r.listed_at)
     )
     plan.connections = _dedupe(plan.connections, lambda r: (r.event_id,), lambda a, b: a)
+    plan.pictures = _dedupe(  # the picture seen last wins (as the SQL)
+        plan.pictures, lambda r: (r.jid,), _newest(lambda r: picture_order(r.changed_at, r.picture_id))
+    )
     return plan

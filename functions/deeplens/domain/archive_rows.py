@@ -151,6 +151,15 @@ class ParticipantRow:
 
 
 @dataclass(frozen=True)
+class PictureRow:
+    jid: str
+    picture_id: str | None  # None: no picture
+    bucket_key: str | None
+    author_jid: str | None
+    changed_at: int
+
+
+@dataclass(frozen=True)
 class ConnectionRow:
     event_id: str
     state: str
@@ -176,3 +185,4 @@ class ArchivePlan:
     contacts: list[ContactRow] = field(default_factory=list)
     participants: list[ParticipantRow] = field(default_factory=list)
     connections: list[ConnectionRow] = field(default_factory=list)
+    pictures: list[PictureRow] = field(default_factory=list)

@@ -58,6 +58,7 @@ def _chat_jids(plan: ArchivePlan) -> Iterable[str]:
     yield from (row.jid for row in plan.chats)
     yield from (row.chat_jid for row in plan.calls)
     yield from (row.jid for row in plan.tracking)
+    yield from (row.jid for row in plan.pictures)  # a chat's (or direct contact's) picture changed
     yield from plan.aliases  # a LID's chat merged into its phone JID's: no longer listed
 
 

@@ -37,6 +37,7 @@ from deeplens.domain.envelope_parts import (
 )
 from deeplens.domain.errors import InvalidEnvelope
 from deeplens.domain.ids import GROUP_SERVER, ChatKind, has_group_server, kind_fits_jid
+from deeplens.domain.pictures import PICTURE_ID_PATTERN, picture_key
 
 MessageType = Literal[
     "text",
@@ -253,6 +254,29 @@ class ContactUpdated(EventBase):
     business_name: Name | None = None
 
 
+PictureIdField = Annotated[str, StringConstraints(pattern=PICTURE_ID_PATTERN)]
+
+
+class PictureChanged(EventBase):
+    """A contact's or chat's profile picture as the connector fetched it: stored in the media
+    bucket under `key` (profile/{jid}/{picture_id}.jpg), or none (`picture_id` None: removed, never
+    set, or hidden from this account). Per JID the newest `changed_at_ms` wins."""
+
+    kind: Literal["picture"] = "picture"
+    jid: CanonicalJid
+    picture_id: PictureIdField | None = None
+    key: Annotated[str, StringConstraints(max_length=1024)] | None = None
+    author_jid: CanonicalJid | None = None  # who changed it (a group admin), when WhatsApp said
+    changed_at_ms: TimestampMs
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        expected = picture_key(self.jid, self.picture_id) if self.picture_id is not None else None
+        if self.key != expected:
+            raise ValueError(f"key must be {expected!r} for picture {self.picture_id!r}")
+        return self
+
+
 class LidMapped(EventBase):
     """One person's hidden LID and phone-number JID are the same identity."""
 
@@ -279,6 +303,7 @@ Event = Annotated[
     | ChatUpdated
     | ContactUpdated
     | LidMapped
+    | PictureChanged
     | ConnectionChanged,
     Field(discriminator="kind"),
 ]
@@ -295,6 +320,7 @@ EVENT_MODELS: tuple[type[EventBase], ...] = (
     ChatUpdated,
     ContactUpdated,
     LidMapped,
+    PictureChanged,
     ConnectionChanged,
 )
 EVENT_KINDS: tuple[str, ...] = tuple(model.model_fields["kind"].default for model in EVENT_MODELS)

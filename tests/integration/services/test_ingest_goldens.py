@@ -141,6 +141,12 @@ def _expect_connection(url: str, g: dict[str, Any]) -> None:
     ]
 
 
+def _expect_picture(url: str, g: dict[str, Any]) -> None:
+    assert rows(url, "SELECT jid, picture_id, bucket_key, author_jid, changed_at FROM profile_pictures") == [
+        (g["jid"], g["picture_id"], g["key"], g["author_jid"], g["changed_at_ms"])
+    ]
+
+
 EXPECTATIONS: dict[str, Callable[[str, dict[str, Any]], None]] = {
     "message": _expect_message,
     "edit": _expect_edit,
@@ -154,6 +160,7 @@ EXPECTATIONS: dict[str, Callable[[str, dict[str, Any]], None]] = {
     "contact": _expect_contact,
     "lid_mapping": _expect_lid_mapping,
     "connection": _expect_connection,
+    "picture": _expect_picture,
 }
 
 

@@ -23,6 +23,7 @@ from tests.unit.connector.neonize_fixtures import (
     BOB,
     GROUP,
     ME,
+    empty_jid,
     group_jid,
     info,
     jid,
@@ -358,6 +359,26 @@ def call_offer(at: int) -> Any:
 def call_terminate(at: int) -> Any:
     """Nobody answered: Anna's call ends (never accepted: missed)."""
     return N.CallTerminate(basicCallMeta=_call_meta(at, jid(ANNA, device=3)), reason="timeout")
+
+
+def picture_changed(at: int, *, who: Any, author: Any, removed: bool) -> Any:
+    """neonize's PictureEv (Timestamp in seconds); Author is Go's zero JID for a person's own."""
+    return N.Picture(JID=who, Author=author, Timestamp=at // 1000, Remove=removed)
+
+
+def picture_removed(at: int) -> Any:
+    """Anna removes her profile picture."""
+    return picture_changed(at, who=jid(ANNA), author=empty_jid(), removed=True)
+
+
+# Bob's new picture for the group, as get_profile_picture describes it and the CDN serves it.
+GROUP_PICTURE_ID = "1764001310"
+GROUP_PICTURE_URL = "https://pps.whatsapp.net/v/t61.24694-24/1764001310_n.jpg?ccb=11-4&oh=01_Q5A&oe=69400000"
+
+
+def group_picture_changed(at: int) -> Any:
+    """Bob changes the group's picture (the event says only that; the picture is asked for)."""
+    return picture_changed(at, who=group_jid(), author=jid(BOB, device=4), removed=False)
 
 
 # The message secret Anna's "Hallo!" (3EB0C767D26A1D6B8A2F) carried in its messageContextInfo.

@@ -31,6 +31,7 @@ from deeplens_connector.translate import (
     translate_receipt,
     translate_undecryptable,
 )
+from deeplens_connector.translate.pictures import translate_picture
 from deeplens_connector.unsealing import MessageSecrets, Unsealer
 from neonize._binder import func_callback_bytes
 from neonize.client import NewClient
@@ -45,6 +46,7 @@ from neonize.events import (
     JoinedGroupEv,
     MessageEv,
     NewsletterJoinEv,
+    PictureEv,
     ReceiptEv,
     UndecryptableMessageEv,
 )
@@ -184,6 +186,7 @@ class Capture:
         self._on(JoinedGroupEv, lambda ev: translate_joined_group(ev, **live))
         self._on(NewsletterJoinEv, lambda ev: translate_newsletter_join(ev, **live))
         self._on(HistorySyncEv, lambda ev: translate_history(ev.Data, **mine))
+        self._on(PictureEv, lambda ev: translate_picture(ev, **live))
         for call_event in (CallOfferEv, CallOfferNoticeEv, CallAcceptEv, CallTerminateEv):
             self._on(call_event, lambda ev: translate_call(ev, **mine))
 

@@ -71,12 +71,15 @@ CASES: dict[str, Case] = {
     "message_text_history": HISTORY,
     "edit_sealed": at(45, story.sealed_edit, secrets=(story.ANNA_HALLO,)),
     "message_unknown_sealed": live(T0 + 840_000, story.sealed_unknown_secret),
+    "picture_removed": at(1300, story.picture_removed),
     "message_newsletter": live(T0 + 900_000, story.newsletter_image, media_status="stored"),
     "edit_newsletter": at(1500, story.newsletter_edit),
     "message_status": live(T0 + 960_000, story.anna_posts_status, media_status="stored"),
 }
 # The connection state machine writes these (not a translation of one neonize event).
 NOT_FROM_NEONIZE_EVENTS = {"connection", "connection_logged_out"}
+
+NOT_FROM_NEONIZE_EVENTS |= {"picture"}  # the picture fetcher writes it (test_picture_fetcher.py)
 
 
 def translated(case: Case, event_id: str) -> Any:

@@ -34,6 +34,7 @@ REQUIRED_FIELD = {
     "chat": "chat_kind",
     "contact": "jid",
     "lid_mapping": "lid",
+    "picture": "changed_at_ms",
     "connection": "state",
 }
 WRONG_TYPE = {
@@ -48,6 +49,7 @@ WRONG_TYPE = {
     "chat": ("participants", {"jid": "4915112345678@s.whatsapp.net"}),
     "contact": ("push_name", ["Anna"]),
     "lid_mapping": ("phone_jid", 4915112345678),
+    "picture": ("picture_id", 1764001310),
     "connection": ("state", "online"),
 }
 
@@ -211,6 +213,10 @@ def test_lid_mapping_is_rejected_when_identities_are_swapped(
             {"target": {"message_id": "3EB0C767D26A1D6B8A2F"}},
             "reaction.target.chat_jid: Field required",
         ),
+        ("picture", {"key": "profile/120363012345678901@g.us/9.jpg"}, "picture: Value error, key must be"),
+        ("picture", {"key": None}, "picture: Value error, key must be"),
+        ("picture_removed", {"key": "profile/x/1.jpg"}, "picture: Value error, key must be None"),
+        ("picture", {"picture_id": "../1", "key": None}, "picture.picture_id: String should match"),
     ],
 )
 def test_update_is_rejected_when_a_value_is_impossible(
