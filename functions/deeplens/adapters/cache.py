@@ -1,4 +1,5 @@
-"""Redis: the client factory and the few operations the API needs, with driver errors translated.
+"""Redis: the client factory (the API's and the connector's) and the few operations the API needs,
+with driver errors translated.
 
 When Redis fails, `Cache` stops asking it for `PAUSE_S` seconds and fails at once instead: a
 Redis that does not answer would otherwise cost every request the connect timeout. What each use
@@ -24,13 +25,18 @@ T = TypeVar("T")
 PAUSE_S = 10.0
 
 
-def make_redis(settings: RedisSettings) -> redis.Redis[str]:
-    return redis.Redis(**redis_kwargs(settings))
+def make_redis(settings: RedisSettings, *, quick: bool = True) -> redis.Redis[str]:
+    return redis.Redis(**redis_kwargs(settings, quick=quick))
 
 
-def redis_kwargs(settings: RedisSettings) -> dict[str, Any]:
+def redis_kwargs(settings: RedisSettings, *, quick: bool = True) -> dict[str, Any]:
     """The client's options: ElastiCache serverless (and in-transit encryption) needs TLS, with
-    the server's certificate and host name verified; AUTH as a password or ACL user + password."""
+    the server's certificate and host name verified; AUTH as a password or ACL user + password.
+
+    `quick` (the API, whose requests must not wait for a cache): one quick retry and idle connections
+    checked every 30 s. `quick=False` (the connector, a long-running process that would rather wait
+    out a blip than drop a state update): redis-py's own retry policy (8.1: ten retries, jittered
+    exponential backoff up to 1 s), no health check."""
     password = settings.redis_password
     kwargs: dict[str, Any] = {
         "host": settings.redis_host,
@@ -41,11 +47,11 @@ def redis_kwargs(settings: RedisSettings) -> dict[str, Any]:
         "decode_responses": True,
         "socket_timeout": 2,
         "socket_connect_timeout": 2,
-        "health_check_interval": 30,
-        # One quick retry (an idle connection the server closed), not redis-py's default three
-        # with backoff up to seconds: a request must not wait that long for a cache.
-        "retry": Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
     }
+    if quick:
+        # One quick retry (an idle connection the server closed), not redis-py's default ten with
+        # backoff up to a second each: a request must not wait that long for a cache.
+        kwargs |= {"health_check_interval": 30, "retry": Retry(ExponentialBackoff(cap=0.2, base=0.05), 1)}
     if settings.redis_tls:
         kwargs |= {"ssl": True, "ssl_cert_reqs": "required", "ssl_check_hostname": True}
     return kwargs
