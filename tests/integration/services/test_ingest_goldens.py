@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import pytest
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.domain.envelope_parts import MessageFlags
@@ -164,11 +165,22 @@ EXPECTATIONS: dict[str, Callable[[str, dict[str, Any]], None]] = {
 }
 
 
+def opt_in_to_status(url: str) -> None:
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO tracking_config (session_id, jid, name, type, is_tracked)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            ("primary_agent", "status@broadcast", "Status", "status", True),
+        )
+
+
 @pytest.mark.parametrize("name", golden_names())
 def test_golden_envelope_ingests_to_its_rows_when_delivered_alone(
     name: str, database_url: str, make_deps: Callable[..., IngestDeps]
 ) -> None:
     golden = load_golden(name)
+    if golden.get("chat_kind") == "status":  # opt-in whatever the defaults: the user chose it
+        opt_in_to_status(database_url)
     ingest_record(inline_record([golden], f"golden-{name}"), make_deps(database_url, TRACK_ALL))
     EXPECTATIONS[golden["kind"]](database_url, golden)
 
