@@ -1,8 +1,8 @@
 """Tracking policy before publishing: which chat an event belongs to, and what may leave the process.
 
 Rules (pure): a tracked chat publishes everything; an untracked chat publishes only a `chat`
-discovery event (once per chat per process), never message content, edits, reactions, receipts
-or votes (that content is only held, in the log's `untracked/` prefix, when
+discovery event (once per chat per process) and its `chat_state`, never message content, edits,
+reactions, receipts or votes (that content is only held, in the log's `untracked/` prefix, when
 UNTRACKED_RETENTION_DAYS > 0); `auto_download_media` off keeps the media metadata and skips the download.
 Lookup: Redis `tracking:{session}:{jid}` (written by the API on PATCH), then PostgreSQL
 `tracking_config`, then the default policy for a new chat (DEFAULT_TRACK_GROUPS/PRIVATE).
@@ -27,6 +27,9 @@ from deeplens_connector.publish.encoded import Encoded, MessageHeader
 
 log = logging.getLogger("deeplens.connector.tracking")
 _DISCOVERED_BOUND = 100_000
+# What an untracked chat still publishes: the chat itself and its state (archived, pinned, muted:
+# the chat list shows untracked chats too); never content.
+_LISTING_KINDS = frozenset({"chat", "chat_state"})
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def decide(event: Event | Encoded, policy: ChatPolicy | None, first_sight: bool)
         wants_media = isinstance(event, MessageSeen) and event.media is not None
         return Decision(event, wants_media and (policy is None or policy.auto_download_media), announce)
     kind = event.kind
-    if kind == "chat":
+    if kind in _LISTING_KINDS:
         return Decision(event, False, announce)
     if kind == "message" and first_sight and announce is None:
         return Decision(discovery_of(event), False, hold=True)

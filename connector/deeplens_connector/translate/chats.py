@@ -17,6 +17,7 @@ from deeplens.domain.ids import ChatKind, Jid, is_lid, is_phone_jid
 from neonize.proto import Neonize_pb2 as N
 
 from deeplens_connector.translate.common import Origin, event_id, translating
+from deeplens_connector.translate.group_changes import group_changes
 from deeplens_connector.translate.jids import jid_of, required_jid
 
 
@@ -110,15 +111,18 @@ def participants_changed(ev: Any) -> bool:
 
 def translate_group_info(ev: Any, *, session: str, now_ms: int, is_community: bool = False) -> list[Event]:
     """A GroupInfoEvent: a rename and community links become `chat` events; member changes do not
-    (see participants_changed). `is_community`: the caller knows the group is a community."""
+    (see participants_changed). `is_community`: the caller knows the group is a community. Every
+    change is also a `group_change` event: the group's timeline entry (group_changes.py)."""
     with translating(f"group info {ev.JID.User}@{ev.JID.Server}"):
         origin = Origin.of(session, now_ms)
         jid = required_jid(ev.JID, "group")
+        changes: list[Event] = list(group_changes(origin, jid, ev))
         link = ev.Link if ev.HasField("Link") else None
         if not ev.HasField("Name") and link is None:
-            return []
+            return changes
         name = (ev.Name.Name or None) if ev.HasField("Name") else None
-        return [_changed_group(origin, jid, name, link, is_community), *_linked_group(origin, jid, link)]
+        group = _changed_group(origin, jid, name, link, is_community)
+        return [group, *_linked_group(origin, jid, link), *changes]
 
 
 def _changed_group(

@@ -15,10 +15,11 @@ from typing import Any
 from deeplens.domain.envelope import ContactUpdated, Event
 from deeplens.domain.envelope_parts import Participant
 from deeplens.domain.errors import InvalidJid
-from deeplens.domain.ids import Jid
+from deeplens.domain.ids import ChatKind, Jid
 from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
 
 from deeplens_connector.translate.calls import call_log_entry
+from deeplens_connector.translate.chat_state import history_chat_state
 from deeplens_connector.translate.chats import chat_updated, lid_mapped, lid_pn
 from deeplens_connector.translate.common import Origin, TranslationError, event_id, translation_error
 from deeplens_connector.translate.content import WRAPPER_FIELDS, unwrap
@@ -161,11 +162,12 @@ def _contact(origin: Origin, jid: Jid, **fields: Any) -> ContactUpdated:
 
 def _conversation(origin: Origin, conversation: Any, pairs: set[tuple[Jid, Jid]]) -> list[Event]:
     jid = canonical_jid(conversation.ID)
+    kind: ChatKind = "community" if conversation.isParentGroup else chat_kind_of(jid)
     chat = chat_updated(
         origin,
         "history",
         jid,
-        "community" if conversation.isParentGroup else chat_kind_of(jid),
+        kind,
         name=conversation.name or conversation.displayName or None,
         parent_jid=jid_from_text(conversation.parentGroupID),
         participants=_participants(conversation.participant) or None,
@@ -174,7 +176,8 @@ def _conversation(origin: Origin, conversation: Any, pairs: set[tuple[Jid, Jid]]
         last_msg_timestamp_ms=_seconds_to_ms(conversation, "lastMsgTimestamp"),
     )
     pair = lid_pn(jid, jid_from_text(conversation.lidJID)) or lid_pn(jid, jid_from_text(conversation.pnJID))
-    return [chat, *(_new_pair(origin, pair, pairs) if pair else [])]
+    state = history_chat_state(origin, conversation, jid, kind)  # archived, pinned, muted, unread
+    return [chat, *([state] if state else []), *(_new_pair(origin, pair, pairs) if pair else [])]
 
 
 def _participants(members: Iterable[Any]) -> list[Participant]:

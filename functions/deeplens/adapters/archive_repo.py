@@ -108,6 +108,7 @@ def apply_plan(conn: Conn, session: str, plan: ArchivePlan) -> list[tuple[str, s
     _write(conn, sql.VERSIONS, session, versions)
     _write(conn, sql.MARKS, session, _rows(plan.marks))
     _write(conn, sql.STATES, session, _rows(plan.states))
+    _write(conn, sql.CHAT_STATES, session, _rows(plan.chat_states))
     _write(conn, sql.CALLS, session, _rows(plan.calls))
     _write(conn, sql.REACTIONS, session, _rows(plan.reactions))
     _write(conn, sql.POLL_VOTES, session, (_json_at(row, 3) for row in _rows(plan.poll_votes)))

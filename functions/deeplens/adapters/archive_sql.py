@@ -181,6 +181,18 @@ STATES = Table(
     " WHERE (EXCLUDED.changed_at, EXCLUDED.is_on) > (x.changed_at, x.is_on)",
 )
 
+CHAT_STATES = Table(
+    "chat_states",
+    ("chat_jid", "state", "is_on", "value", "changed_at"),
+    ("text", "text", "bool", "bigint", "bigint"),
+    ("chat_jid", "state"),
+    # archived, pinned, muted, ...: the newest wins; at the same instant "on", then the larger value
+    # (deeplens.domain.chat_state.state_order compares the same tuple)
+    "DO UPDATE SET is_on = EXCLUDED.is_on, value = EXCLUDED.value, changed_at = EXCLUDED.changed_at"
+    " WHERE (EXCLUDED.changed_at, EXCLUDED.is_on, COALESCE(EXCLUDED.value, -1))"
+    " > (x.changed_at, x.is_on, COALESCE(x.value, -1))",
+)
+
 CALLS = Table(
     "calls",
     (
@@ -288,6 +300,7 @@ REKEYED = (
     (VERSIONS, "chat_jid"),
     (MARKS, "chat_jid"),
     (STATES, "chat_jid"),
+    (CHAT_STATES, "chat_jid"),
     (CALLS, "chat_jid"),
     (REACTIONS, "chat_jid"),
     (REACTIONS, "reactor_jid"),

@@ -34,12 +34,15 @@ from deeplens.domain.archive_rows import (
     TrackingRow,
     VersionRow,
 )
+from deeplens.domain.chat_state import chat_state_rows, state_order
 from deeplens.domain.envelope import (
     CallLogged,
+    ChatStateChanged,
     ChatUpdated,
     ConnectionChanged,
     ContactUpdated,
     Event,
+    GroupChanged,
     LidMapped,
     MessageEdited,
     MessageRevoked,
@@ -54,6 +57,7 @@ from deeplens.domain.envelope_parts import Media, MessageKey
 from deeplens.domain.ids import has_group_server, is_lid, is_phone_jid, tracking_type_of
 from deeplens.domain.message_flags import flags_mask
 from deeplens.domain.pictures import picture_order
+from deeplens.domain.timeline import call_entry_row, group_change_row
 
 RowT = TypeVar("RowT")
 
@@ -296,7 +300,11 @@ def _on_call(planner: _Planner, event: CallLogged, kinds: dict[str, str]) -> Non
     planner.plan.chats.append(ChatRow(jid=chat, kind=kind))
     _track(planner, chat, kind, None)
     if planner.tracked(chat, kind):
-        planner.plan.calls.append(_call_row(chat, planner.canon(event.caller_jid), event))
+        caller = planner.canon(event.caller_jid)
+        planner.plan.calls.append(_call_row(chat, caller, event))
+        entry = call_entry_row(chat, caller, event)  # the call's line in the chat's timeline
+        if entry is not None:
+            planner.plan.messages.append(entry)
 
 
 def _call_row(chat: str, caller: str | None, event: CallLogged) -> CallRow:
@@ -338,6 +346,25 @@ def _on_chat(planner: _Planner, event: ChatUpdated, kinds: dict[str, str]) -> No
                 chat, planner.jid(member.jid), member.is_admin, member.is_super_admin, event.occurred_at_ms
             )
         )
+
+
+def _on_chat_state(planner: _Planner, event: ChatStateChanged, kinds: dict[str, str]) -> None:
+    """Archived, pinned, muted, ...: kept for any chat (the chat list shows untracked chats too)."""
+    chat = planner.jid(event.chat_jid)
+    kind = kinds.get(chat, event.chat_kind)
+    planner.plan.chats.append(ChatRow(jid=chat, kind=kind))
+    _track(planner, chat, kind, None)
+    planner.plan.chat_states.extend(chat_state_rows(chat, event))
+
+
+def _on_group_change(planner: _Planner, event: GroupChanged, kinds: dict[str, str]) -> None:
+    """A group change: a `system` entry in the group's timeline when the group is tracked."""
+    chat = planner.jid(event.chat_jid)
+    kind = kinds.get(chat) or _kind_guess(chat)
+    planner.plan.chats.append(ChatRow(jid=chat, kind=kind))
+    _track(planner, chat, kind, None)
+    if planner.tracked(chat, kind):
+        planner.plan.messages.append(group_change_row(chat, event, planner.canon(event.actor_jid)))
 
 
 def _on_contact(planner: _Planner, event: ContactUpdated, kinds: dict[str, str]) -> None:
@@ -384,6 +411,8 @@ _HANDLERS: dict[str, Callable[[_Planner, Any, dict[str, str]], None]] = {
     "message_state": _on_message_state,
     "call": _on_call,
     "chat": _on_chat,
+    "chat_state": _on_chat_state,
+    "group_change": _on_group_change,
     "contact": _on_contact,
     "lid_mapping": _on_lid_mapping,
     "connection": _on_connection,
@@ -527,6 +556,7 @@ def _deduplicated(plan: ArchivePlan) -> ArchivePlan:
         lambda r: (r.chat_jid, r.message_id, r.voter_jid),
         _newest(lambda r: (r.voted_at, r.selected_options)),
     )
+    plan.chat_states = _dedupe(plan.chat_states, lambda r: (r.chat_jid, r.state), _newest(state_order))
     plan.calls = _dedupe(plan.calls, lambda r: (r.call_id,), merge_calls)
     plan.contacts = _dedupe(plan.contacts, lambda r: (r.jid,), _newest(lambda r: r.info_at))
     plan.participants = _dedupe(

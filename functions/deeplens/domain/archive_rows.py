@@ -97,6 +97,15 @@ class MessageStateRow:
 
 
 @dataclass(frozen=True)
+class ChatStateRow:
+    chat_jid: str
+    state: str  # archived | pinned | muted | marked_unread | unread
+    is_on: bool
+    value: int | None  # muted: until (ms; None = for ever); unread: the count
+    changed_at: int
+
+
+@dataclass(frozen=True)
 class CallRow:
     call_id: str
     chat_jid: str
@@ -179,6 +188,7 @@ class ArchivePlan:
     versions: list[VersionRow] = field(default_factory=list)
     marks: list[MarkRow] = field(default_factory=list)
     states: list[MessageStateRow] = field(default_factory=list)
+    chat_states: list[ChatStateRow] = field(default_factory=list)
     calls: list[CallRow] = field(default_factory=list)
     reactions: list[ReactionRow] = field(default_factory=list)
     poll_votes: list[PollVoteRow] = field(default_factory=list)

@@ -244,6 +244,50 @@ class ChatUpdated(EventBase):
         return self
 
 
+class ChatStateChanged(EventBase):
+    """A chat's state as WhatsApp's app state keeps it (archived, pinned, muted, marked unread, its
+    unread count), as of `changed_at_ms`. None: this event does not say. Per chat and state the
+    newest value wins, so an older replay never overwrites a newer one."""
+
+    kind: Literal["chat_state"] = "chat_state"
+    chat_jid: CanonicalJid
+    chat_kind: ChatKind
+    archived: bool | None = None
+    pinned: bool | None = None
+    muted: bool | None = None
+    muted_until_ms: TimestampMs | None = None  # muted: until when (None: for ever)
+    marked_unread: bool | None = None
+    unread_count: Count | None = None
+    changed_at_ms: TimestampMs
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Self:
+        if not kind_fits_jid(self.chat_kind, self.chat_jid):
+            raise ValueError(f"chat_kind {self.chat_kind!r} is impossible for {self.chat_jid}")
+        return self
+
+
+GroupChange = Literal[
+    "subject", "description", "announce", "locked", "ephemeral", "joined", "added", "left", "removed",
+    "promoted", "demoted", "invite_link", "deleted",
+]  # fmt: skip
+
+
+class GroupChanged(EventBase):
+    """One change of a group as its timeline shows it ("Anna changed the subject to ...",
+    "Bob added Carla"): kept as a `system` entry among the chat's messages."""
+
+    kind: Literal["group_change"] = "group_change"
+    chat_jid: CanonicalJid
+    change: GroupChange
+    actor_jid: CanonicalJid | None = None  # who did it (None: WhatsApp did not say)
+    participants: list[CanonicalJid] = Field(default_factory=list)  # joined/added/left/removed/...
+    value: Body | None = None  # the new subject or description
+    on: bool | None = None  # announce / locked / ephemeral switched on or off
+    timer_s: Count | None = None  # ephemeral: the disappearing-messages timer
+    changed_at_ms: TimestampMs
+
+
 class ContactUpdated(EventBase):
     kind: Literal["contact"] = "contact"
     jid: CanonicalJid
@@ -301,6 +345,8 @@ Event = Annotated[
     | MessageStateChanged
     | CallLogged
     | ChatUpdated
+    | ChatStateChanged
+    | GroupChanged
     | ContactUpdated
     | LidMapped
     | PictureChanged
@@ -318,6 +364,8 @@ EVENT_MODELS: tuple[type[EventBase], ...] = (
     MessageStateChanged,
     CallLogged,
     ChatUpdated,
+    ChatStateChanged,
+    GroupChanged,
     ContactUpdated,
     LidMapped,
     PictureChanged,

@@ -151,6 +151,11 @@ _PERSON_FIELDS = (
 )  # fmt: skip
 
 
+def _member_jid(member: Any) -> str:
+    """A `chat` event's Participant, or a `group_change` event's JID."""
+    return member if isinstance(member, str) else str(member.jid)
+
+
 def jids_of(events: Sequence[Any]) -> tuple[list[str], list[str]]:
     """(every LID a batch names as chat or person, every chat JID) for the context look-up."""
     chats: set[str] = set()
@@ -161,6 +166,6 @@ def jids_of(events: Sequence[Any]) -> tuple[list[str], list[str]]:
         if chat:
             chats.add(chat)
         people.update(value for name in _PERSON_FIELDS if (value := values.get(name)))
-        people.update(member.jid for member in values.get("participants") or ())
+        people.update(_member_jid(member) for member in values.get("participants") or ())
     lids = {jid for jid in chats | people if has_lid_server(jid)}
     return sorted(lids), sorted(chats | lids)

@@ -77,6 +77,9 @@ def _expect_call(url: str, g: dict[str, Any]) -> None:
     at = rows(url, "SELECT started_at, accepted_at, ended_at FROM calls")[0]
     steps = {"offer": 0, "log": 0, "accept": 1, "terminate": 2}
     assert at[steps[g["step"]]] == g["at_ms"]
+    entries = rows(url, 'SELECT id, message_type, "timestamp" FROM messages')  # its line in the timeline
+    starts = g["step"] in ("offer", "log")
+    assert entries == ([(f"call-{g['call_id']}", "call", g["at_ms"])] if starts else [])
 
 
 def _expect_edit(url: str, g: dict[str, Any]) -> None:
@@ -148,6 +151,39 @@ def _expect_picture(url: str, g: dict[str, Any]) -> None:
     ]
 
 
+def _expect_chat_state(url: str, g: dict[str, Any]) -> None:
+    said = {
+        "archived": (g["archived"], None),
+        "pinned": (g["pinned"], None),
+        "muted": (g["muted"], g["muted_until_ms"]),
+        "marked_unread": (g["marked_unread"], None),
+        "unread": (None if g["unread_count"] is None else g["unread_count"] > 0, g["unread_count"]),
+    }
+    expected = sorted((state, on, value) for state, (on, value) in said.items() if on is not None)
+    assert (
+        rows(
+            url,
+            "SELECT state, is_on, value FROM chat_states WHERE chat_jid = %s ORDER BY state",
+            g["chat_jid"],
+        )
+        == expected
+    )
+    assert rows(url, "SELECT jid, kind FROM chats") == [(g["chat_jid"], g["chat_kind"])]
+
+
+def _expect_group_change(url: str, g: dict[str, Any]) -> None:
+    [(kind, sender, at, content)] = rows(
+        url, 'SELECT message_type, sender_jid, "timestamp", content FROM messages'
+    )
+    assert (kind, sender, at) == ("system", g["actor_jid"], g["changed_at_ms"])
+    entry = content["system"]
+    assert (entry["change"], entry["participants"], entry["value"]) == (
+        g["change"],
+        g["participants"],
+        g["value"],
+    )
+
+
 EXPECTATIONS: dict[str, Callable[[str, dict[str, Any]], None]] = {
     "message": _expect_message,
     "edit": _expect_edit,
@@ -158,6 +194,8 @@ EXPECTATIONS: dict[str, Callable[[str, dict[str, Any]], None]] = {
     "message_state": _expect_message_state,
     "call": _expect_call,
     "chat": _expect_chat,
+    "chat_state": _expect_chat_state,
+    "group_change": _expect_group_change,
     "contact": _expect_contact,
     "lid_mapping": _expect_lid_mapping,
     "connection": _expect_connection,

@@ -73,6 +73,8 @@ def history_chunk(_at: int) -> Any:
         name="Anna Schmidt",
         unreadCount=2,
         archived=False,
+        pinned=1_763_990_000,  # pinned on the phone (when), muted for a week
+        muteEndTime=1_764_604_800,
         lastMsgTimestamp=1_764_000_360,
         lidJID=ANNA_LID_JID,
     )

@@ -125,6 +125,16 @@ SUMMARIES = {
     "lid_mapping": lambda e: (e.lid, e.phone_jid),
     "contact": lambda e: (e.jid, e.lid, e.push_name, e.full_name),
     "chat": _chat,
+    "chat_state": lambda e: (
+        e.chat_jid,
+        e.archived,
+        e.pinned,
+        e.muted,
+        e.muted_until_ms,
+        e.marked_unread,
+        e.unread_count,
+        e.changed_at_ms,
+    ),
     "message": _message,
     "edit": lambda e: (e.target.message_id, e.target.sender_jid, e.new_text, e.edited_at_ms),
     "revoke": lambda e: (e.target.message_id, e.target.sender_jid, e.revoked_by),
@@ -143,6 +153,7 @@ EXPECTED = [
     ("contact", ANNA, ANNA_LID, "Anna", "Anna Schmidt"),
     ("contact", BOB, None, "Bob", None),
     ("chat", ANNA, "direct", "Anna Schmidt", None, 0, True, None, []),  # its LID pair: already known
+    ("chat_state", ANNA, True, None, None, None, None, 0, 0),  # no timestamp: older than any store read
     ("message", ANNA, "H1", ANNA, "text", "hi", False, None),
     ("message", ANNA, "H2", ME, "image", "eph", True, "pending"),
     ("edit", "H1", ANNA, "hi (edited)", TS * 1000 + 5_000),
@@ -205,3 +216,18 @@ def test_history_progress_and_media_are_reported_when_a_chunk_arrives() -> None:
     assert history_progress(hs) == HistoryProgress(sync_type="RECENT", chunk_order=3, progress=40)
     assert (ref.file_id, ref.chat_jid, ref.message_id, ref.kind) == (photo.media.file_id, ANNA, "H2", "image")
     assert ref.download_message().imageMessage.directPath == "/v/h2.enc"
+
+
+def test_history_chat_state_is_as_of_the_chat_when_it_says_pinned_muted_and_unread() -> None:
+    hs = HS.HistorySync(syncType=HS.HistorySync.RECENT, chunkOrder=1)
+    hs.conversations.add(
+        ID=ANNA, pinned=TS - 60, muteEndTime=2**64 - 1, markedAsUnread=True, conversationTimestamp=TS
+    )
+    hs.conversations.add(ID=GROUP, pinned=0, muteEndTime=0, lastMsgTimestamp=TS + 3)
+    states = [
+        summary(e) for e in Capture(now_ms=NOW).feed(N.HistorySync(Data=hs)).events if e.kind == "chat_state"
+    ]
+    assert states == [
+        ("chat_state", ANNA, None, True, True, None, True, None, TS * 1000),  # muted for ever
+        ("chat_state", GROUP, None, False, False, None, None, None, (TS + 3) * 1000),
+    ]
