@@ -70,6 +70,7 @@ class PipelineHooks:
     fetch_group: Callable[[Any], Any] | None = None  # JID proto -> GroupInfo (client.get_group_info)
     read_contacts: Callable[[], Iterable[Any]] | None = None  # client.contact.get_all_contacts
     decrypt_poll_vote: Callable[[Any], Any] | None = None  # MessageEv -> PollVoteMessage
+    seen: Callable[..., None] | None = None  # chats and senders of tracked chats (pictures.want)
     joined_groups: Callable[[], Iterable[Any]] | None = None  # chat_reads.joined_groups
     subscribed_newsletters: Callable[[], Iterable[Any]] | None = None  # chat_reads.subscribed_newsletters
 
@@ -218,6 +219,8 @@ class Pipeline:
         published = decision.publish
         if published is None:
             return
+        if published is event and self._hooks.seen is not None:
+            _faces_of(self._hooks.seen, event)
         if not isinstance(published, MessageSeen) or published.media is None:
             self._out.append(published)  # one publisher hand-over (queue put, wake-up) per batch
             if len(self._out) >= PUBLISH_AT_ONCE:
@@ -355,6 +358,14 @@ def _read_client(what: str, read: Callable[[], Iterable[Any]] | None) -> list[An
 
 
 NOT_DOWNLOADED = "the chat was untracked when it arrived: its media was not downloaded"
+
+
+def _faces_of(seen: Callable[..., None], event: Event | Encoded) -> None:
+    """A tracked chat's message names the chat and its sender, whose pictures are wanted."""
+    if isinstance(event, MessageSeen):
+        seen(event.chat_jid, event.sender_jid)
+    elif isinstance(event, Encoded) and event.message is not None and event.chat is not None:
+        seen(event.chat[0])
 
 
 def _held(event: Event | Encoded) -> Event | Encoded:

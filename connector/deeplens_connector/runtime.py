@@ -23,6 +23,7 @@ from deeplens_connector import archive_db, chat_reads, exits, unsealing
 from deeplens_connector.chunk_worker import ChunkWorkers
 from deeplens_connector.media import Download, MediaPool
 from deeplens_connector.pending_media import PendingMedia
+from deeplens_connector.pictures import PictureFetcher, make_fetcher
 from deeplens_connector.pipeline import Pipeline, PipelineHooks
 from deeplens_connector.polls import decrypt_poll_vote
 from deeplens_connector.publish.publisher import Publisher, PublisherConfig
@@ -83,6 +84,7 @@ class Connector:
     states: ConnectionStates
     media: MediaPool
     pipeline: Pipeline
+    pictures: PictureFetcher | None = None  # None: a replay, or CONNECTOR_PICTURES_PER_MINUTE=0
 
     def finish(self, timeout_s: float = 60.0) -> bool:
         """Everything offered so far translated and every download done (a replay's end, before
@@ -101,6 +103,8 @@ class Connector:
         self.media.stop_downloads()
         drained = self.pipeline.close(deadline.left(keep_s))
         drained = self.media.close(deadline.left(keep_s)) and drained
+        if self.pictures is not None:
+            self.pictures.close(min(2.0, deadline.left(keep_s)))
         drained = self.publisher.close(deadline.left()) and drained
         self.pool.close()
         self.redis.close()
@@ -149,11 +153,13 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
         pending=PendingMedia(spool_dir),
     )
     live = download is None  # a replay has no session: its client must not be asked anything
+    pictures = make_fetcher(settings, client, publisher.submit) if live else None
     hooks = PipelineHooks(
         history_progress=status.history,
         fetch_group=client.get_group_info if live else None,
         read_contacts=client.contact.get_all_contacts if live else None,
         decrypt_poll_vote=functools.partial(decrypt_poll_vote, client) if live else None,
+        seen=pictures.want if pictures else None,
         joined_groups=functools.partial(chat_reads.joined_groups, client) if live else None,
         subscribed_newsletters=functools.partial(chat_reads.subscribed_newsletters, client) if live else None,
     )
@@ -166,7 +172,7 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
     )  # fmt: skip
     states = ConnectionStates(on_change=status.state_changed)
     register_pipeline(client, pipeline.start())
-    return Connector(settings, client, cache, pool, publisher, status, states, media, pipeline)
+    return Connector(settings, client, cache, pool, publisher, status, states, media, pipeline, pictures)
 
 
 def _unsealer(settings: ConnectorSettings, spool_dir: Path, live: bool) -> unsealing.Unsealer:

@@ -43,6 +43,7 @@ class ConnectorSettings(
     connector_media_max_bytes: Annotated[int, Field(ge=1)] = 100 * MiB
     connector_media_workers: Annotated[int, Field(ge=1, le=16)] = 2
     connector_media_queue: Annotated[int, Field(ge=1, le=100_000)] = 1000
+    connector_pictures_per_minute: Annotated[int, Field(ge=0, le=600)] = 20  # 0: no profile pictures
     # the stop's budget (drain); the watcher's grace and devstack's wait are derived (stopping.py)
     connector_drain_s: Annotated[float, Field(ge=1, le=600)] = DEFAULT_DRAIN_S
     # processes translating history chunks; 0 (default): in the pipeline thread (README: Throughput)
