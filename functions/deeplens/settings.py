@@ -230,6 +230,12 @@ class ApiSettings(
         default=86400, description="how long a presigned link to a finished export works"
     )
 
+    @field_validator("transfer_queue_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """Declared empty (sam local's env file): the API runs the jobs itself."""
+        return None if value == "" else value
+
     @field_validator("admin_password")
     @classmethod
     def _real_password(cls, value: SecretStr | None) -> SecretStr | None:

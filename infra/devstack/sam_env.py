@@ -18,7 +18,7 @@ import psycopg
 from deeplens.adapters import auth_store
 
 LOOPBACK = ("127.0.0.1", "localhost")
-FUNCTIONS = ("ApiFunction", "IngestFunction", "ReconcileFunction", "MigrateFunction")
+FUNCTIONS = ("ApiFunction", "IngestFunction", "ReconcileFunction", "MigrateFunction", "TransferJobFunction")
 
 
 def rehost(url: str, host: str) -> str:
@@ -70,9 +70,15 @@ def sam_env(env: dict[str, str], host: str, admin_hash: str) -> dict[str, dict[s
         "ORIGIN_VERIFY_SECRET": "",
         "MEDIA_DELIVERY": "redirect",
         "MEDIA_PUBLIC_ENDPOINT": f"http://127.0.0.1:{env['MINIO_PORT']}",
+        # sam local triggers no function from a queue: the API runs import/export jobs itself.
+        "TRANSFER_QUEUE_URL": "",
+        "SQS_ENDPOINT_URL": queue["SQS_ENDPOINT_URL"],
+        "SQS_ACCESS_KEY": queue["SQS_ACCESS_KEY"],
+        "SQS_SECRET_KEY": queue["SQS_SECRET_KEY"],
     }
     return {
         "ApiFunction": common | api,
+        "TransferJobFunction": common | queue,  # `sam local invoke` with an SQS event of a job
         "IngestFunction": common | {"EVENTS_BUCKET": env["EVENTS_BUCKET"]},
         "ReconcileFunction": common | queue,
         "MigrateFunction": {"DATABASE_URL": common["DATABASE_URL"], "MIGRATIONS_DIR": "/var/task/migrations"},

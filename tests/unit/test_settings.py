@@ -138,3 +138,15 @@ def test_media_public_endpoint_is_an_origin_when_set(value: str, stored: str | N
 def test_names_the_media_variable_when_it_is_malformed(field: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=field.upper()):
         load_settings(ApiSettings, **GOOD, **{field: value})
+
+
+@pytest.mark.parametrize(
+    ("value", "queue"), [("", None), ("http://127.0.0.1:4566/000000000000/jobs", "jobs")]
+)
+def test_the_jobs_queue_is_unset_when_declared_empty(
+    monkeypatch: pytest.MonkeyPatch, value: str, queue: str | None
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", GOOD["DATABASE_URL"])
+    monkeypatch.setenv("TRANSFER_QUEUE_URL", value)
+    url = load_settings(ApiSettings).transfer_queue_url
+    assert (url if url is None else str(url).rsplit("/", 1)[1]) == queue

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+import uuid
 from pathlib import Path
 from typing import Any
 
 import yaml
 from deeplens.bootstrap import make_pool
+from deeplens.domain.batch import batch_key
 from deeplens.domain.retry import RetrySchedule
 from deeplens.services.connector_health import METRIC, NAMESPACE
+from deeplens.services.export_jobs import export_key
+from deeplens.services.import_jobs import upload_key
+from deeplens.services.transfer_jobs import QUEUED_STALE_S
 from deeplens.settings import ApiSettings, IngestSettings
 from deeplens_connector import exits
 from deeplens_connector.stopping import DEFAULT_DRAIN_S, watcher_stop_wait_s
@@ -115,9 +121,12 @@ def test_database_connections_at_full_concurrency_stay_under_max_connections() -
     ingest_pool = make_pool.__defaults__[0]  # type: ignore[index]  # ingest_deps_from: make_pool(url)
     reconcile = migrate = connector = 1
     superuser_reserved = 3
+    jobs = functions["TransferJobFunction"]
+    job_pool = int(jobs["Environment"]["Variables"]["DB_POOL_SIZE"]) + 1  # + an export's own connection
     used = (
         parameters["ApiReservedConcurrency"]["Default"] * api_pool
         + parameters["IngestMaxConcurrency"]["Default"] * ingest_pool
+        + jobs["ReservedConcurrentExecutions"] * job_pool
         + reconcile + migrate + connector + superuser_reserved
     )  # fmt: skip
     assert used <= parameters["DatabaseMaxConnections"]["Default"]
@@ -258,3 +267,84 @@ def test_the_api_may_forget_held_content_and_nothing_else_of_the_event_log() -> 
         "s3:DeleteObject": {"Sub": "${EventsBucket.Arn}/untracked/*"},
     }
     assert events[0]["Condition"] == {"StringLike": {"s3:prefix": "untracked/*"}}
+
+
+# --- issue #13: import/export jobs, their uploads and downloads on AWS --------------------------
+
+
+def test_every_function_handler_is_a_callable_of_the_code() -> None:
+    for name, function in _functions().items():
+        module, attribute = function["Handler"].rsplit(".", 1)
+        handler = getattr(importlib.import_module(module.replace("/", ".")), attribute)
+        assert callable(handler), name
+
+
+def test_the_api_queues_jobs_for_the_job_function_which_may_run_them_to_the_end() -> None:
+    template = _template()
+    functions = _functions()
+    api, jobs = functions["ApiFunction"], functions["TransferJobFunction"]
+    assert api["Environment"]["Variables"]["TRANSFER_QUEUE_URL"] == {"Ref": "TransferJobQueue"}
+    assert "transfer_queue_url" in ApiSettings.model_fields
+    assert "INGEST_QUEUE_URL" not in api["Environment"]["Variables"]  # the job function publishes
+    assert jobs["Handler"] == "deeplens/entrypoints/transfer_job.handler"
+    assert jobs["Environment"]["Variables"]["INGEST_QUEUE_URL"] == {"Ref": "IngestQueue"}
+    source = jobs["Events"]["Jobs"]["Properties"]
+    assert source["Queue"] == {"GetAtt": "TransferJobQueue.Arn"} and source["BatchSize"] == 1
+    assert source["ScalingConfig"]["MaximumConcurrency"] == jobs["ReservedConcurrentExecutions"]
+    queue = template["Resources"]["TransferJobQueue"]["Properties"]
+    assert jobs["Timeout"] == 900 and queue["VisibilityTimeout"] > jobs["Timeout"]
+    # the queue keeps a message at least as long as its job counts as waiting (then: cut off)
+    assert queue["MessageRetentionPeriod"] >= QUEUED_STALE_S
+    # an import reads its whole upload into /tmp
+    import_max = ApiSettings.model_fields["import_max_bytes"].default
+    assert jobs["EphemeralStorage"]["Size"] * 1024**2 >= 2 * import_max
+
+
+def _statements(function: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for policy in function["Policies"] if "Statement" in policy for s in policy["Statement"]]
+
+
+def test_transfer_permissions_are_the_least_each_side_needs() -> None:
+    functions = _functions()
+    api = {s["Action"]: s["Resource"] for s in _statements(functions["ApiFunction"])}
+    assert api["s3:PutObject"] == {"Sub": "${MediaBucket.Arn}/uploads/*"}  # the signed upload POST
+    assert {"SQSSendMessagePolicy": {"QueueName": {"GetAtt": "TransferJobQueue.QueueName"}}} in functions[
+        "ApiFunction"
+    ]["Policies"]
+    jobs = _statements(functions["TransferJobFunction"])
+    granted = {(s["Action"], s["Resource"]["Sub"]) for s in jobs}
+    assert granted == {
+        ("s3:PutObject", "${MediaBucket.Arn}/*"),
+        ("s3:AbortMultipartUpload", "${MediaBucket.Arn}/exports/*"),
+        ("s3:DeleteObject", "${MediaBucket.Arn}/uploads/*"),
+        ("s3:PutObject", "${EventsBucket.Arn}/events/*"),
+    }
+    session, job = "primary_agent", uuid.uuid4()
+    assert export_key(session, job).startswith("exports/")
+    assert upload_key(session, job, "chat.zip").startswith("uploads/")
+    assert batch_key(session, "b1", 0).startswith("events/")
+
+
+def test_media_bucket_lets_the_web_origin_upload_and_download() -> None:
+    template = _template()
+    bucket = template["Resources"]["MediaBucket"]["Properties"]
+    (rule,) = bucket["CorsConfiguration"]["CorsRules"]
+    assert {"POST", "GET", "HEAD"} == set(rule["AllowedMethods"])
+    assert rule["AllowedOrigins"] == [
+        {"If": ["DefaultWebOrigin", "https://*.cloudfront.net", {"Ref": "WebOrigin"}]}
+    ]
+    assert template["Conditions"]["DefaultWebOrigin"] == {"Equals": [{"Ref": "WebOrigin"}, ""]}
+    assert "Content-Disposition" in rule["ExposedHeaders"]
+
+
+def test_uploads_and_exports_expire_after_the_transfer_retention_parameter() -> None:
+    bucket = _template()["Resources"]["MediaBucket"]["Properties"]
+    rules = {rule["Prefix"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    assert set(rules) == {"uploads/", "exports/"}  # media itself never expires
+    for rule in rules.values():
+        assert rule["Status"] == "Enabled"
+        assert rule["ExpirationInDays"] == {"Ref": "TransferRetentionDays"}
+        assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
+    link_s = ApiSettings.model_fields["export_link_seconds"].default
+    retention = _template()["Parameters"]["TransferRetentionDays"]
+    assert retention["MinValue"] * 86400 >= link_s  # a download link never outlives its zip

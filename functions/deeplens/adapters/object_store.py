@@ -30,14 +30,18 @@ def make_s3_client(settings: S3Settings, endpoint_url: str | None = None) -> S3C
     presigned URLs are signed for: creating a client opens no connection)."""
     access = settings.minio_access_key
     secret = settings.minio_secret_key
+    endpoint = endpoint_url or settings.s3_endpoint_url
     return boto3.client(
         "s3",
-        endpoint_url=endpoint_url or settings.s3_endpoint_url,
+        endpoint_url=endpoint,
         aws_access_key_id=access.get_secret_value() if access else None,
         aws_secret_access_key=secret.get_secret_value() if secret else None,
         region_name=settings.aws_region,
         config=Config(
-            s3={"addressing_style": "path"},
+            # Path-style for a local server (its host name knows no buckets); AWS S3 virtual-hosted,
+            # so presigned URLs (media, downloads, the import upload's POST) are on the bucket's own
+            # host name, which the site's CSP (template.yaml, SiteHeadersPolicy) allows.
+            s3={"addressing_style": "path" if endpoint else "virtual"},
             signature_version="s3v4",
             retries={"max_attempts": 3, "mode": "standard"},
             connect_timeout=3,

@@ -45,6 +45,11 @@ from deeplens.services.transfer_jobs import (
 RUNNING = ("queued", "running", "uploading")
 
 
+def export_key(session: str, job_id: uuid.UUID) -> str:
+    """Where a job's zip goes in the media bucket (the `exports/` prefix expires: template.yaml)."""
+    return f"exports/{session}/{job_id}.zip"
+
+
 def export_request(
     deps: TransferDeps, chats: list[str] | None, *, since: date | None, until: date | None,
     time_zone: str, formats: list[str], media: MediaMode,
@@ -78,7 +83,7 @@ def create_export(deps: TransferDeps, request: ExportRequest) -> jobs_db.JobRow:
         if running is not None and fail_if_stale(deps, running, RUNNING).state in RUNNING:
             raise Conflict(f"export {running.id} is still running: start another when it is done")
         job_id = uuid.uuid4()
-        key = f"exports/{deps.session}/{job_id}.zip"
+        key = export_key(deps.session, job_id)
         job = jobs_db.insert(
             conn, deps.session, "export", "queued", _stored(request), object_key=key, job_id=job_id
         )
@@ -117,7 +122,7 @@ def run_export(deps: TransferDeps, job_id: uuid.UUID, request: ExportRequest) ->
         logger.warning("export job not queued: skipped", extra={"job": str(job_id)})
         return
     name = export_file_name()
-    key = f"exports/{deps.session}/{job_id}.zip"
+    key = export_key(deps.session, job_id)
     export_deps = ExportDeps(
         deps.api.settings.database_url.get_secret_value(), deps.session, deps.media, deps.exports
     )

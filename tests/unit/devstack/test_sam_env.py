@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from devstack.sam_env import rehost, sam_env
+from devstack.sam_env import FUNCTIONS, rehost, sam_env
 
 from tests.unit.test_template import _template
 
@@ -32,6 +32,11 @@ def test_every_variable_is_declared_for_its_function() -> None:
         assert set(variables) <= _declared(template, function), function
 
 
+def test_every_function_of_the_template_gets_its_variables() -> None:
+    functions = {n for n, r in _template()["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
+    assert set(sam_env(STACK, "host.docker.internal", HASH)) == functions == set(FUNCTIONS)
+
+
 def test_endpoints_point_at_the_host_and_media_at_the_browser() -> None:
     api = sam_env(STACK, "host.docker.internal", HASH)["ApiFunction"]
     assert api["DATABASE_URL"] == "postgresql://deeplens:pw@host.docker.internal:25432/deeplens"
@@ -40,6 +45,9 @@ def test_endpoints_point_at_the_host_and_media_at_the_browser() -> None:
     assert api["ADMIN_PASSWORD_HASH"] == HASH and api["COOKIE_SECURE"] == "false"
     reconcile = sam_env(STACK, "host.docker.internal", HASH)["ReconcileFunction"]
     assert reconcile["INGEST_QUEUE_URL"] == "http://host.docker.internal:24566/123456789012/deeplens-ingest"
+    assert api["TRANSFER_QUEUE_URL"] == ""  # no queue trigger under sam local: the API runs jobs
+    jobs = sam_env(STACK, "host.docker.internal", HASH)["TransferJobFunction"]
+    assert jobs["INGEST_QUEUE_URL"] == reconcile["INGEST_QUEUE_URL"]
 
 
 def test_rehost_keeps_credentials_port_and_path_and_leaves_other_hosts() -> None:
