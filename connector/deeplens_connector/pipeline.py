@@ -48,6 +48,7 @@ from deeplens_connector.translate import (
     translate_store_contacts,
     translate_undecryptable,
 )
+from deeplens_connector.translate.chat_state import ChatStateDiff, translate_store_chat_states
 from deeplens_connector.unsealing import Reopened, Unsealer
 
 log = logging.getLogger("deeplens.connector.pipeline")
@@ -70,6 +71,7 @@ class PipelineHooks:
     fetch_group: Callable[[Any], Any] | None = None  # JID proto -> GroupInfo (client.get_group_info)
     read_contacts: Callable[[], Iterable[Any]] | None = None  # client.contact.get_all_contacts
     decrypt_poll_vote: Callable[[Any], Any] | None = None  # MessageEv -> PollVoteMessage
+    read_chat_settings: Callable[[str], Iterable[Any]] | None = None  # own JID -> chat_settings rows
     seen: Callable[..., None] | None = None  # chats and senders of tracked chats (pictures.want)
     joined_groups: Callable[[], Iterable[Any]] | None = None  # chat_reads.joined_groups
     subscribed_newsletters: Callable[[], Iterable[Any]] | None = None  # chat_reads.subscribed_newsletters
@@ -106,6 +108,7 @@ class Pipeline:
         self._votes = PollVotes(self._hooks.decrypt_poll_vote)
         self._unsealer = unsealer or Unsealer()  # sealed edits/reactions/comments (unsealing.py)
         self._contacts = ContactDiff()
+        self._chat_states = ChatStateDiff()  # what the last read of the store's chat settings said
         self._swept = ChatDiff()  # what the chat sweep published (translate/sweep.py)
         self._inbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=inbox_size)
         # A history chunk is one inbox item but thousands of messages (MBs once parsed): when the
@@ -342,6 +345,17 @@ class Pipeline:
         swept = translate_chat_sweep(groups, newsletters, session=c.session, now_ms=c.now_ms)
         return [item for item in swept if self._swept.changed(item)]
 
+    def _chat_settings(self, _ev: Any, c: Context) -> Translated:
+        """Archived/pinned/muted as whatsmeow's store has them now (chat_settings.py): what changed
+        since the last read (the first read of a process: every chat with settings)."""
+        read = self._hooks.read_chat_settings
+        if read is None or c.own_jid is None:  # a replay, or not logged in yet: no store to read
+            return [], {}
+        own_jid = c.own_jid
+        rows = _read_client("chat settings", lambda: read(own_jid))
+        items = translate_store_chat_states(rows, session=c.session, now_ms=c.now_ms)
+        return [i for i in items if isinstance(i, TranslationError) or self._chat_states.changed(i)], {}
+
     def _simple(self, translate: Callable[..., list[Event]], ev: Any, c: Context) -> Translated:
         return translate(ev, session=c.session, now_ms=c.now_ms), {}
 
@@ -391,6 +405,7 @@ _TRANSLATORS: dict[str, Callable[[Pipeline, Any, Context], Translated]] = {
     "history": Pipeline._history,
     "group_info": Pipeline._group_info,
     "store_contacts": Pipeline._store_contacts,
+    "chat_settings": Pipeline._chat_settings,
     "offline_synced": Pipeline._offline_synced,
     "undecryptable": lambda p, ev, c: (
         translate_undecryptable(ev, session=c.session, own_jid=c.own_jid, now_ms=c.now_ms),

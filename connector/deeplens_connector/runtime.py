@@ -20,6 +20,7 @@ from deeplens.domain.archive_plan import TrackingPolicy
 from psycopg_pool import ConnectionPool
 
 from deeplens_connector import archive_db, chat_reads, exits, unsealing
+from deeplens_connector.chat_settings import StoreChatSettings
 from deeplens_connector.chunk_worker import ChunkWorkers
 from deeplens_connector.media import Download, MediaPool
 from deeplens_connector.pending_media import PendingMedia
@@ -50,6 +51,9 @@ log = logging.getLogger("deeplens.connector")
 # Push names change without an event neonize forwards: the contact store is read again this often
 # while connected (besides after every OfflineSyncCompletedEv); only changes are published.
 CONTACTS_REREAD_S = 1800.0
+# Archive/pin/mute come with no event neonize forwards: whatsmeow's chat settings are read this
+# often while connected (chat_settings.py); only changes are published.
+CHAT_SETTINGS_REREAD_S = 30.0
 GC_YOUNG_OBJECTS = 20_000  # see tune_gc
 
 
@@ -159,6 +163,7 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
         fetch_group=client.get_group_info if live else None,
         read_contacts=client.contact.get_all_contacts if live else None,
         decrypt_poll_vote=functools.partial(decrypt_poll_vote, client) if live else None,
+        read_chat_settings=StoreChatSettings(settings.session_store_url.get_secret_value()) if live else None,
         seen=pictures.want if pictures else None,
         joined_groups=functools.partial(chat_reads.joined_groups, client) if live else None,
         subscribed_newsletters=functools.partial(chat_reads.subscribed_newsletters, client) if live else None,
@@ -241,6 +246,19 @@ def _listen_for_commands(
     ).start()  # fmt: skip
 
 
+@dataclass
+class Reread:
+    """A store the pipeline reads again every `every_s` (the first time: at once)."""
+
+    kind: str
+    every_s: float
+    read_at: float = float("-inf")
+
+    def offer_if_due(self, pipeline: Pipeline) -> None:
+        if time.monotonic() - self.read_at >= self.every_s and pipeline.try_offer(self.kind, None):
+            self.read_at = time.monotonic()
+
+
 def _supervise(connector: Connector) -> int:
     settings = connector.settings
     supervisor = Supervisor(
@@ -256,6 +274,7 @@ def _supervise(connector: Connector) -> int:
     threading.Thread(target=supervisor.run, name="supervisor", daemon=True).start()
     _listen_for_commands(connector, supervisor, terminal, lifecycle)
     contacts_read_at = time.monotonic()
+    chat_settings = Reread("chat_settings", CHAT_SETTINGS_REREAD_S)  # at once when connected, then every 30 s
     resumed = False  # media a previous stop left pending: fetched once connected
     while not supervisor.finished.wait(5.0):  # the main thread stays free for signals
         if not keep_running(connector, supervisor):
@@ -267,6 +286,8 @@ def _supervise(connector: Connector) -> int:
             resumed = True
         if due and connected and connector.pipeline.try_offer("store_contacts", None):
             contacts_read_at = time.monotonic()
+        if connected:
+            chat_settings.offer_if_due(connector.pipeline)
     log.info(
         "connector stopping", extra={"exit_code": supervisor.exit_code, "state": connector.states.current}
     )

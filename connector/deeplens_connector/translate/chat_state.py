@@ -12,6 +12,7 @@ own timestamp, so a later read of the store always wins over it (decision 2026-1
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from deeplens.domain.envelope import ChatStateChanged
 from deeplens.domain.envelope_parts import Source
 from deeplens.domain.ids import ChatKind, Jid
 
-from deeplens_connector.translate.common import Origin, event_id
+from deeplens_connector.translate.common import Origin, TranslationError, event_id, translating
 from deeplens_connector.translate.jids import canonical_jid, chat_kind_of
 
 # whatsmeow keeps "muted for ever" as -1 (its store) or as a date in the year 9999 (MutedForever);
@@ -114,3 +115,15 @@ class ChatStateDiff:
             return False
         self._published[event.chat_jid] = state
         return True
+
+
+def translate_store_chat_states(
+    rows: Iterable[StoredChatSettings], *, session: str, now_ms: int
+) -> Iterator[ChatStateChanged | TranslationError]:
+    """One `chat_state` per stored row; a row with an unusable JID is yielded as a TranslationError."""
+    for row in rows:
+        try:
+            with translating(f"stored chat settings of {row.chat_jid}"):
+                yield store_chat_state(row, session=session, now_ms=now_ms)
+        except TranslationError as error:
+            yield error
