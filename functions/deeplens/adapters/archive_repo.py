@@ -29,7 +29,7 @@ _RECOMPUTE = (
     """INSERT INTO message_versions AS x (session_id, chat_jid, message_id, edited_at, is_original,
            text_body, content, source)
        SELECT m.session_id, m.chat_jid, m.id, m."timestamp", true, m.text_body, m.content, m.source
-       FROM messages m JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
+       FROM messages m JOIN json_to_recordset(%(keys)s::json) AS t(chat_jid text, id text)
             ON m.chat_jid = t.chat_jid AND m.id = t.id
        WHERE m.session_id = %(session)s
          AND EXISTS (SELECT 1 FROM message_versions v WHERE v.session_id = m.session_id
@@ -46,7 +46,7 @@ _RECOMPUTE = (
        FROM (SELECT DISTINCT ON (v.chat_jid, v.message_id) v.chat_jid, v.message_id, v.edited_at,
                     v.text_body
              FROM message_versions v
-             JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
+             JOIN json_to_recordset(%(keys)s::json) AS t(chat_jid text, id text)
                ON v.chat_jid = t.chat_jid AND v.message_id = t.id
              WHERE v.session_id = %(session)s AND NOT v.is_original
              ORDER BY v.chat_jid, v.message_id, v.edited_at DESC) v
@@ -55,7 +55,7 @@ _RECOMPUTE = (
     # Receipts and revokes.
     """UPDATE messages m SET status = k.status, deleted_at = k.revoked_at, deleted_by = k.revoked_by,
               updated_at = now()
-       FROM message_marks k JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
+       FROM message_marks k JOIN json_to_recordset(%(keys)s::json) AS t(chat_jid text, id text)
             ON k.chat_jid = t.chat_jid AND k.message_id = t.id
        WHERE k.session_id = %(session)s AND m.session_id = k.session_id
          AND m.chat_jid = k.chat_jid AND m.id = k.message_id
@@ -63,7 +63,7 @@ _RECOMPUTE = (
              IS DISTINCT FROM (k.status, k.revoked_at, k.revoked_by)""",
     # Where the media is in the bucket.
     """UPDATE messages m SET media_url = md.bucket_key, updated_at = now()
-       FROM media md JOIN unnest(%(chats)s::text[], %(ids)s::text[]) AS t(chat_jid, id)
+       FROM media md JOIN json_to_recordset(%(keys)s::json) AS t(chat_jid text, id text)
             ON md.chat_jid = t.chat_jid AND md.message_id = t.id
        WHERE md.session_id = %(session)s AND m.session_id = md.session_id
          AND m.chat_jid = md.chat_jid AND m.id = md.message_id AND m.file_id = md.file_id
@@ -193,11 +193,15 @@ def _touched(plan: ArchivePlan) -> list[tuple[str, str]]:
 
 
 def _recompute(conn: Conn, session: str, keys: list[tuple[str, str]]) -> None:
+    """The derived fields of the touched messages, in one round trip. The keys go as one JSON text
+    (dumped in C; a text[] parameter is dumped element by element in Python, ~3 us each)."""
     if not keys:
         return
-    params = {"session": session, "chats": [k[0] for k in keys], "ids": [k[1] for k in keys]}
-    for statement in _RECOMPUTE:
-        conn.execute(statement, params)
+    touched = [{"chat_jid": _text_safe(chat), "id": _text_safe(id_)} for chat, id_ in keys]  # as stored
+    params = {"session": session, "keys": json.dumps(touched, ensure_ascii=False)}
+    with conn.pipeline():
+        for statement in _RECOMPUTE:
+            conn.execute(statement, params)
 
 
 def batch_applied(conn: Conn, session: str, batch_key: str) -> bool:
