@@ -23,6 +23,7 @@ const search = chunk(() => import('@/features/search/components/search-panel').t
 const chatInfo = chunk(() => import('@/features/chats/components/chat-info-panel').then((module) => module.ChatInfoPanel));
 const admin = chunk(() => import('@/features/admin/components/admin-panel').then((module) => module.AdminPanel));
 const pairing = chunk(() => import('@/features/pairing/components/pairing-screen').then((module) => module.PairingScreen));
+const statusPane = chunk(() => import('@/app/status-pane').then((module) => module.StatusPane));
 const transfer = chunk(() => import('@/features/transfer/components/transfer-panel').then((module) => module.TransferPanel));
 
 export const SignedIn = signedIn.Chunk;
@@ -33,6 +34,8 @@ export const AdminPanel = admin.Chunk;
 export const PairingScreen = pairing.Chunk;
 /** Not preloaded: the Import / Export view is opened rarely, from the ☰ menu. */
 export const TransferPanel = transfer.Chunk;
+/** Not preloaded: opened with the Status chat. */
+export const StatusPane = statusPane.Chunk;
 
 /** In the order a session needs them. */
 export const preloads: (() => Promise<unknown>)[] = [signedIn, chatWindow, search, chatInfo, admin, pairing].map((item) => item.preload);

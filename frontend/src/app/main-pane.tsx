@@ -7,7 +7,7 @@ import { useRemote } from '@/lib/use-remote';
 import { useNavigationStore } from '@/stores/navigation-store';
 import { ChatCalls } from '@/features/calls/components/calls-list';
 import { getChat } from '@/features/chats/api/chats-api';
-import { ChatWindow } from '@/app/chunks';
+import { ChatWindow, StatusPane } from '@/app/chunks';
 
 export function MainPane() {
   const jid = useNavigationStore((state) => state.selectedChatJid);
@@ -36,7 +36,7 @@ export function MainPane() {
       {chat && <ChatCalls key={`calls-${jid}`} jid={jid} />}
       {chat && (
         <Suspense fallback={<Loading label="Loading messages…" />}>
-          <ChatWindow key={jid} jid={jid} kind={chat.kind} />
+          {chat.kind === 'status' ? <StatusPane /> : <ChatWindow key={jid} jid={jid} kind={chat.kind} />}
         </Suspense>
       )}
     </section>

@@ -671,6 +671,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Status
+         * @description Archived status posts (stories) of contacts, grouped by contact: the newest `limit` posts,
+         *     the contact with the newest post first, each contact's posts oldest first.
+         */
+        get: operations["list_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1611,6 +1632,41 @@ export interface components {
             reason: string;
             /** Count */
             count: number;
+        };
+        /** StatusContact */
+        StatusContact: {
+            /** Sender Jid */
+            sender_jid: string | null;
+            /** Sender Name */
+            sender_name: string | null;
+            /**
+             * From Me
+             * @description my own status posts
+             */
+            from_me: boolean;
+            /**
+             * Latest At
+             * @description epoch ms of this contact's newest post on the page
+             */
+            latest_at: number;
+            /**
+             * Posts
+             * @description this contact's posts on the page, oldest first
+             */
+            posts: components["schemas"]["Message"][];
+        };
+        /** StatusPage */
+        StatusPage: {
+            /**
+             * Contacts
+             * @description the contact with the newest post first
+             */
+            contacts: components["schemas"]["StatusContact"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for older posts
+             */
+            next_cursor: string | null;
         };
         /** TokenCreated */
         TokenCreated: {
@@ -3922,6 +3978,66 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_status: {
+        parameters: {
+            query?: {
+                /** @description a cursor from an earlier page */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -58,6 +58,8 @@ export type Message = Schemas['Message'];
 export type CallOutcome = Schemas['Call']['outcome'];
 export type Call = Schemas['Call'];
 export type CallPage = Schemas['CallPage'];
+export type StatusContact = Schemas['StatusContact'];
+export type StatusPage = Schemas['StatusPage'];
 
 export type MessagePage = Schemas['MessagePage'];
 export type Version = Schemas['Version'];

@@ -26,6 +26,7 @@ from deeplens.entrypoints.http import (
     media,
     search,
     session,
+    stories,
     tracking,
 )
 from deeplens.entrypoints.http.deps import Authenticated, refuse_nul
@@ -46,6 +47,7 @@ ROUTERS = (
     changes.router,
     imports.router,
     exports.router,
+    stories.router,
 )
 
 
