@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from deeplens.adapters.cache import make_redis
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.domain.archive_plan import TrackingPolicy
@@ -55,24 +56,6 @@ CONTACTS_REREAD_S = 1800.0
 # often while connected (chat_settings.py); only changes are published.
 CHAT_SETTINGS_REREAD_S = 30.0
 GC_YOUNG_OBJECTS = 20_000  # see tune_gc
-
-
-def make_redis(settings: ConnectorSettings) -> redis.Redis[str]:
-    password = settings.redis_password
-    return redis.Redis(
-        host=settings.redis_host,
-        port=settings.redis_port,
-        db=settings.redis_db,
-        username=settings.redis_username or None,
-        password=password.get_secret_value() if password else None,
-        decode_responses=True,
-        socket_timeout=2,
-        socket_connect_timeout=2,
-        # ElastiCache in-transit encryption (serverless always): certificate and host name verified
-        ssl=settings.redis_tls,
-        ssl_cert_reqs="required",
-        ssl_check_hostname=settings.redis_tls,
-    )
 
 
 @dataclass
@@ -129,7 +112,7 @@ def tune_gc() -> None:
 def build(settings: ConnectorSettings, client: Any, download: Download | None, spool_dir: Path) -> Connector:
     tune_gc()
     session = settings.session_id
-    cache = make_redis(settings)
+    cache = make_redis(settings, quick=False)  # redis-py's own retries: a blip is waited out
     pool = archive_db.make_pool(settings.database_url.get_secret_value())
     publisher = _publisher(settings, spool_dir)
     status = StatusStore(

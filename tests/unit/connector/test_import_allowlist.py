@@ -1,5 +1,5 @@
-"""The connector's share of `deeplens` is an allow-list (#16 item 3): the domain, the generic S3 and
-SQS clients and the settings groups. import-linter has only deny-lists (forbidden, layers), so this
+"""The connector's share of `deeplens` is an allow-list (#16 item 3): the domain, the generic S3, SQS
+and Redis clients and the settings groups. import-linter has only deny-lists (forbidden, layers), so this
 walks every import of connector/ with `ast`; pyproject's contract keeps forbidding the rest."""
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ from pathlib import Path
 CONNECTOR = Path(__file__).resolve().parents[3] / "connector"
 ALLOWED = (
     "deeplens.domain",
+    # The infrastructure clients, each a factory plus a thin wrapper that translates driver errors
+    # (S3: ObjectStore, SQS: Queue, Redis: Cache): shared so that TLS, credentials and retries are
+    # set in one place. None of them knows the archive.
+    "deeplens.adapters.cache",
     "deeplens.adapters.object_store",
     "deeplens.adapters.queue",
     "deeplens.settings",
