@@ -155,30 +155,45 @@ class Publisher:
     # --- batching -------------------------------------------------------------------------
 
     def _batch_loop(self) -> None:
+        """Full batches are written at once; a batch is due `max_wait_s` after its first event came,
+        and then goes with whatever waits in the inbox (_write_due); close() (None) writes the rest."""
         batch: list[Event | Encoded] = []
         deadline = None
         while True:
-            timeout = None if deadline is None else max(deadline - time.monotonic(), 0)
-            try:
-                item = self._inbox.get(timeout=timeout)
-            except queue.Empty:
-                item = _TIMEOUT
+            item = self._next_item(deadline)
             closing = item is None
             if item is not _TIMEOUT and item is not None:
                 self._take(batch, item)
-                deadline = deadline or time.monotonic() + self.config.max_wait_s
+                deadline = deadline or self._deadline()
             if closing or (deadline and time.monotonic() >= deadline):
                 closing = self._take_waiting(batch) or closing
-                rest = self._write_full(batch)
-                if closing or len(rest) == len(batch):  # no full batch: the due one goes as it is
-                    self._write(rest)
-                    rest = []
+                batch = self._write_due(batch, closing=closing)
                 if closing:
                     return
-                batch, deadline = rest, time.monotonic() + self.config.max_wait_s if rest else None
+                deadline = self._deadline() if batch else None
             else:
                 batch = self._write_full(batch)
                 deadline = deadline if batch else None
+
+    def _next_item(self, deadline: float | None) -> Any:
+        """The next item of the inbox, or _TIMEOUT once `deadline` passed (None: wait for one)."""
+        timeout = None if deadline is None else max(deadline - time.monotonic(), 0)
+        try:
+            return self._inbox.get(timeout=timeout)
+        except queue.Empty:
+            return _TIMEOUT
+
+    def _deadline(self) -> float:
+        return time.monotonic() + self.config.max_wait_s
+
+    def _write_due(self, batch: list[Event | Encoded], *, closing: bool) -> list[Event | Encoded]:
+        """A due batch: its full batches are written; the rest goes too when there was no full batch
+        (the due events go as they are) or when closing. Returns what waits for the next deadline."""
+        rest = self._write_full(batch)
+        if closing or len(rest) == len(batch):
+            self._write(rest)
+            return []
+        return rest
 
     def _take_waiting(self, batch: list[Event | Encoded]) -> bool:
         """When a batch is due, the events already waiting in the inbox go with it (they are late
