@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * List Accounts
-         * @description Every account, oldest first, with its connector's state.
+         * @description Every account (a limited token: those it may use), oldest first, with its connector's state.
          */
         get: operations["list_accounts"];
         put?: never;
@@ -148,7 +148,8 @@ export interface paths {
         put?: never;
         /**
          * Create Token
-         * @description A bearer token for scripts; the token is shown only in this response.
+         * @description A bearer token for scripts; the token is shown only in this response. `accounts` limits it
+         *     to those accounts (a limited token cannot create tokens or manage accounts).
          */
         post: operations["create_token"];
         delete?: never;
@@ -369,7 +370,8 @@ export interface paths {
          * Search Messages
          * @description Messages containing the words (any language, prefixes and parts of words), best first,
          *     with highlighted snippets. The newest 1,000 matching messages are ranked (all of them when
-         *     there are fewer); narrow by chat, sender, date or type to reach older ones.
+         *     there are fewer); narrow by chat, sender, date or type to reach older ones. Without `account`
+         *     every account the caller may use is searched; each hit names its account.
          */
         get: operations["search_messages"];
         put?: never;
@@ -1618,6 +1620,11 @@ export interface components {
              * @description HTML-escaped text with the matches in <mark>…</mark>
              */
             snippet: string;
+            /**
+             * Account
+             * @description the account (id) the message was archived under
+             */
+            account: string;
         };
         /** SearchPage */
         SearchPage: {
@@ -1689,6 +1696,11 @@ export interface components {
             created_at: string;
             /** Expires At */
             expires_at: string | null;
+            /**
+             * Accounts
+             * @description the accounts it may use; null: every one
+             */
+            accounts?: string[] | null;
         };
         /** TokenRequest */
         TokenRequest: {
@@ -1702,6 +1714,11 @@ export interface components {
              * @description none: never expires
              */
             expires_in_days?: number | null;
+            /**
+             * Accounts
+             * @description only these accounts; none: every one
+             */
+            accounts?: string[] | null;
         };
         /** TrackingItem */
         TrackingItem: {
@@ -1864,6 +1881,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -1934,6 +1960,15 @@ export interface operations {
             };
             /** @description no credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2022,6 +2057,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -2059,6 +2103,8 @@ export interface operations {
                 /** @description a cursor from an earlier page */
                 cursor?: string | null;
                 limit?: number;
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
             };
             header?: never;
             path?: never;
@@ -2269,8 +2315,26 @@ export interface operations {
                     "application/json": components["schemas"]["TokenCreated"];
                 };
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description no credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2356,7 +2420,10 @@ export interface operations {
     };
     get_session: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2403,7 +2470,10 @@ export interface operations {
     };
     pair_phone: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2472,7 +2542,10 @@ export interface operations {
     };
     logout_connector: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2519,7 +2592,10 @@ export interface operations {
     };
     restart_connector: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2566,7 +2642,10 @@ export interface operations {
     };
     new_pairing_code: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2629,6 +2708,8 @@ export interface operations {
                 /** @description part of the chat's name or JID */
                 q?: string | null;
                 kind?: ("direct" | "group" | "community" | "newsletter" | "status" | "broadcast") | null;
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
             };
             header?: never;
             path?: never;
@@ -2685,7 +2766,10 @@ export interface operations {
     };
     get_chat: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 /** @description chat JID, e.g. 4915112345678@s.whatsapp.net */
@@ -2761,6 +2845,8 @@ export interface operations {
                 /** @description a message id to center on */
                 around?: string | null;
                 limit?: number;
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
             };
             header?: never;
             path: {
@@ -2829,7 +2915,10 @@ export interface operations {
     };
     list_message_versions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 /** @description chat JID, e.g. 4915112345678@s.whatsapp.net */
@@ -2912,6 +3001,8 @@ export interface operations {
                 type?: ("text" | "image" | "video" | "audio" | "voice" | "document" | "sticker" | "location" | "contact" | "poll" | "unknown") | null;
                 cursor?: string | null;
                 limit?: number;
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
             };
             header?: never;
             path?: never;
@@ -2968,7 +3059,10 @@ export interface operations {
     };
     get_media: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: {
                 /** @description one byte range: bytes=0-99, bytes=100- or bytes=-500 (several: ignored, 200) */
                 range?: string | null;
@@ -3095,7 +3189,10 @@ export interface operations {
     };
     get_media_thumbnail: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 /** @description 8-128 of A-Z a-z 0-9 _ - */
@@ -3165,6 +3262,8 @@ export interface operations {
         parameters: {
             query?: {
                 kind?: ("direct" | "group" | "community" | "newsletter" | "status" | "broadcast") | null;
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
             };
             header?: never;
             path?: never;
@@ -3212,7 +3311,10 @@ export interface operations {
     };
     held_status: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3259,7 +3361,10 @@ export interface operations {
     };
     forget_all_held: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3306,7 +3411,10 @@ export interface operations {
     };
     forget_held: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 jid: string;
@@ -3364,7 +3472,10 @@ export interface operations {
     };
     update_tracking: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 jid: string;
@@ -3440,6 +3551,8 @@ export interface operations {
                 since?: string | null;
                 /** @description the JID of the open chat: its changed messages */
                 chat?: string | null;
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
             };
             header?: {
                 /** @description the ETag of the last answer */
@@ -3508,7 +3621,10 @@ export interface operations {
     };
     create_import: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3577,7 +3693,10 @@ export interface operations {
     };
     upload_import_file: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 /** @description the import's id */
@@ -3666,7 +3785,10 @@ export interface operations {
     };
     start_import: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 /** @description the import's id */
@@ -3743,7 +3865,10 @@ export interface operations {
     };
     get_import: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 /** @description the import's id */
@@ -3802,7 +3927,10 @@ export interface operations {
     };
     create_export: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3880,7 +4008,10 @@ export interface operations {
     };
     get_export: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 /** @description the export's id */
@@ -3939,7 +4070,10 @@ export interface operations {
     };
     download_export: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
             header?: never;
             path: {
                 /** @description the export's id */
@@ -4011,6 +4145,8 @@ export interface operations {
                 /** @description a cursor from an earlier page */
                 cursor?: string | null;
                 limit?: number;
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
             };
             header?: never;
             path?: never;

@@ -26,14 +26,24 @@ def store_password_hash_once(conn: Conn, password_hash: str) -> bool:
 
 
 def add_credential(
-    conn: Conn, kind: CredentialKind, secret_hash: bytes, name: str | None, expires_at: datetime | None
+    conn: Conn,
+    kind: CredentialKind,
+    secret_hash: bytes,
+    name: str | None,
+    expires_at: datetime | None,
+    *,
+    accounts: list[str] | None = None,
 ) -> Row:
+    """`accounts`: the only accounts a token may use (None: every account)."""
     sql = """
-    INSERT INTO api_credentials (id, kind, name, secret_hash, expires_at)
-    VALUES (%(id)s, %(kind)s, %(name)s, %(hash)s, %(expires)s)
-    RETURNING id, kind, name, created_at, expires_at
+    INSERT INTO api_credentials (id, kind, name, secret_hash, expires_at, accounts)
+    VALUES (%(id)s, %(kind)s, %(name)s, %(hash)s, %(expires)s, %(accounts)s)
+    RETURNING id, kind, name, created_at, expires_at, accounts
     """
-    params = {"id": uuid.uuid4(), "kind": kind, "name": name, "hash": secret_hash, "expires": expires_at}
+    params = {
+        "id": uuid.uuid4(), "kind": kind, "name": name, "hash": secret_hash, "expires": expires_at,
+        "accounts": accounts,
+    }  # fmt: skip
     row = fetch_one(conn, sql, params)
     assert row is not None  # INSERT … RETURNING always returns the row
     return row
@@ -42,7 +52,7 @@ def add_credential(
 def find_credential(conn: Conn, secret_hash: bytes) -> Row | None:
     """The live credential with this secret hash (expired ones are ignored)."""
     sql = """
-    SELECT id, kind, name, expires_at FROM api_credentials
+    SELECT id, kind, name, expires_at, accounts FROM api_credentials
     WHERE secret_hash = %(hash)s AND (expires_at IS NULL OR expires_at > now())
     """
     return fetch_one(conn, sql, {"hash": secret_hash})

@@ -79,6 +79,12 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class Forbidden(ApiError):
+    """Known credentials that may not do this (a token limited to other accounts)."""
+
+    code = "forbidden"
+
+
 class RateLimited(ApiError):
     code = "rate_limited"
 

@@ -4,8 +4,6 @@ the session store, optionally its media objects and its event log prefixes."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -16,11 +14,9 @@ from deeplens.adapters.object_store import ObjectStore
 from deeplens.adapters.postgres import Conn, pooled
 from deeplens.domain.accounts import account_id, connector_lock_key
 from deeplens.domain.batch import UNTRACKED_PREFIX
-from deeplens.domain.errors import Conflict, InvalidRequest, NotFound
+from deeplens.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from deeplens.services.api import ApiDeps
 from deeplens.services.status import connector_state
-
-SEED_KEY = "accounts-seeded"
 
 
 @dataclass(frozen=True)
@@ -31,41 +27,80 @@ class DeleteOptions:
     event_log: bool = False  # also `events/{id}/` and `untracked/{id}/` of the events bucket
 
 
-class KnownAccounts:
-    """The account ids, cached per process for `ttl_s` (each scoped request checks its account);
-    a change made through this process is seen at once (`forget`)."""
-
-    def __init__(self, ttl_s: float = 2.0) -> None:
-        self._ttl_s = ttl_s
-        self._lock = threading.Lock()
-        self._ids: list[str] | None = None
-        self._at = 0.0
-
-    def ids(self, deps: ApiDeps) -> list[str]:
-        with self._lock:
-            if self._ids is not None and time.monotonic() - self._at < self._ttl_s:
-                return self._ids
-        with pooled(deps.pool) as conn:
-            store.seed_account(conn, deps.settings.session_id)
-            ids = store.account_ids(conn)
-        with self._lock:
-            self._ids, self._at = ids, time.monotonic()
-        return ids
-
-    def forget(self) -> None:
-        with self._lock:
-            self._ids = None
-
-
-KNOWN = KnownAccounts()
-
-
-def list_accounts(deps: ApiDeps) -> list[dict[str, Any]]:
-    """Every account with its connector's state (live in Redis, else the last one kept)."""
+def known_ids(deps: ApiDeps) -> tuple[str, ...]:
+    """The installation's account ids, oldest first (read again after AccountIds' few seconds); a
+    fresh installation's first read makes SESSION_ID its first account."""
+    cached = deps.accounts.get()
+    if cached is not None:
+        return cached
     with pooled(deps.pool) as conn:
-        store.seed_account(conn, deps.settings.session_id)
+        ids = tuple(store.account_ids(conn))
+        if not ids:
+            store.seed_account(conn, deps.settings.session_id)
+            ids = tuple(store.account_ids(conn))
+    deps.accounts.put(ids)
+    return ids
+
+
+def visible_ids(deps: ApiDeps, allowed: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The accounts a caller may use: all, or those its token is limited to."""
+    ids = known_ids(deps)
+    return ids if allowed is None else tuple(i for i in ids if i in allowed)
+
+
+def resolve_account(deps: ApiDeps, allowed: tuple[str, ...] | None, requested: str | None) -> str:
+    """The account a scoped request works on: the one asked for, else the only one there is."""
+    if requested is not None:
+        return _allowed_account(deps, allowed, requested)
+    visible = visible_ids(deps, allowed)
+    if len(visible) == 1:
+        return visible[0]
+    if not visible:
+        raise Forbidden("this token may use no account that exists", "account")
+    raise InvalidRequest(f"several accounts: give account= one of {', '.join(visible)}", "account")
+
+
+def resolve_scope(deps: ApiDeps, allowed: tuple[str, ...] | None, requested: str | None) -> tuple[str, ...]:
+    """The accounts a request spanning accounts covers (search): the one asked for, else all the
+    caller may use."""
+    if requested is not None:
+        return (_allowed_account(deps, allowed, requested),)
+    visible = visible_ids(deps, allowed)
+    if not visible:
+        raise Forbidden("this token may use no account that exists", "account")
+    return visible
+
+
+def require_every_account(allowed: tuple[str, ...] | None) -> None:
+    """Managing accounts and tokens is for credentials not limited to some accounts."""
+    if allowed is not None:
+        raise Forbidden("a token limited to some accounts cannot manage accounts or tokens")
+
+
+def check_accounts_exist(deps: ApiDeps, accounts: list[str], field: str) -> None:
+    missing = sorted(set(accounts) - set(known_ids(deps)))
+    if missing:
+        raise InvalidRequest(f"no account {', '.join(missing)}", field)
+
+
+def _allowed_account(deps: ApiDeps, allowed: tuple[str, ...] | None, requested: str) -> str:
+    account = account_id(requested, "account")
+    if account not in known_ids(deps):
+        deps.accounts.forget()  # added a moment ago through another process?
+        if account not in known_ids(deps):
+            raise NotFound(f"no account {account!r}", "account")
+    if allowed is not None and account not in allowed:
+        raise Forbidden(f"this token may not use account {account!r}", "account")
+    return account
+
+
+def list_accounts(deps: ApiDeps, allowed: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Every account (the caller may use) with its connector's state (live in Redis, else the
+    last one kept)."""
+    visible = visible_ids(deps, allowed)
+    with pooled(deps.pool) as conn:
         rows = store.list_accounts(conn)
-    return [_with_connection(deps, row) for row in rows]
+    return [_with_connection(deps, row) for row in rows if row["id"] in visible]
 
 
 def get_account(deps: ApiDeps, raw_id: str) -> dict[str, Any]:
@@ -85,7 +120,7 @@ def create_account(
         row = store.add_account(conn, account, display_name or account, defaults)
     if row is None:
         raise Conflict(f"an account {account!r} exists already", "id")
-    KNOWN.forget()
+    deps.accounts.forget()
     return _with_connection(deps, row)
 
 
@@ -127,7 +162,7 @@ def delete_account(
         report = _archive_part(deps, account, options, media)
         report["session_store"] = _store_part(session_conn, devices, options.dry_run)
     report["event_log_objects"] = _event_log_part(events, account, options) if options.event_log else None
-    KNOWN.forget()
+    deps.accounts.forget()
     return {"account": account, "dry_run": options.dry_run, **report}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -51,6 +52,9 @@ class KeyValueCache(Protocol):
     def ping(self) -> None: ...
 
 
+Credential = tuple[uuid.UUID, str, tuple[str, ...] | None]  # id, kind, accounts (None: all)
+
+
 class RecentCredentials:
     """Credentials this process verified within the last `ttl_s` seconds, by secret hash: a burst
     of requests (a chat's images) checks PostgreSQL once. A logout or revocation in this process
@@ -58,21 +62,45 @@ class RecentCredentials:
     within `ttl_s`. Thread-safe (FastAPI's thread pool)."""
 
     def __init__(self, ttl_s: float = 1.0, max_entries: int = 1024) -> None:
-        self._entries: TTLCache[bytes, tuple[uuid.UUID, str]] = TTLCache(max_entries, ttl_s)
+        self._entries: TTLCache[bytes, Credential] = TTLCache(max_entries, ttl_s)
         self._lock = threading.Lock()
 
-    def get(self, secret_hash: bytes) -> tuple[uuid.UUID, str] | None:
+    def get(self, secret_hash: bytes) -> Credential | None:
         with self._lock:
             return self._entries.get(secret_hash)
 
-    def put(self, secret_hash: bytes, credential: tuple[uuid.UUID, str]) -> None:
+    def put(self, secret_hash: bytes, credential: Credential) -> None:
         with self._lock:
             self._entries[secret_hash] = credential
 
     def forget(self, credential_id: uuid.UUID) -> None:
         with self._lock:
-            for key in [k for k, (cid, _) in self._entries.items() if cid == credential_id]:
+            for key in [k for k, entry in self._entries.items() if entry[0] == credential_id]:
                 del self._entries[key]
+
+
+class AccountIds:
+    """The installation's account ids as this process last read them, kept `ttl_s` seconds (every
+    scoped request checks its account against them); `forget` after a change made here."""
+
+    def __init__(self, ttl_s: float = 2.0) -> None:
+        self._ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._ids: tuple[str, ...] | None = None
+        self._at = 0.0
+
+    def get(self) -> tuple[str, ...] | None:
+        with self._lock:
+            fresh = self._ids is not None and time.monotonic() - self._at < self._ttl_s
+            return self._ids if fresh else None
+
+    def put(self, ids: tuple[str, ...]) -> None:
+        with self._lock:
+            self._ids, self._at = ids, time.monotonic()
+
+    def forget(self) -> None:
+        with self._lock:
+            self._ids = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +110,7 @@ class ApiDeps:
     cache: KeyValueCache
     media: MediaStore
     recent: RecentCredentials = field(default_factory=RecentCredentials)
+    accounts: AccountIds = field(default_factory=AccountIds)
     account: str | None = None  # the account a request is scoped to (entrypoints/http/deps.py)
 
     @property

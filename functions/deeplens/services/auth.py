@@ -30,6 +30,7 @@ _SCRYPT_MAXMEM = 64 * 1024 * 1024
 class Principal:
     credential_id: uuid.UUID
     kind: str
+    accounts: tuple[str, ...] | None = None  # a token limited to these accounts; None: every one
 
 
 @dataclass(frozen=True)
@@ -104,17 +105,24 @@ def login(deps: ApiDeps, password: str, client: str) -> Issued:
     return _issue(deps, "session", None, expires)
 
 
-def create_token(deps: ApiDeps, name: str, expires_in_days: int | None) -> Issued:
+def create_token(
+    deps: ApiDeps, name: str, expires_in_days: int | None, accounts: list[str] | None = None
+) -> Issued:
+    """A bearer token; `accounts` limits it to those accounts (each must exist)."""
     expires = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
-    return _issue(deps, "token", name, expires)
+    return _issue(deps, "token", name, expires, accounts)
 
 
 def _issue(
-    deps: ApiDeps, kind: auth_store.CredentialKind, name: str | None, expires: datetime | None
+    deps: ApiDeps,
+    kind: auth_store.CredentialKind,
+    name: str | None,
+    expires: datetime | None,
+    accounts: list[str] | None = None,
 ) -> Issued:
     secret = secrets.token_urlsafe(32)
     with pooled(deps.pool) as conn:
-        row = auth_store.add_credential(conn, kind, _secret_hash(secret), name, expires)
+        row = auth_store.add_credential(conn, kind, _secret_hash(secret), name, expires, accounts=accounts)
     return Issued(secret, row)
 
 
@@ -134,8 +142,9 @@ def authenticate(deps: ApiDeps, secret: str | None) -> Principal:
         row = auth_store.find_credential(conn, secret_hash)
     if row is None:
         raise Unauthorized("the session or token is unknown, revoked or expired")
-    deps.recent.put(secret_hash, (row["id"], row["kind"]))
-    return Principal(row["id"], row["kind"])
+    accounts = tuple(row["accounts"]) if row["accounts"] is not None else None
+    deps.recent.put(secret_hash, (row["id"], row["kind"], accounts))
+    return Principal(row["id"], row["kind"], accounts)
 
 
 def logout(deps: ApiDeps, principal: Principal) -> None:

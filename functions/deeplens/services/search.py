@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from deeplens.adapters import search_queries as search_db
 from deeplens.adapters.archive_queries import resolve_jid
@@ -53,6 +55,30 @@ def search(
         if last
         else None,
     }
+
+
+def search_accounts(deps: ApiDeps, accounts: tuple[str, ...], query: str, limit: int, **options: Any) -> Page:
+    """`search` over several accounts: each account's best page after the same cursor, merged
+    best first (rank, time, chat, id, as one account's pages are), each hit naming its account. A
+    message archived in two accounts (one group) is two hits; if both sit exactly on a page's last
+    key, the second is left out of the next page (the cursor carries no account)."""
+    hits: list[dict[str, Any]] = []
+    more = False
+    for account in accounts:
+        page = search(replace(deps, account=account), query, limit, **options)
+        hits += [{**hit, "account": account} for hit in page["items"]]
+        more = more or page["next_cursor"] is not None
+    hits.sort(key=_hit_key, reverse=True)
+    more = more or len(hits) > limit
+    last = hits[limit - 1] if more and len(hits) >= limit else None
+    return {
+        "items": hits[:limit],
+        "next_cursor": encode_cursor(*_hit_key(last)) if last else None,
+    }
+
+
+def _hit_key(hit: dict[str, Any]) -> tuple[float, int, str, str]:
+    return float(hit["rank"]), int(hit["timestamp"]), str(hit["chat_jid"]), str(hit["id"])
 
 
 def _query_text(query: str) -> str:

@@ -329,3 +329,86 @@ def test_deleting_one_account_leaves_the_other_byte_identical(
         "DELETE", f"/api/accounts/{f.SESSION}", params={"dry_run": "false", "confirm": f.SESSION}
     )
     assert (last.status, "at least one" in last.json()["error"]["message"]) == (409, True)
+
+
+# -- every route scoped (item 2) -------------------------------------------------------------------
+
+
+def _limited_token(admin: ApiClient, accounts: list[str]) -> ApiClient:
+    reply = admin.request("POST", "/api/auth/tokens", json_body={"name": "script", "accounts": accounts})
+    assert reply.status == 201, reply.body
+    assert reply.json()["accounts"] == accounts
+    limited = ApiClient(admin.transport, "uvicorn")
+    limited.bearer = reply.json()["token"]
+    return limited
+
+
+def test_scoped_routes_need_the_account_once_there_are_two(
+    admin: ApiClient, two_accounts: ObjectStore
+) -> None:
+    assert admin.get("/api/chats").status == 200  # one account: the account may be left out
+    admin.request("POST", "/api/accounts", json_body={"id": OTHER})
+    missing = admin.get("/api/chats")
+    assert (missing.status, missing.json()["error"]["field"]) == (400, "account")
+    assert OTHER in missing.json()["error"]["message"]
+    assert admin.get("/api/chats", params={"account": "nobody"}).status == 404
+    assert admin.get("/api/chats", params={"account": "bad id!"}).status == 400
+    assert admin.get("/api/health").status == 200 and admin.get("/api/accounts").status == 200
+
+
+def test_each_account_sees_its_own_chats_tracking_and_media(
+    admin: ApiClient, two_accounts: ObjectStore, database_url: str
+) -> None:
+    admin.request("POST", "/api/accounts", json_body={"id": OTHER})
+    mine = {"account": f.SESSION}
+    other = {"account": OTHER}
+    patched = admin.request("PATCH", f"/api/tracking/{f.GROUP}", params=other, json_body={"is_tracked": True})
+    assert patched.status == 200
+    lists = {a: admin.get("/api/tracking", params={"account": a}).json() for a in (f.SESSION, OTHER)}
+    tracked = {a: {i["jid"]: i["is_tracked"] for i in items} for a, items in lists.items()}
+    assert (tracked[f.SESSION][f.GROUP], tracked[OTHER][f.GROUP]) == (False, True)
+    with psycopg.connect(database_url) as conn:  # ...and in the archive, under each account
+        rows = conn.execute(
+            "SELECT session_id, is_tracked FROM tracking_config WHERE jid = %s ORDER BY 1", (f.GROUP,)
+        )
+        assert rows.fetchall() == [(f.SESSION, False), (OTHER, True)]
+    assert admin.get("/api/media/F0000000000000C1", params=other).body == b"own-jpeg"
+    assert admin.get("/api/media/F0000000000000C1", params=mine).status == 404
+    session = admin.get("/api/session", params=other).json()
+    assert (session["session_id"], session["account_jid"]) == (OTHER, OTHER_JID)
+
+
+def test_search_spans_every_account_or_one_and_each_hit_names_its_account(
+    admin: ApiClient, two_accounts: ObjectStore
+) -> None:
+    admin.request("POST", "/api/accounts", json_body={"id": OTHER})
+    both = admin.get("/api/search", params={"q": "Hallo"}).json()["items"]
+    assert sorted(hit["account"] for hit in both) == sorted([f.SESSION, OTHER])
+    assert {hit["id"] for hit in both} == {"3EB0A1"}
+    one = admin.get("/api/search", params={"q": "Hallo", "account": OTHER}).json()["items"]
+    assert [hit["account"] for hit in one] == [OTHER]
+    first = admin.get("/api/search", params={"q": "Hallo", "limit": 1}).json()
+    second = admin.get(
+        "/api/search", params={"q": "Hallo", "limit": 1, "cursor": first["next_cursor"]}
+    ).json()
+    assert first["next_cursor"] and len(first["items"]) == 1 and len(second["items"]) <= 1
+
+
+def test_a_token_limited_to_one_account_sees_only_that_account(
+    admin: ApiClient, two_accounts: ObjectStore
+) -> None:
+    admin.request("POST", "/api/accounts", json_body={"id": OTHER})
+    assert (
+        admin.request("POST", "/api/auth/tokens", json_body={"name": "x", "accounts": ["ghost"]}).status
+        == 400
+    )
+    limited = _limited_token(admin, [OTHER])
+    assert [a["id"] for a in limited.get("/api/accounts").json()] == [OTHER]
+    assert limited.get("/api/chats").status == 200  # its only account: may be left out
+    refused = limited.get("/api/chats", params={"account": f.SESSION})
+    assert (refused.status, refused.json()["error"]["field"]) == (403, "account")
+    hits = limited.get("/api/search", params={"q": "Hallo"}).json()["items"]
+    assert [hit["account"] for hit in hits] == [OTHER]
+    assert limited.request("POST", "/api/accounts", json_body={"id": "third"}).status == 403
+    assert limited.request("PATCH", f"/api/accounts/{OTHER}", json_body={"state": "paused"}).status == 403
+    assert limited.request("POST", "/api/auth/tokens", json_body={"name": "more"}).status == 403

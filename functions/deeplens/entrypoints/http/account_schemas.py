@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from deeplens.entrypoints.http import schemas
 
 AccountIdField = Field(
     min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.-]+$",
@@ -54,3 +56,28 @@ class AccountDeletion(BaseModel):
     event_log_objects: int | None = Field(
         description="objects under events/{id}/ and untracked/{id}/; null: kept"
     )
+
+
+# The token and search bodies with what accounts add (same names in OpenAPI: these replace the base
+# models in their routes, so the web UI's generated type names stay).
+
+AccountList = list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")]]
+
+
+class TokenRequest(schemas.TokenRequest):
+    accounts: AccountList | None = Field(
+        default=None, min_length=1, max_length=100, description="only these accounts; none: every one"
+    )
+
+
+class TokenCreated(schemas.TokenCreated):
+    accounts: list[str] | None = Field(default=None, description="the accounts it may use; null: every one")
+
+
+class SearchHit(schemas.SearchHit):
+    account: str = Field(description="the account (id) the message was archived under")
+
+
+class SearchPage(BaseModel):
+    items: list[SearchHit]
+    next_cursor: str | None

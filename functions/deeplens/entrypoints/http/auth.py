@@ -4,11 +4,13 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
+from deeplens.entrypoints.http.account_schemas import TokenCreated, TokenRequest
 from deeplens.entrypoints.http.client_address import rate_limit_key
-from deeplens.entrypoints.http.deps import SESSION_COOKIE, CurrentPrincipal, Deps
+from deeplens.entrypoints.http.deps import SESSION_COOKIE, CurrentPrincipal
+from deeplens.entrypoints.http.deps import InstallationDeps as Deps
 from deeplens.entrypoints.http.responses import errors
-from deeplens.entrypoints.http.schemas import LoginRequest, LoginResult, TokenCreated, TokenRequest
-from deeplens.services import auth
+from deeplens.entrypoints.http.schemas import LoginRequest, LoginResult
+from deeplens.services import accounts, auth
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -52,11 +54,17 @@ def _secure_cookie(request: Request, deps: Deps) -> bool:
     operation_id="create_token",
     status_code=status.HTTP_201_CREATED,
     response_model=TokenCreated,
-    responses=errors(),
+    responses=errors(400, 403),
 )
-def create_token(body: TokenRequest, _: CurrentPrincipal, deps: Deps, response: Response) -> TokenCreated:
-    """A bearer token for scripts; the token is shown only in this response."""
-    issued = auth.create_token(deps, body.name, body.expires_in_days)
+def create_token(
+    body: TokenRequest, principal: CurrentPrincipal, deps: Deps, response: Response
+) -> TokenCreated:
+    """A bearer token for scripts; the token is shown only in this response. `accounts` limits it
+    to those accounts (a limited token cannot create tokens or manage accounts)."""
+    accounts.require_every_account(principal.accounts)
+    if body.accounts is not None:
+        accounts.check_accounts_exist(deps, body.accounts, "accounts")
+    issued = auth.create_token(deps, body.name, body.expires_in_days, body.accounts)
     response.headers["Cache-Control"] = "no-store"
     return TokenCreated(token=issued.secret, **issued.credential)
 

@@ -1,15 +1,18 @@
-"""Dependency aliases for the routes: the process's ApiDeps and the authenticated caller."""
+"""Dependency aliases for the routes: the process's ApiDeps (InstallationDeps), the same scoped to
+the request's account (Deps: the `account` query parameter, docs/decisions.md "every route
+scoped"), and the authenticated caller."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from deeplens.domain.errors import InvalidRequest
-from deeplens.services import auth
+from deeplens.services import accounts, auth
 from deeplens.services.api import ApiDeps
 
 SESSION_COOKIE = "dl_session"
@@ -34,11 +37,11 @@ async def _deps(request: Request) -> ApiDeps:
     return deps
 
 
-Deps = Annotated[ApiDeps, Depends(_deps)]
+InstallationDeps = Annotated[ApiDeps, Depends(_deps)]  # not scoped: health, auth, accounts
 
 
 async def _principal(
-    deps: Deps,
+    deps: InstallationDeps,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> auth.Principal:
@@ -52,6 +55,42 @@ async def _principal(
 
 
 CurrentPrincipal = Annotated[auth.Principal, Depends(_principal)]
+
+AccountParam = Annotated[
+    str | None,
+    Query(
+        max_length=128,
+        description="the account (an id of GET /api/accounts); may be left out while there is one",
+    ),
+]
+
+
+async def _scoped(
+    deps: InstallationDeps, principal: CurrentPrincipal, account: AccountParam = None
+) -> ApiDeps:
+    """The deps of the request's account (ApiDeps.session): the `account` asked for, else the only
+    one; checked against the accounts (a few seconds' cache, so mostly without I/O) and the token's
+    limits. 400 `account` when there are several and none is given, 404 unknown, 403 not allowed."""
+    if deps.accounts.get() is None:
+        resolved = await run_in_threadpool(accounts.resolve_account, deps, principal.accounts, account)
+    else:
+        resolved = accounts.resolve_account(deps, principal.accounts, account)
+    return replace(deps, account=resolved)
+
+
+Deps = Annotated[ApiDeps, Depends(_scoped)]
+
+
+async def _scope(
+    deps: InstallationDeps, principal: CurrentPrincipal, account: AccountParam = None
+) -> tuple[ApiDeps, tuple[str, ...]]:
+    """For routes spanning accounts (search): the `account` asked for, else every account the
+    caller may use."""
+    ids = await run_in_threadpool(accounts.resolve_scope, deps, principal.accounts, account)
+    return deps, ids
+
+
+AccountScope = Annotated[tuple[ApiDeps, tuple[str, ...]], Depends(_scope)]
 
 
 Authenticated = [Depends(_principal)]  # router-level: every route of the router needs credentials

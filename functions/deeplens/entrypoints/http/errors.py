@@ -15,6 +15,7 @@ from deeplens.domain.errors import (
     ConfigurationError,
     Conflict,
     DeepLensError,
+    Forbidden,
     InvalidRequest,
     NotFound,
     RateLimited,
@@ -27,6 +28,7 @@ logger = Logger(service="deeplens-api")
 _STATUS: dict[type[ApiError], int] = {
     InvalidRequest: 400,
     Unauthorized: 401,
+    Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
     RateLimited: 429,

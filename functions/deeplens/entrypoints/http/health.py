@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from deeplens.entrypoints.http.deps import Deps
+from deeplens.entrypoints.http.deps import InstallationDeps as Deps
 from deeplens.entrypoints.http.schemas import Health
 from deeplens.services import status
 

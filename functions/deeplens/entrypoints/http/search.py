@@ -6,9 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from deeplens.domain.envelope import MessageType
-from deeplens.entrypoints.http.deps import Authenticated, Deps
+from deeplens.entrypoints.http.account_schemas import SearchPage
+from deeplens.entrypoints.http.deps import AccountScope, Authenticated
 from deeplens.entrypoints.http.responses import errors
-from deeplens.entrypoints.http.schemas import SearchPage
 from deeplens.services import search as search_service
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=Authenticated)
@@ -18,7 +18,7 @@ Moment = date | datetime
 
 @router.get("/search", operation_id="search_messages", response_model=SearchPage, responses=errors(400))
 def search_messages(
-    deps: Deps,
+    scope: AccountScope,
     *,
     q: Annotated[str, Query(min_length=1, max_length=200, description='words, "a phrase", -excluded')],
     chat: Annotated[str | None, Query(max_length=128, description="only this chat (JID)")] = None,
@@ -31,9 +31,12 @@ def search_messages(
 ) -> SearchPage:
     """Messages containing the words (any language, prefixes and parts of words), best first,
     with highlighted snippets. The newest 1,000 matching messages are ranked (all of them when
-    there are fewer); narrow by chat, sender, date or type to reach older ones."""
-    page = search_service.search(
+    there are fewer); narrow by chat, sender, date or type to reach older ones. Without `account`
+    every account the caller may use is searched; each hit names its account."""
+    deps, accounts = scope
+    page = search_service.search_accounts(
         deps,
+        accounts,
         q,
         limit,
         cursor=cursor,
