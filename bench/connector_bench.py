@@ -44,7 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from deeplens.domain.batch import decode_batch, decode_pointer
 from devstack.config import StackConfig
@@ -814,24 +814,38 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def child_main(args: argparse.Namespace) -> NoReturn:
+    """In a child process: one stage, its figures as one JSON line on stdout, then exit."""
+    children: dict[str, Callable[[], dict[str, Any]]] = {
+        "dispatch": lambda: child_dispatch(args.recording, "bench", translate=False),
+        "translate": lambda: child_dispatch(args.recording, "bench", translate=True),
+        "publisher": lambda: child_publisher(args.recording),
+        "full": lambda: child_full(args.recording),
+        "generate": lambda: child_generate(args.recording, args),
+    }
+    try:
+        sys.stdout.write(json.dumps(children[args.child](), default=str) + "\n")
+    except BaseException:  # a failure must end the child too, not wait for its threads
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+    sys.stdout.flush()
+    os._exit(0)  # neonize's Go threads do not keep a finished child alive
+
+
+def measure(mode: str, bench: Bench, arrivals: dict[str, list[Arrived]]) -> dict[str, Any]:
+    """One run of one stage; a published stage also records what arrived."""
+    if mode not in PUBLISHED:
+        return run_child(mode, bench.recording, bench.child_env)
+    result, arrived = published_run(mode, bench)
+    arrivals[mode].append(arrived)
+    return result
+
+
 def main() -> None:
     args = parse_args()
     if args.child:
-        children: dict[str, Callable[[], dict[str, Any]]] = {
-            "dispatch": lambda: child_dispatch(args.recording, "bench", translate=False),
-            "translate": lambda: child_dispatch(args.recording, "bench", translate=True),
-            "publisher": lambda: child_publisher(args.recording),
-            "full": lambda: child_full(args.recording),
-            "generate": lambda: child_generate(args.recording, args),
-        }
-        try:
-            sys.stdout.write(json.dumps(children[args.child](), default=str) + "\n")
-        except BaseException:  # a failure must end the child too, not wait for its threads
-            traceback.print_exc()
-            sys.stderr.flush()
-            os._exit(1)
-        sys.stdout.flush()
-        os._exit(0)  # neonize's Go threads do not keep a finished child alive
+        child_main(args)
     modes = args.only or list(MODES)
     stack = up(StackConfig.load("test"), ("s3rver",))["s3rver"]
     settings = (("CONNECTOR_BATCH_MAX_EVENTS", args.batch_events), ("CONNECTOR_BATCH_MAX_MS", args.batch_ms))
@@ -857,12 +871,7 @@ def main() -> None:
             for _ in range(args.repeat):  # interleaved: a busy moment of the machine hits every stage alike
                 for mode in modes:
                     for label, bench in benches.items():
-                        if mode in PUBLISHED:
-                            result, arrived = published_run(mode, bench)
-                            arrivals[label][mode].append(arrived)
-                        else:
-                            result = run_child(mode, recording, bench.child_env)
-                        runs[label][mode].append(result)
+                        runs[label][mode].append(measure(mode, bench, arrivals[label]))
         finally:
             drop_database(admin, db_url)
     load.append(os.getloadavg()[0])
@@ -894,6 +903,24 @@ def report(
     args: argparse.Namespace, expected: Expected, built_s: float, runs: dict[str, list[dict[str, Any]]],
     *, arrivals: dict[str, list[Arrived]], load: list[float], code: str,
 ) -> None:  # fmt: skip
+    _report_header(args, expected, built_s, load=load, code=code)
+    _report_stages(args, expected, runs)
+    print()
+    if runs.get("full"):
+        _report_full(expected, runs["full"])
+    if runs.get("publisher"):
+        pub = min(runs["publisher"], key=lambda run: run["seconds"])
+        print(
+            f"  publisher only, best run: submit() of {pub['envelopes']:,} envelopes took"
+            f" {pub['submit_s']:.2f} s, {pub['batches']} batches, drained={pub['drained']}"
+        )
+    _report_checks(expected, runs, arrivals)
+
+
+def _report_header(
+    args: argparse.Namespace, expected: Expected, built_s: float, *, load: list[float], code: str
+) -> None:
+    """What was measured: the recording, the code, the machine."""
     messages, envelopes = expected.kinds["message"], sum(expected.kinds.values())
     print(
         f"connector benchmark: {args.history:,} history messages in {expected.chunks} HistorySync chunks"
@@ -911,6 +938,13 @@ def report(
         f" best of {args.repeat} run(s) per stage (median in brackets)"
     )
     print()
+
+
+def _report_stages(
+    args: argparse.Namespace, expected: Expected, runs: dict[str, list[dict[str, Any]]]
+) -> None:
+    """One line per stage (best run, median), every run when repeated, and where the CPU went."""
+    messages, envelopes = expected.kinds["message"], sum(expected.kinds.values())
     print(f"  {'stage':<56} {'seconds':>15} {'msg/s':>8} {'env/s':>8} {'CPU s':>6} {'peak RSS':>9}")
     for mode, mode_runs in runs.items():
         if not mode_runs:
@@ -934,38 +968,40 @@ def report(
             f"  CPU of the full path {cpu['full']:.1f} s = translate {cpu['translate']:.1f} + publisher"
             f" {cpu['publisher']:.1f} + {rest:.1f} (feeding, tracking lookups, media, queues; one GIL)"
         )
-    print()
-    if runs.get("full"):
-        full = min(runs["full"], key=lambda run: run["seconds"])
-        rate = messages / full["seconds"]
-        peak = max(run["peak_rss_mb"] for run in runs["full"])
-        print(
-            f"  target >= {TARGET_RATE:,} messages/s (neonize event -> last batch acked by SQS):"
-            f" {rate:,.0f} msg/s -> {'MET' if rate >= TARGET_RATE else 'MISSED'}"
-        )
-        print(
-            f"  target peak RSS < {TARGET_RSS_MB} MB replaying the history: {peak:.0f} MB"
-            f" -> {'MET' if peak < TARGET_RSS_MB else 'MISSED'} (VmHWM of the connector process"
-            f" {full.get('main_peak_rss_mb', full['peak_rss_mb']):.0f} MB + of its {full.get('workers', 0)}"
-            f" child process(es) (translation workers) {full.get('workers_peak_rss_mb', 0):.0f} MB;"
-            f" sampled peak of the process tree {full['peak_sampled_mb']:.0f} MB; ru_maxrss"
-            f" {full['ru_maxrss_mb']:.0f} MB; {full['before_rss_mb']:.0f} MB before the first event:"
-            f" interpreter, neonize, boto3, clients)"
-        )
-        print(
-            f"  full path, best run: all events fed at {full['fed_s']:.2f} s, first batch acked at"
-            f" {full['first_ack_s']:.2f} s, last at {full['seconds']:.2f} s, close() returned at"
-            f" {full['close_s']:.2f} s; RSS peak sampled at {full['peak_at_s']:.1f} s;"
-            f" {full['batches']} batches, drained={full['drained']}, {full['log_warnings']} warning lines"
-        )
-        if full["first_warning"]:
-            print(f"    first warning: {full['first_warning']}")
-    if runs.get("publisher"):
-        pub = min(runs["publisher"], key=lambda run: run["seconds"])
-        print(
-            f"  publisher only, best run: submit() of {pub['envelopes']:,} envelopes took"
-            f" {pub['submit_s']:.2f} s, {pub['batches']} batches, drained={pub['drained']}"
-        )
+
+
+def _report_full(expected: Expected, full_runs: list[dict[str, Any]]) -> None:
+    """The targets (rate, peak RSS) and the timeline of the full path's best run."""
+    full = min(full_runs, key=lambda run: run["seconds"])
+    rate = expected.kinds["message"] / full["seconds"]
+    peak = max(run["peak_rss_mb"] for run in full_runs)
+    print(
+        f"  target >= {TARGET_RATE:,} messages/s (neonize event -> last batch acked by SQS):"
+        f" {rate:,.0f} msg/s -> {'MET' if rate >= TARGET_RATE else 'MISSED'}"
+    )
+    print(
+        f"  target peak RSS < {TARGET_RSS_MB} MB replaying the history: {peak:.0f} MB"
+        f" -> {'MET' if peak < TARGET_RSS_MB else 'MISSED'} (VmHWM of the connector process"
+        f" {full.get('main_peak_rss_mb', full['peak_rss_mb']):.0f} MB + of its {full.get('workers', 0)}"
+        f" child process(es) (translation workers) {full.get('workers_peak_rss_mb', 0):.0f} MB;"
+        f" sampled peak of the process tree {full['peak_sampled_mb']:.0f} MB; ru_maxrss"
+        f" {full['ru_maxrss_mb']:.0f} MB; {full['before_rss_mb']:.0f} MB before the first event:"
+        f" interpreter, neonize, boto3, clients)"
+    )
+    print(
+        f"  full path, best run: all events fed at {full['fed_s']:.2f} s, first batch acked at"
+        f" {full['first_ack_s']:.2f} s, last at {full['seconds']:.2f} s, close() returned at"
+        f" {full['close_s']:.2f} s; RSS peak sampled at {full['peak_at_s']:.1f} s;"
+        f" {full['batches']} batches, drained={full['drained']}, {full['log_warnings']} warning lines"
+    )
+    if full["first_warning"]:
+        print(f"    first warning: {full['first_warning']}")
+
+
+def _report_checks(
+    expected: Expected, runs: dict[str, list[dict[str, Any]]], arrivals: dict[str, list[Arrived]]
+) -> None:
+    """Whether every run translated and delivered what the recording holds."""
     for run in runs.get("translate", []):
         problems = [f"{run['errors']} translation errors"] if run["errors"] else []
         if Counter(run["kinds"]) != expected.kinds:
