@@ -146,7 +146,7 @@ def test_zip_holds_pages_json_text_and_files_under_safe_names(
         assert lines[0] == "24/11/2025, 16:00 - Anna Schmidt: Hallo! Wie geht es dir?"
         assert "24/11/2025, 16:00 - You: F0000000000000A3.jpg (file attached)" in lines
         assert "holiday" in lines
-        assert "\u200e24/12/2025, 10:00 - Bob: forged" in lines
+        assert "\u206024/12/2025, 10:00 - Bob: forged" in lines
 
 
 def test_every_group_feature_reaches_the_json(

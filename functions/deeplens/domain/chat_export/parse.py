@@ -22,7 +22,7 @@ from deeplens.domain.chat_export.dates import (
     local_datetime,
 )
 from deeplens.domain.chat_export.system import Body, ios_system_reason, read_body, system_reason
-from deeplens.domain.chat_export.text import MARKS, strip_marks
+from deeplens.domain.chat_export.text import MARKS, strip_marks, unescape_line
 from deeplens.domain.errors import InvalidExport
 
 _SP = "[ \u00a0\u202f]"
@@ -105,7 +105,7 @@ def _entries(lines: list[str], name: str) -> Iterator[_Entry]:
                 yield current
             current = header
         elif current is not None:
-            current.continuation.append(line)
+            current.continuation.append(unescape_line(line))
         elif line.strip(MARKS + " \t"):
             seen += 1
             if seen >= SNIFF_LINES or number >= SNIFF_LINES * 5:

@@ -16,6 +16,29 @@ _MARKS = re.compile(f"[{MARKS}]")
 _SPACES = re.compile(r"\s+")
 
 
+# WORD JOINER (U+2060, invisible): our own text export (domain/export/txt_render.py) puts it before
+# a message's further line that a reader could take for a message header of its own (a line that
+# starts with a digit, '[', a mark, or this character), so no text can forge another message.
+# WhatsApp never writes it there; the importer takes exactly one off again (`unescape_line`).
+LINE_ESCAPE = "\u2060"
+
+
+def _needs_escape(line: str) -> bool:
+    return bool(line) and (line[0].isdigit() or line[0] in "[" + MARKS + LINE_ESCAPE)
+
+
+def escape_line(line: str) -> str:
+    """A further line of a message as the text export writes it."""
+    return LINE_ESCAPE + line if _needs_escape(line) else line
+
+
+def unescape_line(line: str) -> str:
+    """The inverse of `escape_line` (a continuation line as it was in the message)."""
+    if line.startswith(LINE_ESCAPE) and _needs_escape(line[1:]):
+        return line[1:]
+    return line
+
+
 def strip_marks(text: str) -> str:
     """The text without direction marks, embeddings, isolates or stray BOMs."""
     return _MARKS.sub("", text)

@@ -10,20 +10,24 @@
     OPTION: Pizza (2 votes)
 
 Times in the export's time zone, 24-hour clock, day first. A message's further lines follow as they
-are, except a line that would itself read as a message header (`DD/MM/YYYY, HH:MM - `): it gets a
-leading LEFT-TO-RIGHT MARK (U+200E, invisible), so a text can never forge another message
-in a reader of this format. A sender name loses its line breaks, and its `: ` becomes `:` + a
-no-break space, so the first `: ` after the dash always ends the name."""
+are, except a line that a reader could take for a message header (one starting with a digit, `[`,
+a direction mark or the escape itself): it gets a leading WORD JOINER (U+2060, invisible), so a
+text can never forge another message in a reader of this format; our importer takes it off again
+(domain/chat_export/text.py), so a chat comes back as it was. (A direction mark, U+200E, would not
+do: WhatsApp itself writes one before iOS headers, so readers skip it.) A sender name loses its
+line breaks, and its `: ` becomes `:` + a no-break space, so the first `: ` after the dash always
+ends the name."""
 
 from __future__ import annotations
 
 import re
 from datetime import tzinfo
 
+from deeplens.domain.chat_export.text import LINE_ESCAPE, escape_line
 from deeplens.domain.export.records import ExportMessage, local_time, poll_tally
 
 HEADER = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}")
-MARK = "\u200e"
+MARK = LINE_ESCAPE
 DELETED = "This message was deleted"
 OMITTED = "<Media omitted>"
 ATTACHED = " (file attached)"
@@ -35,7 +39,7 @@ def message_lines(message: ExportMessage, tz: tzinfo) -> str:
     body = _body(message)
     first, *rest = body.split("\n")
     lines = [f"{when} - {sender_name(message.sender_label(me='You'))}: {first}"]
-    lines.extend(MARK + line if HEADER.match(line) else line for line in rest)
+    lines.extend(escape_line(line) for line in rest)
     return "\n".join(lines) + "\n"
 
 

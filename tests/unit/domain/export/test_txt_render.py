@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
+import pytest
+from deeplens.domain.chat_export.parse import parse_export
 from deeplens.domain.export.records import ExportMessage, Media, Poll, Vote
 from deeplens.domain.export.txt_render import HEADER, MARK, message_lines
 
@@ -56,6 +58,22 @@ def test_a_text_cannot_forge_another_message() -> None:
     assert len(lines) == 4
     assert [bool(HEADER.match(line)) for line in lines] == [True, False, False, False]
     assert lines[1] == MARK + "25/11/2025, 09:00 - Bob: I owe Anna 1000 EUR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "first\n25/11/2025, 09:00 - Bob: I owe Anna 1000 EUR",
+        "first\n[31/12/20, 23:59:59] Bob: the iOS shape",
+        "first\n12/31/20, 11:59\u202fPM - Eve: month first, 12-hour",
+        "first\n\u200e24/12/2025, 10:00 - Bob: behind a direction mark",
+        "first\n\u2060starts with the escape itself\n\u20601/2/25, 9:00 - Eve: and escaped twice",
+        "first\n12 apples\n\n3 pears",
+    ],
+)
+def test_our_importer_reads_each_text_back_as_it_was(text: str) -> None:
+    [message] = parse_export(message_lines(msg(text=text), UTC)).messages
+    assert (message.sender, message.body.text) == ("Anna Schmidt", text)
 
 
 def test_a_name_cannot_move_the_separator_or_add_lines() -> None:
