@@ -10,15 +10,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.adapters.queue import Queue
 from deeplens.bootstrap import make_pool
-from deeplens.domain.errors import InvalidExport
+from deeplens.domain.errors import InvalidExport, TransientError
 from deeplens.entrypoints.import_chat import parser, run, summary_text
 from deeplens.entrypoints.ingest import handler
 from deeplens.entrypoints.worker import LocalContext
@@ -153,3 +154,35 @@ def test_the_command_line_reports_a_bad_file_in_one_line(tmp_path: Path, stack_e
     )
     assert time.monotonic() - started < 30
     assert io  # the module's imports stay used when tests are deselected
+
+
+def test_a_publish_cut_off_halfway_is_completed_by_running_the_import_again(
+    tmp_path: Path, database_url: str, make_deps: Callable[..., IngestDeps], import_deps: ImportDeps,
+) -> None:  # fmt: skip
+    """Every batch object is written before the first pointer is sent, and every id comes from the
+    file: when the queue fails after the first pointer, ingest can apply only that batch; running
+    the import again sends the rest, and the chat ends with every message once."""
+    start = datetime(2024, 1, 1, 8, 0)
+    lines = [android_line(start + timedelta(minutes=n), "Sample User", f"message {n}") for n in range(2500)]
+    path = tmp_path / "WhatsApp Chat with Sample User.txt"
+    path.write_text(export_text(lines))
+    assert isinstance(import_deps.queue, Queue)
+    sent: list[int] = []
+
+    def cut_after_the_first(**_: Any) -> None:
+        sent.append(1)
+        if len(sent) == 2:
+            raise EndpointConnectionError(endpoint_url="the queue went away")
+
+    import_deps.queue._client.meta.events.register("before-call.sqs.SendMessage", cut_after_the_first)
+    with pytest.raises(TransientError, match="the queue went away"):
+        _import(path, import_deps)
+    ingest = make_deps(database_url)
+    assert _drain(import_deps.queue, ingest) == 1  # one batch of BATCH_EVENTS (1,000) so far
+    assert rows(database_url, "SELECT count(*) FROM messages") == [(1000,)]
+
+    again = _import(path, import_deps)
+    assert (again.already_imported, again.imported) == (1000, 1500)
+    _drain(import_deps.queue, ingest)
+    assert rows(database_url, "SELECT count(*), count(DISTINCT text_body) FROM messages") == [(2500, 2500)]
+    assert _import(path, import_deps).imported == 0
