@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Message, StatusContact } from '@/lib/api-types';
-import { contactName, mergeContacts, StatusView } from '@/features/status/components/status-view';
+import { contactName, mergeContacts, StatusView, touchesStatus } from '@/features/status/components/status-view';
 import { makeMessage } from '@/testing/fixtures';
 import { apiError, json, mockFetch } from '@/testing/mock-fetch';
 
@@ -45,7 +45,8 @@ describe('Status', () => {
     const anna = await screen.findByRole('list', { name: 'Status posts of Anna' });
     await within(anna).findByText('Anna am Morgen');
     expect(within(anna).getAllByRole('listitem').map((item) => item.textContent)).toEqual(['Anna am Morgen', 'Anna am Abend']);
-    expect(calls.map((call) => call.url.searchParams.get('cursor'))).toEqual([null, 'c1']);
+    const reads = calls.filter((call) => call.url.pathname === '/api/status');
+    expect(reads.map((call) => call.url.searchParams.get('cursor'))).toEqual([null, 'c1']);
     expect(screen.queryByRole('button', { name: 'Older status posts' })).toBeNull();
   });
 
@@ -80,5 +81,26 @@ describe('Status', () => {
     ]);
     expect(shown[1]?.posts.map((p) => p.id)).toEqual(['S2']); // the shown page is not changed in place
     expect(contactName(contact(ANNA, 'Anna', [], { from_me: true }))).toBe('My status');
+  });
+
+  it('shows a new post when the archive says status changed', async () => {
+    let posts = [post('S1', ANNA, 'Anna am Morgen', 1)];
+    let revision = 1;
+    mockFetch({
+      'GET /api/status': () => json({ contacts: [contact(ANNA, 'Anna', posts)], next_cursor: null }),
+      'GET /api/changes': () => json({ revision, reset: false, chats: revision > 1 ? [{ jid: 'status@broadcast', chat: null, messages: null }] : [] }),
+    });
+    render(<StatusView renderPost={drawn} />);
+    await screen.findByText('Anna am Morgen');
+    posts = [...posts, post('S2', ANNA, 'Anna am Abend', 2)];
+    revision = 2;
+    expect(await screen.findByText('Anna am Abend', {}, { timeout: 4000 })).toBeTruthy();
+  });
+
+  it('reloads only when a change touches status', () => {
+    const changed = (jid: string) => ({ jid, chat: null, messages: null });
+    expect(touchesStatus({ revision: 2, reset: false, chats: [changed('status@broadcast')] })).toBe(true);
+    expect(touchesStatus({ revision: 2, reset: false, chats: [changed(ANNA)] })).toBe(false);
+    expect(touchesStatus({ revision: 2, reset: true, chats: [] })).toBe(true);
   });
 });

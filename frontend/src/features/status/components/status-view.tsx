@@ -2,6 +2,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Message, StatusContact } from '@/lib/api-types';
 import { errorMessage } from '@/lib/api-client';
 import { formatDateTime } from '@/lib/format';
+import type { Changes } from '@/lib/live/changes-api';
+import { useLiveChanges } from '@/lib/live/use-live-changes';
 import { Avatar } from '@/components/avatar';
 import { listStatus } from '@/features/status/api/status-api';
 
@@ -22,6 +24,12 @@ export function mergeContacts(shown: StatusContact[], older: StatusContact[]): S
   }
   return merged;
 }
+
+const STATUS_JID = 'status@broadcast';
+
+/** A change of the archive that brings new status posts (or asks for a full reload). */
+export const touchesStatus = (changes: Changes): boolean =>
+  changes.reset || changes.chats.some((changed) => changed.jid === STATUS_JID);
 
 export const contactName = (contact: StatusContact): string =>
   contact.from_me ? 'My status' : contact.sender_name || contact.sender_jid?.split('@')[0] || 'Unknown';
@@ -50,6 +58,10 @@ export function StatusView({ renderPost }: { renderPost: (post: Message) => Reac
     void show(null, controller.signal);
     return () => controller.abort();
   }, []);
+
+  useLiveChanges((changes) => {
+    if (touchesStatus(changes)) void show(null); // a new post: the newest page again
+  });
 
   const loadOlder = () => {
     setState((current) => ({ ...current, loading: true }));
