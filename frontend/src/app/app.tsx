@@ -17,6 +17,24 @@ function whenIdle(work: () => void): () => void {
   return () => clearTimeout(id);
 }
 
+/** On the login screen, when the page is idle: load the locale data in a worker, then fetch and
+ * evaluate the signed-in chunks one idle task each, so that the first render after sign-in pays for
+ * none of them. Returns a function that stops what has not started yet. */
+export function preloadWhileIdle(): () => void {
+  let cancelled = false;
+  let cancel = () => {};
+  const next = (step: number) => {
+    const load = preloads[step];
+    if (cancelled || !load) return;
+    cancel = whenIdle(() => void load().then(() => next(step + 1), () => {}));
+  };
+  cancel = whenIdle(() => void warmIntlOffThread().then(() => next(0)));
+  return () => {
+    cancelled = true;
+    cancel();
+  };
+}
+
 export function App() {
   const status = useAuthStore((state) => state.status);
   const setStatus = useAuthStore((state) => state.setStatus);
@@ -36,24 +54,7 @@ export function App() {
     );
     return () => controller.abort();
   }, [status, setStatus]);
-  // On the login screen, when the page is idle: load the locale data in a worker, then fetch and
-  // evaluate the signed-in chunks one idle task each, so that the first render after sign-in pays
-  // for none of them.
-  useEffect(() => {
-    if (status !== 'anonymous') return;
-    let cancelled = false;
-    let cancel = () => {};
-    const next = (step: number) => {
-      const load = preloads[step];
-      if (cancelled || !load) return;
-      cancel = whenIdle(() => void load().then(() => next(step + 1), () => {}));
-    };
-    cancel = whenIdle(() => void warmIntlOffThread().then(() => next(0)));
-    return () => {
-      cancelled = true;
-      cancel();
-    };
-  }, [status]);
+  useEffect(() => (status === 'anonymous' ? preloadWhileIdle() : undefined), [status]);
   if (status === 'unknown') return <Loading label="Connecting…" />;
   if (status === 'anonymous') return <LoginScreen />;
   return (
