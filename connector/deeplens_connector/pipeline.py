@@ -342,6 +342,7 @@ class Pipeline:
             return []
         groups = _read_client("joined groups", self._hooks.joined_groups)
         newsletters = _read_client("followed channels", self._hooks.subscribed_newsletters)
+        groups, newsletters = self._swept.new_snapshots(groups), self._swept.new_snapshots(newsletters)
         swept = translate_chat_sweep(groups, newsletters, session=c.session, now_ms=c.now_ms)
         return [item for item in swept if self._swept.changed(item)]
 

@@ -15,6 +15,7 @@ from deeplens_connector import chat_reads
 from deeplens_connector.pipeline import Pipeline, PipelineHooks
 from deeplens_connector.session.client import register_pipeline
 from deeplens_connector.tracking import ChatPolicy, Tracking, default_policy
+from deeplens_connector.translate import ChatDiff
 from neonize.client import NewClient
 from neonize.exc import GetJoinedGroupsError, GetSubscribedNewslettersError
 from neonize.proto import Neonize_pb2 as N
@@ -145,3 +146,13 @@ def test_status_row_is_untracked_when_groups_are_tracked_by_default() -> None:
     published = run([offline_sync_done()], PipelineHooks(joined_groups=lambda: joined(silent_group())), True)
     decided = {e.jid: e.is_tracked for e in published if e.kind == "chat" and e.is_tracked is not None}
     assert decided == {"120363055555555555@g.us": True, "status@broadcast": False}
+
+
+def test_unchanged_snapshots_are_not_translated_again_when_swept_twice() -> None:
+    diff = ChatDiff()
+    assert len(diff.new_snapshots(joined(silent_group()))) == 1
+    assert len(diff.new_snapshots(followed(stadtwerke()))) == 1  # a channel: its own key
+    assert diff.new_snapshots(joined(silent_group())) == []
+    assert diff.new_snapshots(followed(stadtwerke())) == []
+    [renamed] = diff.new_snapshots(joined(silent_group("Haus 12")))
+    assert renamed.GroupName.Name == "Haus 12"
