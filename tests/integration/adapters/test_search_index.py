@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import psycopg
 import pytest
 
@@ -16,16 +18,16 @@ TEXTS = {
 
 
 @pytest.fixture
-def archive(database_url: str) -> psycopg.Connection[tuple[object, ...]]:
-    conn = psycopg.connect(database_url, autocommit=True)
-    conn.execute("INSERT INTO chats (session_id, jid) VALUES ('s', 'c@g.us')")
-    for lang, text in TEXTS.items():
-        conn.execute(
-            "INSERT INTO messages (session_id, chat_jid, id, text_body, timestamp)"
-            " VALUES ('s', 'c@g.us', %s, %s, 1)",
-            (lang, text),
-        )
-    return conn
+def archive(database_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO chats (session_id, jid) VALUES ('s', 'c@g.us')")
+        for lang, text in TEXTS.items():
+            conn.execute(
+                "INSERT INTO messages (session_id, chat_jid, id, text_body, timestamp)"
+                " VALUES ('s', 'c@g.us', %s, %s, 1)",
+                (lang, text),
+            )
+        yield conn
 
 
 def _full_text(conn: psycopg.Connection[tuple[object, ...]], query: str) -> set[object]:

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -32,8 +32,10 @@ def _store_url(empty_database_url: str) -> str:
 @pytest.fixture
 def start_connector(
     stack_env: dict[str, str], database_url: str, session_id: str, tmp_path: Path
-) -> Callable[[str], subprocess.Popen[bytes]]:
-    """`python -m deeplens_connector run` on a session store, with WhatsApp unreachable."""
+) -> Iterator[Callable[[str], subprocess.Popen[bytes]]]:
+    """`python -m deeplens_connector run` on a session store, with WhatsApp unreachable; each one
+    started is ended (if a test left it running) and its stderr pipe closed afterwards."""
+    children: list[subprocess.Popen[bytes]] = []
 
     def start(store_url: str) -> subprocess.Popen[bytes]:
         env = {
@@ -49,9 +51,16 @@ def start_connector(
             "NO_PROXY": "127.0.0.1,localhost",
         }
         command = [sys.executable, "-m", "deeplens_connector", "run"]
-        return subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.PIPE)
+        children.append(subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.PIPE))
+        return children[-1]
 
-    return start
+    yield start
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+        if child.stderr:
+            child.stderr.close()
 
 
 def _connections(admin_url: str, database: str) -> int:
