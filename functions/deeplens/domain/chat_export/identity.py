@@ -36,6 +36,11 @@ class Identities:
     known_names: Iterable[tuple[str, str]] = ()  # (JID, name) the archive knows in this chat
 
 
+# WhatsApp's word for the exporter in an English export (our own text export writes it too): the
+# account itself when no other name is given for it (other languages: give me_name).
+YOU = "you"
+
+
 def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     """`Name=JID` pairs (CLI `--map`); the JID canonical."""
     mapping: dict[str, str] = {}
@@ -83,7 +88,7 @@ def _resolve(
     own = known.me_jid or synthetic_jid("\x00me")
     if key in mapping:
         return Sender(mapping[key], mapping[key] == known.me_jid, "mapped")
-    if me is not None and key == me:
+    if key == (me if me is not None else YOU):
         return Sender(own, True, "me")
     if phone := _phone_jid(name):
         return Sender(phone, phone == known.me_jid, "phone number")

@@ -47,6 +47,16 @@ def test_direct_chat_other_party_is_the_chat() -> None:
     assert (senders["Anna"].jid, senders["Anna"].how) == (ANNA, "direct chat")
 
 
+def test_you_is_the_account_unless_another_name_is_given() -> None:
+    senders = resolve_senders(["You", "Anna"], Identities(GROUP, me_jid=ME, known_names=[(ANNA, "Anna")]))
+    assert {name: (s.jid, s.from_me, s.how) for name, s in senders.items()} == {
+        "You": (ME, True, "me"),
+        "Anna": (ANNA, False, "archive name"),
+    }
+    named = resolve_senders(["You", "Me"], Identities(GROUP, me_name="Me", me_jid=ME))
+    assert (named["Me"].how, named["You"].how) == ("me", "synthetic")  # "You" is then just a name
+
+
 def test_bad_mapping_is_named() -> None:
     with pytest.raises(InvalidExport, match="--map 'Anna=nobody'"):
         parse_mapping(["Anna=nobody"])
