@@ -41,6 +41,7 @@ class Part:
 @dataclass
 class _Child:
     part: Part
+    env: Mapping[str, str] | None = None  # added to Parts.env for this child (an account's connector)
     process: subprocess.Popen[bytes] | None = None
     started: float = 0.0
     crashes: int = 0
@@ -60,12 +61,33 @@ class Parts:
         self.policy = policy or RestartPolicy()
         self.children: list[_Child] = []
 
-    def start(self, part: Part) -> int:
-        """Starts `part`; returns its pid."""
-        child = _Child(part)
+    def start(self, part: Part, env: Mapping[str, str] | None = None) -> int:
+        """Starts `part` (with `env` on top of the parts' environment); returns its pid."""
+        child = _Child(part, env)
         self.children.append(child)
         self._spawn(child)
         return child.group or 0
+
+    def stop(self, tag: str) -> bool:
+        """Stops the part with this tag (SIGTERM, SIGKILL after STOP_GRACE_S) and forgets it; the
+        others keep running. False when there is none."""
+        child = next((c for c in self.children if c.part.tag == tag), None)
+        if child is None:
+            return False
+        self.children.remove(child)
+        if child.process is not None and child.process.poll() is None:
+            child.process.terminate()
+            try:
+                child.process.wait(timeout=STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                _kill_group(child.process.pid)
+                child.process.wait()
+        for relay in child.relays:
+            relay.join(timeout=2)
+        return True
+
+    def running_tags(self) -> list[str]:
+        return [child.part.tag for child in self.children]
 
     def _spawn(self, child: _Child) -> None:
         module = child.part.module.removesuffix(".__main__")
@@ -73,7 +95,7 @@ class Parts:
         # runner, which stops every part), and a restart can wait until the old run's children exited.
         process = subprocess.Popen(
             [sys.executable, "-m", module],
-            env=self.env,
+            env={**self.env, **(child.env or {})},
             stdin=subprocess.DEVNULL,  # a background process group reading the terminal would stop
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

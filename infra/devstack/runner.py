@@ -17,6 +17,7 @@ from types import FrameType
 
 from dotenv import dotenv_values
 
+from devstack.account_connectors import DEFAULT_POLL_S, AccountConnectors, AccountsSource
 from devstack.config import StackConfig, StackConfigError
 from devstack.output import Terminal
 from devstack.parts import CONNECTOR_STOP_CODES, Part, Parts
@@ -61,13 +62,13 @@ def run_product(cfg: StackConfig, backends: tuple[str, ...]) -> int:
         recovery = Recovery(cfg, backends, env, settings, TERMINAL.line)
         recovery.reconcile(0, full=True)  # the local SQS keeps messages in memory: refill from the log
         parts = Parts(part_env(cfg, env, os.environ, dotenv_values(".env")), TERMINAL)
-        _start_parts(parts, chosen)
+        connectors = _start_parts(parts, chosen, settings_env)
         recovery.start()
         _say(
             f"running; stack checked every {settings.check_s:.0f}s, reconcile every"
             f" {settings.reconcile_s:.0f}s; Ctrl-C stops everything"
         )
-        _watch(parts)
+        _watch(parts, connectors)
     except (KeyboardInterrupt, _Stop):
         _say("stopping")
     except StackConfigError as error:
@@ -133,16 +134,31 @@ def public_url(env: dict[str, str]) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{env['PORT']}"
 
 
-def _start_parts(parts: Parts, chosen: tuple[Part, ...]) -> None:
+def _start_parts(
+    parts: Parts, chosen: tuple[Part, ...], settings_env: Mapping[str, str]
+) -> AccountConnectors | None:
+    """Starts the chosen parts; the connector as one process per account (account_connectors)."""
     env = parts.env
+    connectors = None
     if PARTS[0] in chosen:
         _say(f"  web UI         {public_url(env)} (listening on {env['HOST']}:{env['PORT']})")
     for part in chosen:
         if not _exists(part.module):
             _say(f"  {part.name:14} not built yet ({part.issue})")
             continue
+        if part.tag == "connector":
+            connectors = _account_connectors(parts, part, settings_env)
+            connectors.poll()
+            continue
         pid = parts.start(part)
         _say(f"  {part.name:14} started (pid {pid}), output as [{part.tag}]")
+    return connectors
+
+
+def _account_connectors(parts: Parts, part: Part, settings_env: Mapping[str, str]) -> AccountConnectors:
+    source = AccountsSource(parts.env["DATABASE_URL"], parts.env.get("SESSION_ID") or "primary_agent")
+    seconds = float(settings_env.get("DEEPLENS_ACCOUNTS_SECONDS") or DEFAULT_POLL_S)
+    return AccountConnectors(parts, part, source, _say, seconds)
 
 
 def _dotenv() -> dict[str, str]:
@@ -156,9 +172,11 @@ def _exists(module: str) -> bool:
         return False
 
 
-def _watch(parts: Parts) -> None:
+def _watch(parts: Parts, connectors: AccountConnectors | None = None) -> None:
     while True:
         parts.check()
+        if connectors is not None and connectors.due():
+            connectors.poll()
         time.sleep(0.2)
 
 

@@ -141,12 +141,16 @@ def media_keys(conn: Conn, account: str) -> list[str]:
 
 
 @contextmanager
-def session_store_locked(url: str, lock_key: int) -> Iterator[tuple[Conn, bool]]:
+def session_store_locked(url: str, lock_key: int) -> Iterator[tuple[Conn | None, bool]]:
     """A connection to the session store and whether it got the connector's per-account advisory
-    lock (held until the connection closes, at the end of the block: no connector starts meanwhile)."""
+    lock (held until the connection closes, at the end of the block: no connector starts meanwhile).
+    (None, True) when the account's store database was never created (its connector never ran)."""
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=5, application_name="deeplens-accounts")
     except psycopg.OperationalError as error:
+        if "does not exist" in str(error):
+            yield None, True
+            return
         raise TransientError(f"session store unavailable: {type(error).__name__}") from error
     with conn:
         row = conn.execute("SELECT pg_try_advisory_lock(%s)", (lock_key,)).fetchone()

@@ -24,3 +24,22 @@ def connector_lock_key(account: str) -> int:
     process (connector/deeplens_connector/archive_db.lock_id computes the same)."""
     digest = hashlib.sha256(f"deeplens-connector:{account}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def session_store_url(base_url: str, account: str, primary: str) -> str:
+    """The whatsmeow session store of one account: SESSION_STORE_URL itself for the primary account
+    (SESSION_ID: the store an installation with one account always had), else a database of its
+    own beside it (`{database}_{slug}_{hash}`), so each store holds exactly one device and the
+    connector's neonize client resumes it as it always did (docs/decisions.md, connectors per account)."""
+    if account == primary:
+        return base_url
+    head, sep, query = base_url.partition("?")
+    prefix, _, database = head.rpartition("/")
+    return f"{prefix}/{store_database(database, account)}{sep}{query}"
+
+
+def store_database(base_database: str, account: str) -> str:
+    """A PostgreSQL database name (<= 63 bytes, lower case) for `account`'s session store."""
+    slug = re.sub(r"[^a-z0-9]+", "_", account.lower()).strip("_")[:24]
+    digest = hashlib.sha256(account.encode()).hexdigest()[:8]
+    return f"{base_database[:24]}_{slug}_{digest}"

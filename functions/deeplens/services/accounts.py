@@ -12,7 +12,7 @@ from typing import Any
 from deeplens.adapters import account_store as store
 from deeplens.adapters.object_store import ObjectStore
 from deeplens.adapters.postgres import Conn, pooled
-from deeplens.domain.accounts import account_id, connector_lock_key
+from deeplens.domain.accounts import account_id, connector_lock_key, session_store_url
 from deeplens.domain.batch import UNTRACKED_PREFIX
 from deeplens.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from deeplens.services.api import ApiDeps
@@ -157,10 +157,13 @@ def delete_account(
         raise NotFound(f"no account {account!r}", "id")
     if not options.dry_run:
         _check_deletable(row, others, options)
-    with _session_store(deps, account, options.dry_run) as session_conn:
-        devices = store.store_devices(session_conn, row["account_jid"]) if session_conn else []
-        report = _archive_part(deps, account, options, media)
-        report["session_store"] = _store_part(session_conn, devices, options.dry_run)
+    if deps.settings.session_store_url is None:
+        report = {**_archive_part(deps, account, options, media), "session_store": None}
+    else:
+        with _session_store(deps, account, options.dry_run) as session_conn:
+            devices = store.store_devices(session_conn, row["account_jid"]) if session_conn else []
+            report = _archive_part(deps, account, options, media)
+            report["session_store"] = _store_part(session_conn, devices, options.dry_run)
     report["event_log_objects"] = _event_log_part(events, account, options) if options.event_log else None
     deps.accounts.forget()
     return {"account": account, "dry_run": options.dry_run, **report}
@@ -179,13 +182,13 @@ def _check_deletable(row: dict[str, Any], others: list[str], options: DeleteOpti
 
 @contextmanager
 def _session_store(deps: ApiDeps, account: str, dry_run: bool) -> Iterator[Conn | None]:
-    """A connection to the session store holding the account's connector lock (a connector cannot
-    start while its device is deleted); None when SESSION_STORE_URL is not set."""
-    url = deps.settings.session_store_url
-    if url is None:
-        yield None
-        return
-    with store.session_store_locked(url.get_secret_value(), connector_lock_key(account)) as (conn, locked):
+    """A connection to the account's session store (domain.accounts.session_store_url) holding its
+    connector's lock (a connector cannot start while its device is deleted); None when its database
+    was never created. Only called when SESSION_STORE_URL is set."""
+    base = deps.settings.session_store_url
+    assert base is not None
+    url = session_store_url(base.get_secret_value(), account, deps.settings.session_id)
+    with store.session_store_locked(url, connector_lock_key(account)) as (conn, locked):
         if not locked and not dry_run:
             raise Conflict(
                 f"the connector of {account!r} still runs; it stops within seconds once paused", "id"
@@ -208,9 +211,9 @@ def _archive_part(deps: ApiDeps, account: str, options: DeleteOptions, media: Ob
     return {"archive": archive, "media_objects": len(keys) if options.media else None}
 
 
-def _store_part(conn: Conn | None, devices: list[str], dry_run: bool) -> dict[str, int] | None:
-    if conn is None:
-        return None
+def _store_part(conn: Conn | None, devices: list[str], dry_run: bool) -> dict[str, int]:
+    if conn is None:  # the account's store database was never created
+        return {}
     counts = store.store_counts(conn, devices)
     if not dry_run:
         with conn.transaction():

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from deeplens.adapters.migrations import apply_migrations
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
-from deeplens.domain.accounts import connector_lock_key
+from deeplens.domain.accounts import connector_lock_key, session_store_url
 from deeplens.domain.batch import BatchPointer, encode_pointer
 from deeplens.services.api import ApiDeps
 from deeplens.services.ingest import IngestDeps, ingest_record
@@ -76,28 +76,37 @@ def _own_image_event(session: str) -> dict[str, Any]:
     return event
 
 
-@pytest.fixture
-def store_url(fresh_databases: Callable[[], str]) -> str:
-    """A session store with two paired devices: ours (primary_agent) and the other account's."""
-    url = fresh_databases()
+def _fill_store(url: str, jid: str, number: int) -> None:
     with psycopg.connect(url) as conn:
         for statement in WHATSMEOW_DDL:
             conn.execute(statement)
-        for number, jid in enumerate((MINE_JID, OTHER_JID), 1):
-            device = jid.replace("@", f":{number + 10}@")
+        device = jid.replace("@", f":{number + 10}@")
+        conn.execute("INSERT INTO whatsmeow_device (jid, registration_id) VALUES (%s, %s)", (device, number))
+        for peer in ("a", "b", "c"):
             conn.execute(
-                "INSERT INTO whatsmeow_device (jid, registration_id) VALUES (%s, %s)", (device, number)
+                "INSERT INTO whatsmeow_sessions VALUES (%s, %s, %s)", (device, peer, f"{jid}{peer}".encode())
             )
-            for peer in ("a", "b", "c"):
-                conn.execute(
-                    "INSERT INTO whatsmeow_sessions VALUES (%s, %s, %s)",
-                    (device, peer, f"{jid}{peer}".encode()),
-                )
-            conn.execute(
-                "INSERT INTO whatsmeow_message_secrets VALUES (%s, %s, %s, 'M1', 'k')", (device, f.PN, f.PN)
-            )
+        conn.execute(
+            "INSERT INTO whatsmeow_message_secrets VALUES (%s, %s, %s, 'M1', 'k')", (device, f.PN, f.PN)
+        )
         conn.execute("INSERT INTO whatsmeow_lid_map VALUES (%s, %s)", (f.LID, f.PN))
-    return url
+
+
+@pytest.fixture
+def store_url(fresh_databases: Callable[[], str]) -> Iterator[str]:
+    """SESSION_STORE_URL with our device (primary_agent), and beside it the other account's own
+    store database (domain.accounts.session_store_url) with its device."""
+    url = fresh_databases()
+    _fill_store(url, MINE_JID, 1)
+    other = session_store_url(url, OTHER, f.SESSION)
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {other.rsplit('/', 1)[1]} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {other.rsplit('/', 1)[1]}")
+    _fill_store(other, OTHER_JID, 2)
+    yield url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {other.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -185,6 +194,11 @@ def _store_dump(url: str) -> list[str]:
                 f"{table}:{r[0]}" for r in conn.execute(f"SELECT to_jsonb(t)::text FROM {table} t ORDER BY 1")
             ]
         return rows
+
+
+def _lid_rows(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        return [r[0] for r in conn.execute("SELECT to_jsonb(t)::text FROM whatsmeow_lid_map t ORDER BY 1")]
 
 
 def _objects(store: ObjectStore, prefix: str) -> dict[str, str]:
@@ -281,7 +295,8 @@ def test_delete_is_refused_while_the_accounts_connector_holds_its_lock(
 ) -> None:
     admin.request("POST", "/api/accounts", json_body={"id": OTHER})
     admin.request("PATCH", f"/api/accounts/{OTHER}", json_body={"state": "paused"})
-    with psycopg.connect(store_url, autocommit=True) as connector:  # what a running connector holds
+    other_store = session_store_url(store_url, OTHER, f.SESSION)
+    with psycopg.connect(other_store, autocommit=True) as connector:  # what a running connector holds
         connector.execute("SELECT pg_advisory_lock(%s)", (connector_lock_key(OTHER),))
         busy = admin.request(
             "DELETE", f"/api/accounts/{OTHER}", params={"dry_run": "false", "confirm": OTHER}
@@ -298,7 +313,9 @@ def test_deleting_one_account_leaves_the_other_byte_identical(
     s3: S3Settings = settings_from(S3Settings, stack_env)
     events = ObjectStore(make_s3_client(s3), s3.events_bucket)
     kept_rows = _archive_dump(database_url, f.SESSION)
-    kept_store = [row for row in _store_dump(store_url) if "4917000000002" not in row]
+    other_store = session_store_url(store_url, OTHER, f.SESSION)
+    kept_store = _store_dump(store_url)
+    assert len(_store_dump(other_store)) == 6
     kept_events = {**_objects(events, f"events/{f.SESSION}/"), **_objects(events, f"untracked/{f.SESSION}/")}
     kept_media = _objects(two_accounts, SHARED_MEDIA)
     assert sum(map(len, kept_rows.values())) > 30 and len(kept_store) == 6 and kept_media
@@ -316,6 +333,7 @@ def test_deleting_one_account_leaves_the_other_byte_identical(
     assert _archive_dump(database_url, f.SESSION) == kept_rows
     assert all(rows == [] for rows in _archive_dump(database_url, OTHER).values())
     assert _store_dump(store_url) == kept_store
+    assert _store_dump(other_store) == [f"whatsmeow_lid_map:{row}" for row in _lid_rows(other_store)]
     assert {
         **_objects(events, f"events/{f.SESSION}/"),
         **_objects(events, f"untracked/{f.SESSION}/"),

@@ -1,0 +1,109 @@
+"""`make run`'s connectors per account (devstack.account_connectors) on the stack's PostgreSQL: one
+process per active account, started and stopped as the accounts table changes, the others left
+running. The part is a stand-in that prints its environment (the real connector needs WhatsApp)."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from deeplens.domain.accounts import session_store_url
+from devstack.account_connectors import AccountConnectors, AccountsSource
+from devstack.output import Terminal
+from devstack.parts import Part, Parts
+
+PRIMARY = "primary_agent"
+FAKE = Part("connector", "connector", "tests.integration.devstack.fake_connector", "-")
+
+
+@pytest.fixture
+def supervisor(
+    database_url: str, tmp_path: Path
+) -> Iterator[tuple[AccountConnectors, io.BytesIO, list[str]]]:
+    store = database_url.replace("postgresql://", "postgres://", 1) + "?sslmode=disable"
+    env = {**os.environ, "DATABASE_URL": database_url, "SESSION_STORE_URL": store, "SESSION_ID": PRIMARY,
+           "DEEPLENS_DATA_DIR": str(tmp_path)}  # fmt: skip
+    env.pop("CONNECTOR_SPOOL_DIR", None)
+    out = io.BytesIO()
+    said: list[str] = []
+    parts = Parts(env, Terminal(out))
+    connectors = AccountConnectors(parts, FAKE, AccountsSource(database_url, PRIMARY), said.append, poll_s=0)
+    yield connectors, out, said
+    parts.stop_all()
+    sales_store = session_store_url(store, "sales", PRIMARY).partition("?")[0]
+    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {sales_store.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+def _pid(connectors: AccountConnectors, tag: str) -> int:
+    child = next(c for c in connectors.parts.children if c.part.tag == tag)
+    assert child.process is not None and child.process.poll() is None
+    return child.process.pid
+
+
+def _printed(out: io.BytesIO, tag: str, expect: str = "SESSION_ID=", timeout_s: float = 10.0) -> str:
+    """The last line the part `tag` printed that holds `expect` (waiting for it)."""
+    deadline = time.monotonic() + timeout_s
+    prefix = f"[{tag}]".encode()
+    while time.monotonic() < deadline:
+        lines = [line for line in out.getvalue().splitlines() if prefix in line and expect.encode() in line]
+        if lines:
+            return lines[-1].decode()
+        time.sleep(0.05)
+    raise AssertionError(f"{tag} printed nothing: {out.getvalue()!r}")
+
+
+def test_one_connector_per_active_account_started_and_stopped_alone(
+    supervisor: tuple[AccountConnectors, io.BytesIO, list[str]], database_url: str, tmp_path: Path
+) -> None:
+    connectors, out, said = supervisor
+    connectors.poll()  # a fresh installation: SESSION_ID becomes its first account
+    assert list(connectors.running) == [PRIMARY]
+    primary_pid = _pid(connectors, "connector")
+    first = _printed(out, "connector")
+    assert f"SESSION_ID={PRIMARY}" in first and "CONNECTOR_SPOOL_DIR=-" in first
+
+    with psycopg.connect(database_url) as conn:
+        conn.execute("INSERT INTO accounts (id, display_name, track_groups) VALUES ('sales', 'Sales', true)")
+    connectors.poll()
+    assert sorted(connectors.running) == [PRIMARY, "sales"]
+    sales = _printed(out, "connector:sales", "SESSION_ID=sales")
+    assert "SESSION_ID=sales" in sales and "DEFAULT_TRACK_GROUPS=true" in sales
+    assert f"CONNECTOR_SPOOL_DIR={tmp_path / 'connector-spool-sales'}" in sales
+    store = session_store_url(connectors.parts.env["SESSION_STORE_URL"], "sales", PRIMARY)
+    assert f"SESSION_STORE_URL={store}" in sales
+    with psycopg.connect(store.partition("?")[0].replace("postgres://", "postgresql://", 1)) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)  # its own store database was created
+    assert _pid(connectors, "connector") == primary_pid  # the other one was not restarted
+
+    with psycopg.connect(database_url) as conn:
+        conn.execute("UPDATE accounts SET track_groups = false WHERE id = 'sales'")
+    sales_pid = _pid(connectors, "connector:sales")
+    connectors.poll()
+    assert _pid(connectors, "connector:sales") != sales_pid  # restarted with its new defaults
+    assert "SESSION_ID=sales" in _printed(out, "connector:sales", "DEFAULT_TRACK_GROUPS=false")
+
+    with psycopg.connect(database_url) as conn:
+        conn.execute("UPDATE accounts SET state = 'paused' WHERE id = 'sales'")
+    connectors.poll()
+    assert list(connectors.running) == [PRIMARY]
+    assert [c.part.tag for c in connectors.parts.children] == ["connector"]
+    assert _pid(connectors, "connector") == primary_pid
+    assert any("connector of 'sales' stopped (paused or deleted)" in line for line in said)
+
+
+def test_connectors_are_left_running_when_the_database_does_not_answer(
+    supervisor: tuple[AccountConnectors, io.BytesIO, list[str]],
+) -> None:
+    connectors, _, said = supervisor
+    connectors.poll()
+    pid = _pid(connectors, "connector")
+    connectors.source = AccountsSource("postgresql://nobody@127.0.0.1:1/none", PRIMARY)
+    connectors.poll()
+    assert _pid(connectors, "connector") == pid
+    assert "accounts not read (OperationalError); connectors left as they are" in said
