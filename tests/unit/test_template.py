@@ -6,8 +6,10 @@ import importlib
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
+from deeplens.adapters.object_store import make_s3_client
 from deeplens.bootstrap import make_pool
 from deeplens.domain.batch import batch_key
 from deeplens.domain.retry import RetrySchedule
@@ -15,7 +17,7 @@ from deeplens.services.connector_health import METRIC, NAMESPACE
 from deeplens.services.export_jobs import export_key
 from deeplens.services.import_jobs import upload_key
 from deeplens.services.transfer_jobs import QUEUED_STALE_S
-from deeplens.settings import ApiSettings, IngestSettings
+from deeplens.settings import ApiSettings, IngestSettings, S3Settings
 from deeplens_connector import exits
 from deeplens_connector.stopping import DEFAULT_DRAIN_S, watcher_stop_wait_s
 
@@ -348,3 +350,27 @@ def test_uploads_and_exports_expire_after_the_transfer_retention_parameter() -> 
     link_s = ApiSettings.model_fields["export_link_seconds"].default
     retention = _template()["Parameters"]["TransferRetentionDays"]
     assert retention["MinValue"] * 86400 >= link_s  # a download link never outlives its zip
+
+
+def test_on_aws_presigned_urls_are_on_the_bucket_host_the_site_csp_allows() -> None:
+    """The browser POSTs import files to, and is redirected for media and downloads to, the URLs the
+    S3 client signs: without an endpoint (AWS) they are virtual-hosted, on the bucket's own host
+    name (RegionalDomainName / DomainName), which the CloudFront CSP names in connect-src/img-src."""
+    bucket = "deeplens-mediabucket-abc123"
+    for region, host in (("eu-central-1", f"{bucket}.s3.eu-central-1.amazonaws.com"),
+                         ("us-east-1", f"{bucket}.s3.amazonaws.com")):  # fmt: skip
+        settings = S3Settings(
+            minio_endpoint=None, minio_bucket=bucket, aws_region=region,
+            minio_access_key="AKIDEXAMPLE", minio_secret_key="secret",
+        )  # fmt: skip
+        client = make_s3_client(settings)
+        post = client.generate_presigned_post(Bucket=bucket, Key="uploads/s/j/chat.zip")
+        get = client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "exports/x.zip"})
+        assert urlsplit(post["url"]).hostname == urlsplit(get).hostname == host, region
+    policy = _template()["Resources"]["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    csp = policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Sub"]
+    connect = next(part for part in csp.split("; ") if part.startswith("connect-src"))
+    assert (
+        "https://${MediaBucket.RegionalDomainName}" in connect
+        and "https://${MediaBucket.DomainName}" in connect
+    )
