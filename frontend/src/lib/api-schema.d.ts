@@ -423,6 +423,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pictures/{jid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Picture
+         * @description The current profile picture (JPEG, inline), as `avatar_url` on chats, participants and
+         *     messages names it; 404 when none is stored (the UI shows initials).
+         */
+        get: operations["get_picture"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tracking": {
         parameters: {
             query?: never;
@@ -919,6 +940,11 @@ export interface components {
             /** Auto Download Media */
             auto_download_media: boolean;
             last_message: components["schemas"]["LastMessage"] | null;
+            /**
+             * Avatar Url
+             * @description the chat's (or the person's) profile picture, JPEG; none: initials
+             */
+            avatar_url?: string | null;
         };
         /** ChatDetail */
         ChatDetail: {
@@ -944,6 +970,11 @@ export interface components {
             /** Auto Download Media */
             auto_download_media: boolean;
             last_message: components["schemas"]["LastMessage"] | null;
+            /**
+             * Avatar Url
+             * @description the chat's (or the person's) profile picture, JPEG; none: initials
+             */
+            avatar_url?: string | null;
             /** Message Count */
             message_count: number;
             /** Participants */
@@ -1370,8 +1401,16 @@ export interface components {
             sender_jid: string | null;
             /** Sender Alt Jid */
             sender_alt_jid: string | null;
-            /** Sender Name */
+            /**
+             * Sender Name
+             * @description address book name, else push name, else business name (WhatsApp's order); none: show the number
+             */
             sender_name: string | null;
+            /**
+             * Sender Avatar Url
+             * @description the sender's profile picture, JPEG
+             */
+            sender_avatar_url?: string | null;
             /** From Me */
             from_me: boolean;
             /** Timestamp */
@@ -1514,6 +1553,11 @@ export interface components {
             is_admin: boolean;
             /** Is Super Admin */
             is_super_admin: boolean;
+            /**
+             * Avatar Url
+             * @description their profile picture, JPEG
+             */
+            avatar_url?: string | null;
         };
         /** PollVote */
         PollVote: {
@@ -1560,8 +1604,16 @@ export interface components {
             sender_jid: string | null;
             /** Sender Alt Jid */
             sender_alt_jid: string | null;
-            /** Sender Name */
+            /**
+             * Sender Name
+             * @description address book name, else push name, else business name (WhatsApp's order); none: show the number
+             */
             sender_name: string | null;
+            /**
+             * Sender Avatar Url
+             * @description the sender's profile picture, JPEG
+             */
+            sender_avatar_url?: string | null;
             /** From Me */
             from_me: boolean;
             /** Timestamp */
@@ -3232,6 +3284,138 @@ export interface operations {
             /** @description Not Found */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_picture: {
+        parameters: {
+            query?: {
+                /** @description the picture id avatar_url carries: a new picture, a new URL */
+                v?: string | null;
+                /** @description the account (an id of GET /api/accounts); may be left out while there is one */
+                account?: string | null;
+            };
+            header?: {
+                /** @description one byte range: bytes=0-99, bytes=100- or bytes=-500 (several: ignored, 200) */
+                range?: string | null;
+                /** @description an ETag of this file: 304 */
+                "if-none-match"?: string | null;
+            };
+            path: {
+                /** @description a chat's or person's JID, user@server */
+                jid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the whole file (MEDIA_DELIVERY=stream). Raster images, audio, video and PDF inline under their own type; anything else application/octet-stream as an attachment */
+            200: {
+                headers: {
+                    ETag?: string;
+                    "Accept-Ranges"?: string;
+                    "Content-Length"?: string;
+                    "Content-Disposition"?: string;
+                    "X-Content-Type-Options"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": string;
+                    "audio/*": string;
+                    "video/*": string;
+                    "application/pdf": string;
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description the requested byte range */
+            206: {
+                headers: {
+                    ETag?: string;
+                    "Accept-Ranges"?: string;
+                    "Content-Length"?: string;
+                    "Content-Disposition"?: string;
+                    "X-Content-Type-Options"?: string;
+                    "Content-Range"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": string;
+                    "audio/*": string;
+                    "video/*": string;
+                    "application/pdf": string;
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description to a presigned URL of the file (MEDIA_DELIVERY=redirect) */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description If-None-Match names the file's ETag */
+            304: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a malformed byte range, or one past the end (Content-Range: bytes *\/size) */
+            416: {
+                headers: {
+                    "Content-Range"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from deeplens.adapters.people import contact_name, picture_join
 from deeplens.adapters.postgres import Conn, Row, fetch_all, fetch_one, like_pattern
 
 ChatKey = tuple[int | None, str]  # (last_msg_timestamp, jid)
 
-_CONTACT_NAME = "coalesce(ct.full_name, ct.push_name, ct.business_name)"
+_CONTACT_NAME = contact_name("ct")  # WhatsApp's order (domain/names.py)
 
 _CHAT_SELECT = f"""
 SELECT c.jid, coalesce(c.name, {_CONTACT_NAME}) AS name, c.kind, c.parent_jid, c.unread_count,
@@ -22,9 +23,11 @@ SELECT c.jid, coalesce(c.name, {_CONTACT_NAME}) AS name, c.kind, c.parent_jid, c
        coalesce(t.auto_download_media, false) AS auto_download_media,
        lm.id AS last_id, lm.message_type AS last_type, left(lm.text_body, 160) AS last_text,
        lm.sender_jid AS last_sender_jid, lm.from_me AS last_from_me,
-       lm.deleted_at IS NOT NULL AS last_deleted, lm."timestamp" AS last_timestamp
+       lm.deleted_at IS NOT NULL AS last_deleted, lm."timestamp" AS last_timestamp,
+       pp.picture_id
 FROM chats c
 LEFT JOIN contacts ct ON ct.session_id = c.session_id AND ct.jid = c.jid
+{picture_join("pp", "c.jid", "c.session_id")}
 LEFT JOIN tracking_config t ON t.session_id = c.session_id AND t.jid = c.jid
 LEFT JOIN LATERAL (
     SELECT m.id, m.message_type, m.text_body, m.sender_jid, m.from_me, m.deleted_at, m."timestamp"
@@ -94,9 +97,10 @@ def message_count(conn: Conn, session: str, jid: str) -> int:
 def participants(conn: Conn, session: str, group: str) -> list[Row]:
     """Members now: the rows of the group's newest member list."""
     sql = f"""
-    SELECT p.participant_jid AS jid, {_CONTACT_NAME} AS name, p.is_admin, p.is_super_admin
+    SELECT p.participant_jid AS jid, {_CONTACT_NAME} AS name, p.is_admin, p.is_super_admin, pp.picture_id
     FROM group_participants p
     LEFT JOIN contacts ct ON ct.session_id = p.session_id AND ct.jid = p.participant_jid
+    {picture_join("pp", "p.participant_jid", "p.session_id")}
     WHERE p.session_id = %(session)s AND p.group_jid = %(group)s
       AND p.listed_at = (SELECT max(listed_at) FROM group_participants
                          WHERE session_id = %(session)s AND group_jid = %(group)s)

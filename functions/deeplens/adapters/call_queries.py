@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deeplens.adapters.people import contact_name
 from deeplens.adapters.postgres import Conn, Row, fetch_all
 
 CallKey = tuple[int, str]  # (started_at, call_id); a call without a start sorts as 0
@@ -23,7 +24,7 @@ def page_calls(
         params.update(ts=before[0], id=before[1])
     sql = f"""
     SELECT k.call_id, k.chat_jid, c.name AS chat_name, k.caller_jid,
-           coalesce(ct.full_name, ct.push_name) AS caller_name, k.from_me, k.is_video, k.is_group,
+           {contact_name("ct")} AS caller_name, k.from_me, k.is_video, k.is_group,
            coalesce(k.started_at, 0) AS started_at, k.accepted_at, k.ended_at, k.end_reason, k.result,
            k.duration_s
     FROM calls k

@@ -15,18 +15,19 @@ import psycopg
 from psycopg import IsolationLevel
 from psycopg.rows import dict_row
 
+from deeplens.adapters.people import contact_name
 from deeplens.adapters.postgres import Conn, Row, fetch_all
 from deeplens.domain.errors import TransientError
 
 ITERSIZE = 2000
-_NAME = "coalesce({t}.full_name, {t}.push_name, {t}.business_name)"
+_NAME = contact_name("{t}")  # WhatsApp's order (domain/names.py)
 
 _MESSAGE_SELECT = f"""
-SELECT m.id, m.sender_jid, m.from_me, coalesce(ct.full_name, ct.push_name, m.push_name) AS sender_name,
+SELECT m.id, m.sender_jid, m.from_me, {contact_name("ct", "m.push_name")} AS sender_name,
        m."timestamp", m.message_type, m.text_body, m.edited_at, m.deleted_at,
        CASE WHEN m.message_type = 'poll' THEN m.content END AS content,
        m.quoted_id, q.sender_jid AS quoted_sender_jid, q.from_me AS quoted_from_me,
-       coalesce(qc.full_name, qc.push_name, q.push_name) AS quoted_sender_name,
+       {contact_name("qc", "q.push_name")} AS quoted_sender_name,
        left(q.text_body, 300) AS quoted_text, q.message_type AS quoted_type,
        CASE WHEN m.edited_at IS NOT NULL THEN
          (SELECT jsonb_agg(jsonb_build_object('edited_at', v.edited_at, 'is_original', v.is_original,

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from deeplens.adapters.people import contact_name, picture_join
 from deeplens.adapters.postgres import Conn, Row, fetch_all, fetch_one
 
 MessageKey = tuple[int, str]  # ("timestamp", id)
 Seek = Literal["older", "newer", "newer_or_same"]
 
-MESSAGE_COLUMNS = """
+MESSAGE_COLUMNS = f"""
 m.chat_jid, m.id, m.sender_jid, m.sender_alt_jid, m.from_me,
-coalesce(ct.full_name, ct.push_name, m.push_name) AS sender_name,
+{contact_name("ct", "m.push_name")} AS sender_name, spp.picture_id AS sender_picture_id,
 m."timestamp", m.message_type, m.text_body, m.status, m.edited_at, m.deleted_at, m.deleted_by,
 m.source, m.content, m.flags, m.forwarding_score, m.ephemeral_timer_s,
 (SELECT jsonb_object_agg(s.state, s.changed_at) FROM message_states s
@@ -44,8 +45,9 @@ md.height AS media_height, md.duration_s AS media_duration_s, md.file_name AS me
 md.status AS media_status, md.thumbnail IS NOT NULL AS media_has_thumbnail
 """
 
-MESSAGE_JOINS = """
+MESSAGE_JOINS = f"""
 LEFT JOIN contacts ct ON ct.session_id = m.session_id AND ct.jid = m.sender_jid
+{picture_join("spp", "m.sender_jid", "m.session_id")}
 LEFT JOIN messages q ON q.session_id = m.session_id AND q.chat_jid = m.chat_jid AND q.id = m.quoted_id
 LEFT JOIN media md ON md.session_id = m.session_id AND md.file_id = m.file_id
 """

@@ -10,6 +10,7 @@ overwrites a newer one.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from deeplens.domain.errors import InvalidEnvelope
 from deeplens.domain.ids import canonical_jid
@@ -34,3 +35,11 @@ def picture_key(jid: str, picture_id: str) -> str:
 def picture_order(changed_at_ms: int, picture_id: str | None) -> tuple[int, str]:
     """The order pictures of one JID are compared in: later wins, then the larger id ("" = none)."""
     return changed_at_ms, picture_id or ""
+
+
+def avatar_url(jid: str, picture_id: str | None) -> str | None:
+    """The API path of a JID's current picture; the id in the query makes a new picture a new URL
+    (browsers may keep each one), None when there is no picture."""
+    if not picture_id:
+        return None
+    return f"/api/pictures/{quote(jid, safe='@')}?v={quote(picture_id, safe='')}"

@@ -11,7 +11,7 @@ from deeplens.domain.errors import InvalidRequest, NotFound
 from deeplens.domain.ids import has_group_server
 from deeplens.services.api import ApiDeps, jid_param
 from deeplens.services.cursors import decode_cursor, encode_cursor
-from deeplens.services.views import chat_view, message_view
+from deeplens.services.views import chat_view, message_view, participant_view
 
 Page = dict[str, Any]
 
@@ -41,7 +41,8 @@ def get_chat(deps: ApiDeps, raw_jid: str) -> Page:
         if row is None:
             raise NotFound(f"no chat {jid}", "jid")
         members = chats_db.participants(conn, deps.session, jid) if has_group_server(jid) else []
-    return {**chat_view(row), "message_count": row["message_count"], "participants": members}
+    people = [participant_view(member) for member in members]
+    return {**chat_view(row), "message_count": row["message_count"], "participants": people}
 
 
 def chat_messages(

@@ -91,7 +91,14 @@ def open_media(
     """The file (or one byte range of it) opened in the bucket, 304 when the caller's entity tag
     still matches, 416 when the range is malformed or starts past the end. One GetObject; a HEAD
     first only for If-None-Match and suffix ranges (S3 servers disagree on `bytes=-N`)."""
-    media = stored_media(deps, file_id)
+    return open_stored(deps, stored_media(deps, file_id), range_header, if_none_match)
+
+
+def open_stored(
+    deps: ApiDeps, media: StoredMedia, range_header: str | None, if_none_match: str | None
+) -> Streamed | NotModified | Unsatisfiable:
+    """open_media for an object already looked up (a media file, a profile picture)."""
+    file_id = media.file_id
     try:
         wanted = parse_range(range_header)
     except RangeNotSatisfiable as error:

@@ -6,6 +6,7 @@ from typing import Any
 
 from deeplens.adapters.postgres import Row
 from deeplens.domain.message_flags import FORWARDED_MANY_TIMES, flags_of
+from deeplens.domain.pictures import avatar_url
 from deeplens.domain.polls import named_options, poll_options
 
 View = dict[str, Any]
@@ -23,6 +24,22 @@ def chat_view(row: Row) -> View:
         "is_tracked": row["is_tracked"],
         "auto_download_media": row["auto_download_media"],
         "last_message": _last_message(row),
+        "avatar_url": avatar_url(row["jid"], row["picture_id"]),
+    }
+
+
+def _sender_avatar(row: Row) -> str | None:
+    sender = row["sender_jid"]
+    return avatar_url(sender, row.get("sender_picture_id")) if sender else None
+
+
+def participant_view(row: Row) -> View:
+    return {
+        "jid": row["jid"],
+        "name": row["name"],
+        "is_admin": row["is_admin"],
+        "is_super_admin": row["is_super_admin"],
+        "avatar_url": avatar_url(row["jid"], row["picture_id"]),
     }
 
 
@@ -47,6 +64,7 @@ def message_view(row: Row) -> View:
         "sender_jid": row["sender_jid"],
         "sender_alt_jid": row["sender_alt_jid"],
         "sender_name": row["sender_name"],
+        "sender_avatar_url": _sender_avatar(row),
         "from_me": row["from_me"],
         "timestamp": row["timestamp"],
         "type": row["message_type"],

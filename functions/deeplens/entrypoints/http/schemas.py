@@ -107,6 +107,9 @@ class Chat(BaseModel):
     is_tracked: bool
     auto_download_media: bool
     last_message: LastMessage | None
+    avatar_url: str | None = Field(
+        default=None, description="the chat's (or the person's) profile picture, JPEG; none: initials"
+    )
 
 
 class ChatPage(BaseModel):
@@ -119,6 +122,7 @@ class Participant(BaseModel):
     name: str | None
     is_admin: bool
     is_super_admin: bool
+    avatar_url: str | None = Field(default=None, description="their profile picture, JPEG")
 
 
 class ChatDetail(Chat):
@@ -178,7 +182,11 @@ class Message(BaseModel):
     id: str
     sender_jid: str | None
     sender_alt_jid: str | None
-    sender_name: str | None
+    sender_name: str | None = Field(
+        description="address book name, else push name, else business name (WhatsApp's order);"
+        " none: show the number"
+    )
+    sender_avatar_url: str | None = Field(default=None, description="the sender's profile picture, JPEG")
     from_me: bool
     timestamp: EpochMs
     type: str
