@@ -287,7 +287,7 @@ export interface paths {
         };
         /**
          * List Chats
-         * @description Chats, newest activity first (keyset pages).
+         * @description Chats, newest activity first (keyset pages); `archived`/`pinned` pick a folder of the list.
          */
         get: operations["list_chats"];
         put?: never;
@@ -763,6 +763,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Rejected Batches
+             * @description batches ingest refused (reasons in ingest_rejections), not applied since
+             */
+            rejected_batches: number;
         };
         /** AccountCreate */
         AccountCreate: {
@@ -868,6 +873,25 @@ export interface components {
             /** Duration S */
             duration_s: number | null;
         };
+        /**
+         * CallEntry
+         * @description A call in the timeline, as its folded call says (see /api/calls).
+         */
+        CallEntry: {
+            /** Call Id */
+            call_id: string;
+            /** Video */
+            video: boolean | null;
+            /** Group */
+            group: boolean;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "connected" | "missed" | "rejected" | "cancelled" | "accepted_elsewhere" | "unavailable" | "failed" | "abandoned" | "ongoing" | "upcoming" | "invalid" | "ringing";
+            /** Duration S */
+            duration_s: number | null;
+        };
         /** CallPage */
         CallPage: {
             /**
@@ -929,10 +953,33 @@ export interface components {
             kind: "direct" | "group" | "community" | "newsletter" | "status" | "broadcast";
             /** Parent Jid */
             parent_jid: string | null;
-            /** Unread Count */
+            /**
+             * Unread Count
+             * @description messages not read yet; null until WhatsApp said
+             */
             unread_count: number | null;
             /** Is Archived */
             is_archived: boolean | null;
+            /**
+             * Is Pinned
+             * @description pinned to the top of the chat list
+             */
+            is_pinned: boolean;
+            /**
+             * Is Muted
+             * @description notifications muted now
+             */
+            is_muted: boolean;
+            /**
+             * Muted Until
+             * @description muted until; null when muted for ever or not muted
+             */
+            muted_until: number | null;
+            /**
+             * Marked Unread
+             * @description marked as unread on the phone, not read since
+             */
+            marked_unread: boolean;
             /** Last Message At */
             last_message_at: number | null;
             /** Is Tracked */
@@ -959,10 +1006,33 @@ export interface components {
             kind: "direct" | "group" | "community" | "newsletter" | "status" | "broadcast";
             /** Parent Jid */
             parent_jid: string | null;
-            /** Unread Count */
+            /**
+             * Unread Count
+             * @description messages not read yet; null until WhatsApp said
+             */
             unread_count: number | null;
             /** Is Archived */
             is_archived: boolean | null;
+            /**
+             * Is Pinned
+             * @description pinned to the top of the chat list
+             */
+            is_pinned: boolean;
+            /**
+             * Is Muted
+             * @description notifications muted now
+             */
+            is_muted: boolean;
+            /**
+             * Muted Until
+             * @description muted until; null when muted for ever or not muted
+             */
+            muted_until: number | null;
+            /**
+             * Marked Unread
+             * @description marked as unread on the phone, not read since
+             */
+            marked_unread: boolean;
             /** Last Message At */
             last_message_at: number | null;
             /** Is Tracked */
@@ -1460,6 +1530,10 @@ export interface components {
             versions_count: number;
             media: components["schemas"]["MediaInfo"] | null;
             flags: components["schemas"]["MessageFlags"];
+            /** @description type `system`: a group change */
+            system?: components["schemas"]["SystemEntry"] | null;
+            /** @description type `call`: a call-log entry */
+            call?: components["schemas"]["CallEntry"] | null;
         };
         /** MessageFlags */
         MessageFlags: {
@@ -1663,6 +1737,10 @@ export interface components {
             versions_count: number;
             media: components["schemas"]["MediaInfo"] | null;
             flags: components["schemas"]["MessageFlags"];
+            /** @description type `system`: a group change */
+            system?: components["schemas"]["SystemEntry"] | null;
+            /** @description type `call`: a call-log entry */
+            call?: components["schemas"]["CallEntry"] | null;
             /** Chat Name */
             chat_name: string | null;
             /** Rank */
@@ -1726,6 +1804,51 @@ export interface components {
              * @description pass as `cursor` for older posts
              */
             next_cursor: string | null;
+        };
+        /**
+         * SystemEntry
+         * @description A group change in the timeline: the UI words it from these fields (names are plain text).
+         */
+        SystemEntry: {
+            /**
+             * Change
+             * @description subject | description | announce | locked | ephemeral | joined | added | left | removed | promoted | demoted | invite_link | deleted
+             */
+            change: string;
+            /**
+             * Actor Jid
+             * @description who did it; null when WhatsApp did not say
+             */
+            actor_jid: string | null;
+            /** Actor Name */
+            actor_name: string | null;
+            /**
+             * Participants
+             * @description who joined, was added, removed, promoted, ...
+             */
+            participants: components["schemas"]["SystemMember"][];
+            /**
+             * Value
+             * @description the new subject or description (null: removed)
+             */
+            value: string | null;
+            /**
+             * On
+             * @description announce / locked / ephemeral switched on or off
+             */
+            on: boolean | null;
+            /**
+             * Timer S
+             * @description ephemeral: the disappearing-messages timer
+             */
+            timer_s: number | null;
+        };
+        /** SystemMember */
+        SystemMember: {
+            /** Jid */
+            jid: string;
+            /** Name */
+            name: string | null;
         };
         /** TokenCreated */
         TokenCreated: {
@@ -2760,6 +2883,10 @@ export interface operations {
                 /** @description part of the chat's name or JID */
                 q?: string | null;
                 kind?: ("direct" | "group" | "community" | "newsletter" | "status" | "broadcast") | null;
+                /** @description only archived chats (true) or the others */
+                archived?: boolean | null;
+                /** @description only pinned chats (true) or the others */
+                pinned?: boolean | null;
                 /** @description the account (an id of GET /api/accounts); may be left out while there is one */
                 account?: string | null;
             };

@@ -37,6 +37,9 @@ export type PairPhoneRequest = Schemas['PairPhoneRequest'];
 export type ConnectorCommand = Schemas['CommandAccepted'];
 
 export type LastMessage = Schemas['LastMessage'];
+/** A group change in a chat's timeline (`type` system) and a call there (`type` call). */
+export type SystemEntry = Schemas['SystemEntry'];
+export type CallEntry = Schemas['CallEntry'];
 export type Chat = Schemas['Chat'];
 export type ChatPage = Schemas['ChatPage'];
 export type Participant = Schemas['Participant'];

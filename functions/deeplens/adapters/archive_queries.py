@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from deeplens.adapters.chat_state_sql import STATE_COLUMNS, STATE_FILTERS, STATE_JOINS
 from deeplens.adapters.people import contact_name, picture_join
 from deeplens.adapters.postgres import Conn, Row, fetch_all, fetch_one, like_pattern
 
@@ -17,8 +18,8 @@ ChatKey = tuple[int | None, str]  # (last_msg_timestamp, jid)
 _CONTACT_NAME = contact_name("ct")  # WhatsApp's order (domain/names.py)
 
 _CHAT_SELECT = f"""
-SELECT c.jid, coalesce(c.name, {_CONTACT_NAME}) AS name, c.kind, c.parent_jid, c.unread_count,
-       c.is_archived, c.last_msg_timestamp AS last_message_at,
+SELECT c.jid, coalesce(c.name, {_CONTACT_NAME}) AS name, c.kind, c.parent_jid, {STATE_COLUMNS},
+       c.last_msg_timestamp AS last_message_at,
        coalesce(t.is_tracked, false) AS is_tracked,
        coalesce(t.auto_download_media, false) AS auto_download_media,
        lm.id AS last_id, lm.message_type AS last_type, left(lm.text_body, 160) AS last_text,
@@ -34,7 +35,7 @@ LEFT JOIN LATERAL (
     FROM messages m WHERE m.session_id = c.session_id AND m.chat_jid = c.jid
     ORDER BY m."timestamp" DESC, m.id DESC LIMIT 1
 ) lm ON true
-"""
+{STATE_JOINS}"""
 
 
 def resolve_jid(conn: Conn, session: str, jid: str) -> str:
@@ -53,11 +54,19 @@ _CHAT_ORDER = "-coalesce(c.last_msg_timestamp, -1), c.jid"
 
 
 def page_chats(
-    conn: Conn, session: str, *, limit: int, after: ChatKey | None, name: str | None, kind: str | None
+    conn: Conn,
+    session: str,
+    *,
+    limit: int,
+    after: ChatKey | None,
+    name: str | None,
+    kind: str | None,
+    states: dict[str, bool] | None = None,
 ) -> list[Row]:
-    """Chats newest first (no message yet = last), then by JID."""
-    params: dict[str, Any] = {"session": session, "limit": limit, "kind": kind}
-    where = ["c.session_id = %(session)s"]
+    """Chats newest first (no message yet = last), then by JID; `states`: only the chats archived
+    (or not), pinned (or not)."""
+    params: dict[str, Any] = {"session": session, "limit": limit, "kind": kind, **(states or {})}
+    where = ["c.session_id = %(session)s", *(STATE_FILTERS[state] for state in states or {})]
     if kind:
         where.append("c.kind = %(kind)s")
     if name:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from deeplens.adapters.people import contact_name, picture_join
 from deeplens.adapters.postgres import Conn, Row, fetch_all, fetch_one
+from deeplens.adapters.timeline_sql import TIMELINE_COLUMNS
 
 MessageKey = tuple[int, str]  # ("timestamp", id)
 Seek = Literal["older", "newer", "newer_or_same"]
@@ -42,8 +43,8 @@ CASE WHEN m.message_type = 'poll' THEN
 END AS poll_votes,
 md.file_id, md.mime AS media_mime, md.size AS media_size, md.width AS media_width,
 md.height AS media_height, md.duration_s AS media_duration_s, md.file_name AS media_file_name,
-md.status AS media_status, md.thumbnail IS NOT NULL AS media_has_thumbnail
-"""
+md.status AS media_status, md.thumbnail IS NOT NULL AS media_has_thumbnail,
+{TIMELINE_COLUMNS}"""
 
 MESSAGE_JOINS = f"""
 LEFT JOIN contacts ct ON ct.session_id = m.session_id AND ct.jid = m.sender_jid

@@ -16,11 +16,20 @@ from deeplens.services.views import chat_view, message_view, participant_view
 Page = dict[str, Any]
 
 
-def list_chats(deps: ApiDeps, limit: int, cursor: str | None, name: str | None, kind: str | None) -> Page:
+def list_chats(
+    deps: ApiDeps,
+    limit: int,
+    cursor: str | None,
+    name: str | None,
+    kind: str | None,
+    *,
+    states: dict[str, bool] | None = None,
+) -> Page:
+    """`states`: the folder, e.g. {"archived": True} (the Archived folder), {"pinned": False}."""
     after = _chat_key(cursor) if cursor else None
     with pooled(deps.pool) as conn:
         rows = chats_db.page_chats(
-            conn, deps.session, limit=limit + 1, after=after, name=name or None, kind=kind
+            conn, deps.session, limit=limit + 1, after=after, name=name or None, kind=kind, states=states
         )
     last = rows[limit - 1] if len(rows) > limit else None
     return {

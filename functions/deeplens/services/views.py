@@ -8,6 +8,7 @@ from deeplens.adapters.postgres import Row
 from deeplens.domain.message_flags import FORWARDED_MANY_TIMES, flags_of
 from deeplens.domain.pictures import avatar_url
 from deeplens.domain.polls import named_options, poll_options
+from deeplens.services.timeline_views import timeline_fields
 
 View = dict[str, Any]
 
@@ -20,6 +21,10 @@ def chat_view(row: Row) -> View:
         "parent_jid": row["parent_jid"],
         "unread_count": row["unread_count"],
         "is_archived": row["is_archived"],
+        "is_pinned": row["is_pinned"],
+        "is_muted": row["is_muted"],
+        "muted_until": row["muted_until"],
+        "marked_unread": row["marked_unread"],
         "last_message_at": row["last_message_at"],
         "is_tracked": row["is_tracked"],
         "auto_download_media": row["auto_download_media"],
@@ -81,6 +86,7 @@ def message_view(row: Row) -> View:
         "versions_count": row["versions_count"],
         "media": _media(row),
         "flags": _flags(row),
+        **timeline_fields(row),  # group changes and calls in the timeline (timeline_views.py)
     }
 
 

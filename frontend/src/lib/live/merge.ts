@@ -1,8 +1,10 @@
 import type { Chat, Message } from '@/lib/api-types';
 import type { ChangedChat } from '@/lib/live/changes-api';
 
-/** The chat list's order: newest activity first, chats without a message last, then by JID. */
+/** The chat list's order: pinned chats first, then newest activity first, chats without a
+ * message last, then by JID. */
 function chatOrder(a: Chat, b: Chat): number {
+  if (a.is_pinned !== b.is_pinned) return a.is_pinned ? -1 : 1;
   const byTime = (b.last_message_at ?? -1) - (a.last_message_at ?? -1);
   if (byTime !== 0) return byTime;
   return a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0;
@@ -14,6 +16,8 @@ export interface ChatListView {
   complete: boolean;
   /** The name filter typed; a new chat is added only when it matches. */
   query: string;
+  /** The folder shown (archived or not, pinned or not): a chat that left it is removed. */
+  belongs?: (chat: Chat) => boolean;
 }
 
 const matches = (chat: Chat, query: string): boolean => {
@@ -23,7 +27,8 @@ const matches = (chat: Chat, query: string): boolean => {
 
 /** The loaded chat list with changed entries replaced, gone ones removed and new ones placed. */
 export function mergeChats(view: ChatListView, changed: ChangedChat[]): Chat[] {
-  const byJid = new Map(changed.map((change) => [change.jid, change.chat]));
+  const inFolder = (chat: Chat | null): chat is Chat => chat !== null && (view.belongs?.(chat) ?? true);
+  const byJid = new Map(changed.map((change) => [change.jid, inFolder(change.chat) ? change.chat : null]));
   const last = view.items.at(-1);
   const kept = view.items.flatMap((chat) => {
     if (!byJid.has(chat.jid)) return [chat];

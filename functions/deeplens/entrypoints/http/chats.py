@@ -22,11 +22,16 @@ def list_chats(
     deps: Deps,
     cursor: Cursor = None,
     limit: Limit = 50,
+    *,
     q: Annotated[str | None, Query(max_length=100, description="part of the chat's name or JID")] = None,
     kind: ChatKind | None = None,
+    archived: Annotated[bool | None, Query(description="only archived chats (true) or the others")] = None,
+    pinned: Annotated[bool | None, Query(description="only pinned chats (true) or the others")] = None,
 ) -> ChatPage:
-    """Chats, newest activity first (keyset pages)."""
-    return ChatPage(**browse.list_chats(deps, limit, cursor, q, kind))
+    """Chats, newest activity first (keyset pages); `archived`/`pinned` pick a folder of the list."""
+    folder = {"archived": archived, "pinned": pinned}
+    states = {name: value for name, value in folder.items() if value is not None}
+    return ChatPage(**browse.list_chats(deps, limit, cursor, q, kind, states=states))
 
 
 @router.get("/chats/{jid}", operation_id="get_chat", response_model=ChatDetail, responses=errors(400, 404))

@@ -101,8 +101,12 @@ class Chat(BaseModel):
     name: str | None
     kind: ChatKind
     parent_jid: str | None
-    unread_count: int | None
+    unread_count: int | None = Field(description="messages not read yet; null until WhatsApp said")
     is_archived: bool | None
+    is_pinned: bool = Field(description="pinned to the top of the chat list")
+    is_muted: bool = Field(description="notifications muted now")
+    muted_until: EpochMs | None = Field(description="muted until; null when muted for ever or not muted")
+    marked_unread: bool = Field(description="marked as unread on the phone, not read since")
     last_message_at: EpochMs | None
     is_tracked: bool
     auto_download_media: bool
@@ -177,6 +181,36 @@ class MessageFlags(BaseModel):
     starred: bool
 
 
+class SystemMember(BaseModel):
+    jid: str
+    name: str | None
+
+
+class SystemEntry(BaseModel):
+    """A group change in the timeline: the UI words it from these fields (names are plain text)."""
+
+    change: str = Field(
+        description="subject | description | announce | locked | ephemeral | joined | added | left | removed"
+        " | promoted | demoted | invite_link | deleted"
+    )
+    actor_jid: str | None = Field(description="who did it; null when WhatsApp did not say")
+    actor_name: str | None
+    participants: list[SystemMember] = Field(description="who joined, was added, removed, promoted, ...")
+    value: str | None = Field(description="the new subject or description (null: removed)")
+    on: bool | None = Field(description="announce / locked / ephemeral switched on or off")
+    timer_s: int | None = Field(description="ephemeral: the disappearing-messages timer")
+
+
+class CallEntry(BaseModel):
+    """A call in the timeline, as its folded call says (see /api/calls)."""
+
+    call_id: str
+    video: bool | None
+    group: bool
+    outcome: CallOutcome
+    duration_s: int | None
+
+
 class Message(BaseModel):
     chat_jid: str
     id: str
@@ -203,6 +237,8 @@ class Message(BaseModel):
     versions_count: int = Field(description="number of edits")
     media: MediaInfo | None
     flags: MessageFlags
+    system: SystemEntry | None = Field(default=None, description="type `system`: a group change")
+    call: CallEntry | None = Field(default=None, description="type `call`: a call-log entry")
 
 
 class Call(BaseModel):

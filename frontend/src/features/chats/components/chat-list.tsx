@@ -4,7 +4,7 @@ import type { Chat } from '@/lib/api-types';
 import { Empty, ErrorNotice, Loading } from '@/components/state-message';
 import { useDebounced } from '@/lib/use-debounced';
 import { useNavigationStore } from '@/stores/navigation-store';
-import { useChatList } from '@/features/chats/api/chats-api';
+import { useChatList, useHasArchived, usePinnedChats } from '@/features/chats/api/chats-api';
 import { ChatRow } from '@/features/chats/components/chat-row';
 import { useChatFilterStore } from '@/features/chats/stores/chat-filter-store';
 
@@ -37,20 +37,32 @@ function Row({ index, style, chats, selectedJid, activeIndex, onOpen }: RowCompo
   );
 }
 
+function emptyText(query: string, folder: string): string {
+  if (query) return 'No chat matches the filter.';
+  return folder === 'archived' ? 'No archived chats.' : 'No chats yet.';
+}
+
 export function ChatList() {
   const filter = useChatFilterStore((state) => state.filter);
   const setFilter = useChatFilterStore((state) => state.setFilter);
+  const folder = useChatFilterStore((state) => state.folder);
+  const setFolder = useChatFilterStore((state) => state.setFolder);
   const selectedJid = useNavigationStore((state) => state.selectedChatJid);
   const openChat = useNavigationStore((state) => state.openChat);
   const query = useDebounced(filter.trim(), 250);
-  const { items, loading, error, hasMore, loadMore, reload } = useChatList(query);
-  const [active, setActive] = useState({ query, index: 0 });
-  const activeIndex = active.query === query ? Math.min(active.index, Math.max(items.length - 1, 0)) : 0;
+  const mainList = folder === 'chats' && !query; // WhatsApp's list: pinned chats on top, Archived above
+  const { items: paged, loading, error, hasMore, loadMore, reload } = useChatList(query, folder);
+  const pinned = usePinnedChats(mainList);
+  const hasArchived = useHasArchived(mainList);
+  const items = pinned.length ? [...pinned, ...paged.filter((chat) => !pinned.some((top) => top.jid === chat.jid))] : paged;
+  const view = query ? 'filter' : folder;
+  const [active, setActive] = useState({ view, index: 0 });
+  const activeIndex = active.view === view ? Math.min(active.index, Math.max(items.length - 1, 0)) : 0;
   const listRef = useListRef(null);
 
   function move(index: number) {
     const clamped = Math.max(0, Math.min(items.length - 1, index));
-    setActive({ query, index: clamped });
+    setActive({ view, index: clamped });
     listRef.current?.scrollToRow({ index: clamped, align: 'auto' });
   }
 
@@ -85,9 +97,21 @@ export function ChatList() {
         value={filter}
         onChange={(event) => setFilter(event.target.value)}
       />
+      {!query && folder === 'archived' && (
+        <button type="button" className="folder-row" onClick={() => setFolder('chats')}>
+          <span aria-hidden="true">←</span>
+          <span className="folder-name">Archived</span>
+        </button>
+      )}
+      {mainList && hasArchived && (
+        <button type="button" className="folder-row" onClick={() => setFolder('archived')}>
+          <span aria-hidden="true">🗄</span>
+          <span className="folder-name">Archived</span>
+        </button>
+      )}
       {error !== null && error !== undefined && <ErrorNotice error={error} onRetry={reload} />}
       {items.length === 0 && loading && <Loading label="Loading chats…" />}
-      {items.length === 0 && !loading && !error && <Empty>{query ? 'No chat matches the filter.' : 'No chats yet.'}</Empty>}
+      {items.length === 0 && !loading && !error && <Empty>{emptyText(query, folder)}</Empty>}
       {items.length > 0 && (
         <List
           id="chat-listbox"

@@ -2,11 +2,12 @@ import type { CSSProperties } from 'react';
 import type { Chat, LastMessage } from '@/lib/api-types';
 import { Avatar } from '@/components/avatar';
 import { KindIcon } from '@/components/kind-icon';
-import { chatTitle, formatListTime } from '@/lib/format';
+import { chatTitle, formatDateTime, formatListTime } from '@/lib/format';
 
 const TYPE_PREVIEW: Record<string, string> = {
   image: '📷 Photo', video: '🎥 Video', audio: '🎵 Audio', voice: '🎤 Voice message', document: '📄 Document',
   sticker: 'Sticker', location: '📍 Location', contact: '👤 Contact', poll: '📊 Poll', unknown: 'Message',
+  system: 'Group changed', call: '📞 Call',
 };
 
 export function previewOf(message: LastMessage | null): string {
@@ -17,6 +18,34 @@ export function previewOf(message: LastMessage | null): string {
   const typed = TYPE_PREVIEW[message.type];
   if (typed && text) return `${prefix}${typed}: ${text}`;
   return prefix + (text || typed || '');
+}
+
+function mutedTitle(chat: Chat): string {
+  return chat.muted_until ? `Muted until ${formatDateTime(chat.muted_until)}` : 'Muted';
+}
+
+/** Muted, pinned, the unread count (grey when muted) or a dot when marked unread, as WhatsApp. */
+function ChatStateMarks({ chat, unread }: { chat: Chat; unread: number }) {
+  return (
+    <>
+      {chat.is_muted && (
+        <span className="chat-row-state" role="img" aria-label={mutedTitle(chat)} title={mutedTitle(chat)}>
+          🔕
+        </span>
+      )}
+      {chat.is_pinned && (
+        <span className="chat-row-state" role="img" aria-label="Pinned" title="Pinned">
+          📌
+        </span>
+      )}
+      {unread > 0 && (
+        <span className={`badge${chat.is_muted ? ' muted-badge' : ''}`} aria-label={`${unread} unread`}>
+          {unread > 999 ? '999+' : unread}
+        </span>
+      )}
+      {unread === 0 && chat.marked_unread && <span className="badge badge-dot" role="img" aria-label="Marked unread" />}
+    </>
+  );
 }
 
 interface ChatRowProps {
@@ -45,7 +74,7 @@ export function ChatRow({ chat, id, selected, active, style, position, total, on
       style={style}
       onClick={() => onOpen(chat.jid)}
     >
-      <Avatar name={title} seed={chat.jid} />
+      <Avatar name={title} seed={chat.jid} src={chat.avatar_url} />
       <div className="chat-row-body">
         <div className="chat-row-top">
           <KindIcon kind={chat.kind} />
@@ -59,11 +88,7 @@ export function ChatRow({ chat, id, selected, active, style, position, total, on
         </div>
         <div className="chat-row-bottom">
           <span className="chat-row-preview">{previewOf(chat.last_message)}</span>
-          {unread > 0 && (
-            <span className="badge" aria-label={`${unread} unread`}>
-              {unread > 999 ? '999+' : unread}
-            </span>
-          )}
+          <ChatStateMarks chat={chat} unread={unread} />
         </div>
       </div>
     </div>

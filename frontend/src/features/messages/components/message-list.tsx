@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { List, useListRef, type RowComponentProps } from 'react-window';
 import { MessageBubble } from '@/features/messages/components/message-bubble';
+import { isTimelineEntry, SystemLine } from '@/features/messages/components/system-line';
 import { estimateRowHeight, type MessageRow } from '@/features/messages/utils/message-rows';
 
 const EDGE_ROWS = 3;
@@ -47,14 +48,18 @@ function Row({ index, style, rows, highlightedId, onJump, observe }: RowComponen
         ref={observe}
         data-row-key={row.key}
         data-row-index={index}
-        className={row.kind === 'day' ? 'day-row' : `message-row-inner${row.message.from_me ? ' own' : ''}`}
+        className={row.kind === 'day' ? 'day-row' : `message-row-inner${row.message.from_me && !isTimelineEntry(row.message) ? ' own' : ''}`}
       >
         {row.kind === 'day' ? (
           <span className="day-separator" role="separator" aria-label={row.label}>
             {row.label}
           </span>
         ) : (
-          <MessageBubble message={row.message} showSender={row.showSender} highlighted={row.message.id === highlightedId} onJumpToMessage={onJump} />
+          isTimelineEntry(row.message) ? (
+            <SystemLine message={row.message} />
+          ) : (
+            <MessageBubble message={row.message} showSender={row.showSender} highlighted={row.message.id === highlightedId} onJumpToMessage={onJump} />
+          )
         )}
       </div>
     </div>

@@ -9,14 +9,17 @@ export type MessageRow =
  * on the first message of a run by the same person. */
 export function buildRows(messages: Message[], isGroup: boolean): MessageRow[] {
   const rows: MessageRow[] = [];
-  let previous: Message | null = null;
+  let previous: Message | null = null; // the previous bubble (a timeline entry breaks a run)
+  let lastDay: string | null = null;
   for (const message of messages) {
     const day = dayKey(message.timestamp);
-    const newDay = previous === null || dayKey(previous.timestamp) !== day;
+    const newDay = lastDay !== day;
     if (newDay) rows.push({ kind: 'day', key: `day:${day}`, label: formatDay(message.timestamp) });
+    lastDay = day;
+    const entry = message.type === 'system' || message.type === 'call'; // a centred line: no name
     const sameSender = !newDay && previous?.sender_jid === message.sender_jid && previous?.from_me === message.from_me;
-    rows.push({ kind: 'message', key: `msg:${message.id}`, message, showSender: isGroup && !message.from_me && !sameSender });
-    previous = message;
+    rows.push({ kind: 'message', key: `msg:${message.id}`, message, showSender: isGroup && !message.from_me && !sameSender && !entry });
+    previous = entry ? null : message;
   }
   return rows;
 }
@@ -62,6 +65,7 @@ function mediaHeight(message: Message): number {
 export function estimateRowHeight(row: MessageRow): number {
   if (row.kind === 'day') return 40;
   const { message, showSender } = row;
+  if (message.type === 'system' || message.type === 'call') return 36; // a centred line (system-line.tsx)
   let height = 46 + (showSender ? 18 : 0) + (message.quoted ? 54 : 0) + (message.reactions.length ? 28 : 0);
   if (message.deleted_at) return height + 28;
   height += mediaHeight(message);
