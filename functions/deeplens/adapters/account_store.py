@@ -15,7 +15,11 @@ from deeplens.domain.errors import TransientError
 
 _COLUMNS = (
     "a.id, a.display_name, a.phone, a.account_jid, a.state, a.track_groups, a.track_private,"
-    " a.created_at, a.updated_at"
+    " a.created_at, a.updated_at,"
+    # per-account failure accounting: batches ingest refused and that were not applied since
+    " (SELECT count(*) FROM ingest_rejections r WHERE r.session_id = a.id AND NOT EXISTS"
+    "  (SELECT 1 FROM applied_batches b WHERE b.session_id = r.session_id AND b.batch_key = r.batch_key))"
+    " AS rejected_batches"
 )
 EDITABLE = ("display_name", "state", "track_groups", "track_private")
 

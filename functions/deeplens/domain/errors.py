@@ -30,7 +30,8 @@ class PoisonRecord(DeepLensError):
     """A queue record that can never be applied as it is: it fails alone and ends in the DLQ."""
 
     def __init__(self, reason: str, session: str | None = None, batch_key: str | None = None) -> None:
-        super().__init__(reason)
+        # the reason names the account (the DLQ keeps only the body; the log and ingest_rejections this)
+        super().__init__(f"account {session}: {reason}" if session else reason)
         self.session = session
         self.batch_key = batch_key
 

@@ -87,7 +87,12 @@ def _handle_record(record: SQSRecord, deps: IngestDeps) -> None:
         receives = int(record.attributes.approximate_receive_count or 0)
         logger.error(
             "poison record",
-            extra={"message_id": record.message_id, "reason": str(error), "receives": receives},
+            extra={
+                "message_id": record.message_id,
+                "account": error.session,
+                "reason": str(error),
+                "receives": receives,
+            },
         )
         _keep_reason(deps, record.message_id, error, receives)
         raise

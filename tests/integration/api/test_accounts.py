@@ -16,6 +16,8 @@ from deeplens.adapters.migrations import apply_migrations
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.domain.accounts import connector_lock_key, session_store_url
 from deeplens.domain.batch import BatchPointer, encode_pointer
+from deeplens.entrypoints.ingest import handler
+from deeplens.entrypoints.worker import LocalContext
 from deeplens.services.api import ApiDeps
 from deeplens.services.ingest import IngestDeps, ingest_record
 from deeplens.settings import ApiSettings, S3Settings
@@ -24,6 +26,8 @@ from pydantic import SecretStr
 from tests import factories as f
 from tests.integration.api.conftest import PASSWORD, _transport
 from tests.integration.api.transport import ApiClient
+from tests.integration.entrypoints.test_ingest_handler import aws_event
+from tests.integration.services.test_ingest_archive import rows
 from tests.support import settings_from
 
 OTHER = "second-phone"
@@ -430,3 +434,29 @@ def test_a_token_limited_to_one_account_sees_only_that_account(
     assert limited.request("POST", "/api/accounts", json_body={"id": "third"}).status == 403
     assert limited.request("PATCH", f"/api/accounts/{OTHER}", json_body={"state": "paused"}).status == 403
     assert limited.request("POST", "/api/auth/tokens", json_body={"name": "more"}).status == 403
+
+
+# -- isolation (item 4) ----------------------------------------------------------------------------
+
+
+def test_a_bad_envelope_of_one_account_fails_alone_and_is_counted_for_that_account(
+    admin: ApiClient, database_url: str, make_deps: Callable[..., IngestDeps]
+) -> None:
+    admin.request("POST", "/api/accounts", json_body={"id": OTHER})
+    bad = _as_session([f.message(f.PN, "B2", f.PN, f.T0, "bad")], OTHER)
+    bad[0]["timestamp_ms"] = "yesterday"
+    event = aws_event(
+        _record([f.message(f.PN, "A1", f.PN, f.T0, "mine before")], f.SESSION),
+        _record(bad, OTHER),
+        _record(_as_session([f.message(f.PN, "B1", f.PN, f.T0, "theirs, fine")], OTHER), OTHER),
+        _record([f.message(f.PN, "A2", f.PN, f.T0 + 1, "mine after")], f.SESSION),
+    )
+    response = handler(event, LocalContext(), make_deps(database_url))
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
+    assert rows(database_url, "SELECT session_id, id FROM messages ORDER BY 1, 2") == [
+        (f.SESSION, "A1"), (f.SESSION, "A2"), (OTHER, "B1")
+    ]  # fmt: skip
+    [(session, reason)] = rows(database_url, "SELECT session_id, reason FROM ingest_rejections")
+    assert session == OTHER and reason.startswith(f"account {OTHER}: ") and "timestamp_ms" in reason
+    counts = {a["id"]: a["rejected_batches"] for a in admin.get("/api/accounts").json()}
+    assert counts == {f.SESSION: 0, OTHER: 1}

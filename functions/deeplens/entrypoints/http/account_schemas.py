@@ -27,6 +27,9 @@ class Account(BaseModel):
     track_private: bool | None = Field(description="new direct chats tracked? null: DEFAULT_TRACK_PRIVATE")
     created_at: datetime
     updated_at: datetime
+    rejected_batches: int = Field(
+        description="batches ingest refused (reasons in ingest_rejections), not applied since"
+    )
 
 
 class AccountCreate(BaseModel):
