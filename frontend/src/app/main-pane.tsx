@@ -21,7 +21,7 @@ export function MainPane() {
     <section className="chat-window" aria-label={`Chat ${title}`}>
       <header className="chat-header">
         <button type="button" className="ghost back" onClick={closeChat} aria-label="Back to chats">←</button>
-        <Avatar name={title} seed={jid} size={36} />
+        <Avatar name={title} seed={jid} size={36} src={chat?.avatar_url} />
         <div className="chat-header-title">
           <span className="strong">{title}</span>
           {chat && (

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { initials } from '@/lib/format';
 
 const HUES = 12;
@@ -8,7 +9,19 @@ function hueOf(seed: string): number {
   return (hash % HUES) * (360 / HUES);
 }
 
-export function Avatar({ name, seed, size = 40 }: { name: string; seed: string; size?: number }) {
+interface AvatarProps {
+  name: string;
+  seed: string;
+  size?: number;
+  /** The profile picture (`avatar_url` of the API); none, or one that fails to load: the initials. */
+  src?: string | null;
+}
+
+/** A round avatar of a fixed size: the initials on a colour of the seed, the picture (when there is
+ * one) loaded lazily over them, so nothing moves when it arrives or fails. */
+export function Avatar({ name, seed, size = 40, src }: AvatarProps) {
+  const [failed, setFailed] = useState<string | null>(null);
+  const picture = src && failed !== src ? src : null;
   return (
     <span
       className="avatar"
@@ -16,6 +29,18 @@ export function Avatar({ name, seed, size = 40 }: { name: string; seed: string; 
       style={{ width: size, height: size, fontSize: size * 0.38, backgroundColor: `hsl(${hueOf(seed)} 45% 45%)` }}
     >
       {initials(name)}
+      {picture && (
+        <img
+          className="avatar-picture"
+          src={picture}
+          alt=""
+          width={size}
+          height={size}
+          loading="lazy"
+          decoding="async"
+          onError={() => setFailed(picture)}
+        />
+      )}
     </span>
   );
 }

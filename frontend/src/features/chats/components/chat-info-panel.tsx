@@ -15,7 +15,7 @@ export function ChatInfoPanel({ jid }: { jid: string }) {
   return (
     <section className="chat-info" aria-label="Chat info">
       <div className="chat-info-head">
-        <Avatar name={title} seed={chat.jid} size={64} />
+        <Avatar name={title} seed={chat.jid} size={64} src={chat.avatar_url} />
         <h2>{title}</h2>
         <p className="muted small">
           <KindIcon kind={chat.kind} /> {kindLabel(chat.kind)} · {jidLabel(chat.jid)}
@@ -41,7 +41,7 @@ export function ChatInfoPanel({ jid }: { jid: string }) {
           <ul className="participants">
             {chat.participants.map((person) => (
               <li key={person.jid}>
-                <Avatar name={person.name ?? jidLabel(person.jid)} seed={person.jid} size={28} />
+                <Avatar name={person.name ?? jidLabel(person.jid)} seed={person.jid} size={28} src={person.avatar_url} />
                 <span>{person.name ?? jidLabel(person.jid)}</span>
                 {(person.is_admin || person.is_super_admin) && (
                   <span className="tag">{person.is_super_admin ? 'owner' : 'admin'}</span>

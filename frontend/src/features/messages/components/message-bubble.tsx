@@ -1,4 +1,5 @@
 import { memo, useState } from 'react';
+import { Avatar } from '@/components/avatar';
 import type { Message } from '@/lib/api-types';
 import { formatDateTime } from '@/lib/format';
 import { clockOf, QuotedReply, Reactions, ReceiptTicks, senderHue, senderLabel } from '@/features/messages/components/bubble-parts';
@@ -92,6 +93,9 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender =
     <article className={classes} data-message-id={message.id} data-type={message.type} aria-label={`Message from ${senderLabel(message)}`}>
       {showSender && !message.from_me && (
         <div className="sender" style={{ color: `hsl(${senderHue(message.sender_jid)} 60% 45%)` }}>
+          <span className="sender-avatar">
+            <Avatar name={senderLabel(message)} seed={message.sender_jid ?? message.id} size={20} src={message.sender_avatar_url} />
+          </span>
           {senderLabel(message)}
         </div>
       )}
