@@ -19,6 +19,7 @@ from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import PinInChat, WebMessageInfo
 
 from deeplens_connector.translate.common import Origin
 from deeplens_connector.translate.content import classify, content_fields, unwrap_with_fields
+from deeplens_connector.translate.group_changes import is_group_stub, stub_group_change
 from deeplens_connector.translate.jids import canonical_jid, jid_from_text, sender_is_chat
 from deeplens_connector.translate.messages import (
     Sent,
@@ -32,7 +33,9 @@ from deeplens_connector.translate.messages import (
 )
 
 _REVOKE_STUBS = frozenset({WebMessageInfo.REVOKE, WebMessageInfo.ADMIN_REVOKE})
-_PLACEHOLDER_STUBS = frozenset({0, WebMessageInfo.CIPHERTEXT})  # other stubs are system notices: dropped
+_PLACEHOLDER_STUBS = frozenset(
+    {0, WebMessageInfo.CIPHERTEXT}
+)  # group stubs: group_changes.py; others dropped
 
 
 def web_sent(origin: Origin, chat_text: str, web: Any) -> Sent:
@@ -75,10 +78,20 @@ def web_message_events(sent: Sent, web: Any) -> list[Event]:
         unwrap_with_fields(web.message) if web.HasField("message") else (None, none, none)
     )
     if not fields:
-        return [placeholder(sent)] if web.messageStubType in _PLACEHOLDER_STUBS else []
+        return _stub_events(sent, web)
     if web.verifiedBizName or web.is1PBizBotMessage:
         flags = flags | _web_markers(web)
     return message_events(sent, message, flags, fields=fields)
+
+
+def _stub_events(sent: Sent, web: Any) -> list[Event]:
+    """A message without content: a placeholder, a group change (a timeline entry), or nothing."""
+    if web.messageStubType in _PLACEHOLDER_STUBS:
+        return [placeholder(sent)]
+    if is_group_stub(web):
+        change = stub_group_change(sent.origin, sent.chat, sent.sender, sent.timestamp_ms, web)
+        return [change] if change is not None else []
+    return []
 
 
 def _web_markers(web: Any) -> frozenset[str]:

@@ -125,6 +125,16 @@ SUMMARIES = {
     "lid_mapping": lambda e: (e.lid, e.phone_jid),
     "contact": lambda e: (e.jid, e.lid, e.push_name, e.full_name),
     "chat": _chat,
+    "group_change": lambda e: (
+        e.chat_jid,
+        e.change,
+        e.actor_jid,
+        e.participants,
+        e.value,
+        e.on,
+        e.timer_s,
+        e.changed_at_ms,
+    ),
     "chat_state": lambda e: (
         e.chat_jid,
         e.archived,
@@ -173,6 +183,17 @@ EXPECTED = [
     ("message", GROUP, "G1", BOB, "text", "Wer kommt?", False, None),
     ("reaction", "G1", BOB, ME, "👍"),
     ("reaction", "G1", BOB, ANNA_LID, "❤️"),
+    (
+        "group_change",
+        GROUP,
+        "joined",
+        BOB,
+        [BOB],
+        None,
+        None,
+        None,
+        (TS + 1) * 1000,
+    ),  # the add stub: Bob himself
     ("message", GROUP, "G3", BOB, "poll", None, False, None),
     ("poll_vote", "G3", ANNA_LID, ["Samstag"], TS * 1000 + 9),
     ("chat", COMMUNITY, "community", "Nachbarschaft", None, None, None, None, []),
@@ -231,3 +252,36 @@ def test_history_chat_state_is_as_of_the_chat_when_it_says_pinned_muted_and_unre
         ("chat_state", ANNA, None, True, True, None, True, None, TS * 1000),  # muted for ever
         ("chat_state", GROUP, None, False, False, None, None, None, (TS + 3) * 1000),
     ]
+
+
+def test_history_group_stubs_become_timeline_entries_when_a_chunk_carries_them() -> None:
+    def stub(msg_id: str, kind: int, *params: str, by: str = BOB) -> Any:
+        web = web_msg(GROUP, msg_id, None, ts_s=TS, participant=by, stub=kind)
+        web.messageStubParameters.extend(params)
+        return web
+
+    hs = HS.HistorySync(syncType=HS.HistorySync.RECENT, chunkOrder=1)
+    group = hs.conversations.add(ID=GROUP)
+    stubs = [
+        stub("S1", WebMessageInfo.GROUP_CHANGE_SUBJECT, "Grillabend"),
+        stub("S2", WebMessageInfo.GROUP_PARTICIPANT_ADD, ANNA_LID, "4915122223333@s.whatsapp.net"),
+        stub("S3", WebMessageInfo.GROUP_PARTICIPANT_LEAVE, by=ANNA),
+        stub("S4", WebMessageInfo.GROUP_CHANGE_ANNOUNCE, "on"),
+        stub("S5", WebMessageInfo.CHANGE_EPHEMERAL_SETTING, "86400"),
+        stub("S6", WebMessageInfo.GROUP_PARTICIPANT_PROMOTE, ANNA),
+        stub("S7", WebMessageInfo.GROUP_CREATE, "Orga"),  # not a change the timeline shows: dropped
+    ]
+    for order, web in enumerate(stubs, 1):
+        group.messages.add(msgOrderID=order).message.CopyFrom(web)
+    capture = Capture(now_ms=NOW).feed(N.HistorySync(Data=hs))
+    changes = [summary(e)[1:-1] for e in capture.events if e.kind == "group_change"]
+    assert changes == [
+        (GROUP, "subject", BOB, [], "Grillabend", None, None),
+        (GROUP, "added", BOB, [ANNA_LID, "4915122223333@s.whatsapp.net"], None, None, None),
+        (GROUP, "left", ANNA, [ANNA], None, None, None),
+        (GROUP, "announce", BOB, [], None, True, None),
+        (GROUP, "ephemeral", BOB, [], None, True, 86_400),
+        (GROUP, "promoted", BOB, [ANNA], None, None, None),
+    ]
+    assert {e.source for e in capture.events if e.kind == "group_change"} == {"history"}
+    assert capture.errors == []
