@@ -1298,6 +1298,19 @@ export interface components {
              * @description override the order detected from the file
              */
             date_order?: ("day-first" | "month-first") | null;
+            /**
+             * Mapping
+             * @description senders settled by hand (the review after a dry run): the name as the file shows it -> a JID or a phone number with its country code
+             */
+            mapping?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Dry Run
+             * @description read the file and report its senders (the summary); import nothing
+             * @default false
+             */
+            dry_run: boolean;
         };
         /** ImportCreated */
         ImportCreated: {
@@ -1345,6 +1358,11 @@ export interface components {
             size: number;
             /** Chat Jid */
             chat_jid: string;
+            /**
+             * Dry Run
+             * @description a check of the file: the summary names the senders, nothing is imported
+             */
+            dry_run: boolean;
             /**
              * Error
              * @description why it failed (the importer's one-line reason)

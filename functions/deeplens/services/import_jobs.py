@@ -23,6 +23,7 @@ from deeplens.adapters import transfer_jobs as jobs_db
 from deeplens.adapters.postgres import pooled
 from deeplens.adapters.upload_store import PART_SIZE, MultipartUpload
 from deeplens.domain.chat_export.dates import DateOrder
+from deeplens.domain.chat_export.identity import mapping_of
 from deeplens.domain.errors import (
     Conflict,
     InvalidExport,
@@ -58,6 +59,8 @@ class ImportAsk:
     me_name: str | None
     time_zone: str
     date_order: DateOrder | None
+    mapping: dict[str, str] | None = None  # senders settled in the review: name -> JID or phone
+    dry_run: bool = False  # read the file and report its senders; import nothing
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,11 @@ def create_import(deps: TransferDeps, ask: ImportAsk) -> tuple[jobs_db.JobRow, U
     if deps.queue is None and deps.jobs_queue is None:
         raise Conflict("imports need the ingest queue (INGEST_QUEUE_URL) in the API's settings")
     chat = _check(deps, ask)
-    request = {**ask.__dict__, "chat_jid": chat, "new_chat": not ask.chat_jid}
+    try:
+        mapping = mapping_of(ask.mapping or {})
+    except InvalidExport as error:
+        raise InvalidRequest(str(error), "mapping") from None
+    request = {**ask.__dict__, "chat_jid": chat, "new_chat": not ask.chat_jid, "mapping": mapping}
     job_id = uuid.uuid4()
     key = upload_key(deps.session, job_id, ask.file_name)
     with pooled(deps.api.pool) as conn:
@@ -223,6 +230,8 @@ def _import(deps: TransferDeps, job: jobs_db.JobRow) -> ImportSummary:
         chat_name=ask.get("chat_name"),
         me_name=ask.get("me_name"),
         date_order=ask.get("date_order"),
+        mapping=dict(ask.get("mapping") or {}),
+        dry_run=bool(ask.get("dry_run")),
     )
     import_deps = ImportDeps(deps.api.pool, deps.media, deps.events, deps.queue, deps.session)
 
@@ -267,6 +276,7 @@ def import_status(deps: TransferDeps, job_id: uuid.UUID) -> dict[str, Any]:
         "file_name": job.request["file_name"],
         "size": job.request["size"],
         "chat_jid": job.request["chat_jid"],
+        "dry_run": bool(job.request.get("dry_run")),
         "error": job.error,
         "batches_total": len(batches) if job.result is not None else None,
         "batches_applied": applied,

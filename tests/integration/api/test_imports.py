@@ -251,3 +251,37 @@ def test_a_job_whose_process_stopped_is_reported_as_interrupted(api: ApiClient, 
     status = api.get(f"/api/imports/{job['id']}").json()
     assert (status["state"], status["error"]) == ("failed", INTERRUPTED)
     assert transfer_deps_from(deps).queue is not None
+
+
+def test_a_dry_run_reports_the_senders_and_the_review_settles_them(
+    api: ApiClient, queue: Queue, deps: ApiDeps
+) -> None:
+    data = export_zip()  # "Sample User" and "Me", here into a group: the archive knows nobody
+    job = _create(api, data, chat_jid=f.GROUP, dry_run=True)
+    assert _put(api, job, data) == 204
+    assert api.request("POST", f"/api/imports/{job['id']}/start").status == 202
+    checked = _until(api, f"/api/imports/{job['id']}", ("done", "failed"))
+    assert checked["state"] == "done" and checked["dry_run"] and not checked["summary"]["published"], checked
+    senders = {s["name"]: (s["how"], s["from_me"]) for s in checked["summary"]["senders"]}
+    assert senders == {"Sample User": ("synthetic", False), "Me": ("me", True)}
+    assert queue.receive(10, wait_s=0) == []  # nothing published, nothing in the archive
+    with pooled(deps.pool) as conn:
+        assert conn.execute("SELECT count(*) FROM messages").fetchone() == (0,)
+
+    job = _create(api, data, chat_jid=f.GROUP, mapping={"Sample User": "+49 151 2345678"})
+    assert _put(api, job, data) == 204
+    assert api.request("POST", f"/api/imports/{job['id']}/start").status == 202
+    imported = _until(api, f"/api/imports/{job['id']}", ("ingesting", "done", "failed"))
+    assert imported["state"] == "ingesting" and not imported["dry_run"], imported
+    assert imported["summary"]["published"] is True
+    settled = {s["name"]: (s["jid"], s["how"]) for s in imported["summary"]["senders"]}
+    assert settled["Sample User"] == ("491512345678@s.whatsapp.net", "mapped")
+
+
+def test_a_review_that_names_no_jid_or_number_is_refused(api: ApiClient) -> None:
+    reply = api.request(
+        "POST", "/api/imports",
+        json_body={"file_name": "x.zip", "size": 10, "chat_jid": f.GROUP, "mapping": {"Ann": "nobody"}},
+    )  # fmt: skip
+    assert reply.status == 400 and reply.json()["error"]["field"] == "mapping", reply.body
+    assert "Ann" in reply.json()["error"]["message"]

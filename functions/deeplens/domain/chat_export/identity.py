@@ -52,6 +52,15 @@ def parse_mapping(items: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+def mapping_of(pairs: Mapping[str, str]) -> dict[str, str]:
+    """Name -> JID or phone number as the sender review of the web UI gives them; the JID
+    canonical. InvalidExport names the first value that is neither."""
+    return {
+        normalized(name).casefold(): _phone_jid(value) or _jid(value.strip(), f"sender {name!r}")
+        for name, value in pairs.items()
+    }
+
+
 def _jid(value: str, what: str) -> str:
     try:
         return canonical_jid(value)

@@ -37,7 +37,7 @@ def create_import(body: ImportCreate, transfers: Transfers) -> ImportCreated:
     """A new import waiting for its file, and where to upload it: a presigned POST to the bucket
     (MEDIA_DELIVERY=redirect) or a PUT of the raw file to `/api/imports/{id}/file` (stream)."""
     ask = ImportAsk(body.file_name, body.size, body.chat_jid, body.chat_name, body.me_name,
-                    body.time_zone, body.date_order)  # fmt: skip
+                    body.time_zone, body.date_order, body.mapping, body.dry_run)  # fmt: skip
     job, target = import_jobs.create_import(transfers, ask)
     return ImportCreated.model_validate(
         {"id": job.id, "state": job.state, "upload": UploadTarget.model_validate(target.__dict__)}

@@ -17,6 +17,10 @@ ExportState = Literal["queued", "running", "uploading", "done", "failed"]
 ExportFormat = Literal["html", "json", "txt"]
 
 
+SenderName = Annotated[str, Field(min_length=1, max_length=100, pattern=_TEXT)]
+SenderId = Annotated[str, Field(min_length=1, max_length=128, pattern=_TEXT)]
+
+
 class ImportCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     file_name: str = Field(min_length=1, max_length=255, pattern=_TEXT, description="the export's file name")
@@ -36,6 +40,14 @@ class ImportCreate(BaseModel):
     )
     date_order: DateOrder | None = Field(
         default=None, description="override the order detected from the file"
+    )
+    mapping: dict[SenderName, SenderId] | None = Field(
+        default=None, max_length=200,
+        description="senders settled by hand (the review after a dry run): the name as the file"
+        " shows it -> a JID or a phone number with its country code",
+    )  # fmt: skip
+    dry_run: bool = Field(
+        default=False, description="read the file and report its senders (the summary); import nothing"
     )
 
 
@@ -88,6 +100,9 @@ class ImportStatus(BaseModel):
     file_name: str
     size: int
     chat_jid: str
+    dry_run: bool = Field(
+        description="a check of the file: the summary names the senders, nothing is imported"
+    )
     error: str | None = Field(description="why it failed (the importer's one-line reason)")
     batches_total: int | None = Field(description="batches published for ingest")
     batches_applied: int | None = Field(description="of those, applied by ingest")

@@ -24,6 +24,7 @@ export function ImportForm({ busy, onSubmit }: ImportFormProps) {
   const [meName, setMeName] = useState('');
   const [timeZone, setTimeZone] = useState(browserTimeZone);
   const [dateOrder, setDateOrder] = useState<DateOrder | ''>('');
+  const [dryRun, setDryRun] = useState(false);
   const isNew = chat === NEW_CHAT;
   const ready = file !== null && (!isNew || chatName.trim() !== '') && timeZone.trim() !== '';
 
@@ -36,6 +37,8 @@ export function ImportForm({ busy, onSubmit }: ImportFormProps) {
       me_name: meName.trim() || null,
       time_zone: timeZone.trim(),
       date_order: dateOrder || null,
+      mapping: null,
+      dry_run: dryRun,
     });
   };
 
@@ -78,7 +81,11 @@ export function ImportForm({ busy, onSubmit }: ImportFormProps) {
           <option value="month-first">Month first (12/31)</option>
         </select>
       </label>
-      <button type="submit" className="primary" disabled={busy || !ready}>Import</button>
+      <label className="checkbox">
+        <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.target.checked)} />
+        Check the senders first (imports nothing)
+      </label>
+      <button type="submit" className="primary" disabled={busy || !ready}>{dryRun ? 'Check' : 'Import'}</button>
     </form>
   );
 }

@@ -20,7 +20,7 @@ const SUMMARY: ImportSummary = {
 };
 
 const importStatus = (overrides: Partial<ImportStatus>): ImportStatus => ({
-  id: JOB, state: 'parsing', file_name: 'chat.zip', size: 10, chat_jid: ANNA.jid, error: null,
+  id: JOB, state: 'parsing', file_name: 'chat.zip', size: 10, chat_jid: ANNA.jid, dry_run: false, error: null,
   batches_total: null, batches_applied: null, summary: null, created_at: '', updated_at: '', ...overrides,
 });
 
@@ -96,7 +96,10 @@ describe('TransferPanel: import', () => {
 
     await screen.findByRole('progressbar', { name: 'Upload' });
     const created = calls.find((call) => call.method === 'POST' && call.url.pathname === '/api/imports');
-    expect(created?.body).toEqual({ file_name: 'chat.zip', size: 10, chat_jid: ANNA.jid, chat_name: null, me_name: 'Me', time_zone: browserTimeZone(), date_order: null });
+    expect(created?.body).toEqual({
+      file_name: 'chat.zip', size: 10, chat_jid: ANNA.jid, chat_name: null, me_name: 'Me', time_zone: browserTimeZone(),
+      date_order: null, mapping: null, dry_run: false,
+    });
     expect(FakeUpload.sent).toHaveLength(1);
     expect(FakeUpload.sent[0]).toMatchObject({ method: 'PUT', url: `/api/imports/${JOB}/file`, headers: { 'Content-Type': 'application/octet-stream' } });
 
@@ -109,6 +112,48 @@ describe('TransferPanel: import', () => {
     expect(within(summary).getByText('1 × deleted message')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Open the chat' }));
     expect(useNavigationStore.getState()).toMatchObject({ view: 'chats', selectedChatJid: ANNA.jid });
+  });
+
+  it('checks the senders first, then imports the same file with the ones settled in the review', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeUpload);
+    const SECOND = '00000000-0000-4000-8000-00000000000b';
+    const stranger = { name: 'Carla', jid: '00012345678901234567@lid', from_me: false, how: 'synthetic' };
+    const checked: ImportSummary = { ...SUMMARY, imported: 0, senders: [...SUMMARY.senders, stranger], published: false };
+    const mapped = { ...stranger, jid: '491701234567@s.whatsapp.net', how: 'mapped' };
+    const { calls } = mockFetch({
+      'GET /api/tracking': () => json([CLUB]),
+      'POST /api/imports': sequence(
+        { id: JOB, state: 'created', upload: { method: 'PUT', url: `/api/imports/${JOB}/file`, fields: {}, max_bytes: 10 } },
+        { id: SECOND, state: 'created', upload: { method: 'PUT', url: `/api/imports/${SECOND}/file`, fields: {}, max_bytes: 10 } },
+      ),
+      [`POST /api/imports/${JOB}/start`]: () => json(importStatus({ state: 'queued', dry_run: true }), 202),
+      [`GET /api/imports/${JOB}`]: () => json(importStatus({ state: 'done', dry_run: true, batches_total: 0, summary: checked })),
+      [`POST /api/imports/${SECOND}/start`]: () => json(importStatus({ id: SECOND, state: 'queued' }), 202),
+      [`GET /api/imports/${SECOND}`]: () =>
+        json(importStatus({ id: SECOND, state: 'done', batches_total: 1, batches_applied: 1, summary: { ...SUMMARY, senders: [mapped] } })),
+    });
+    render(<TransferPanel />);
+    const form = screen.getByRole('form', { name: 'Import a chat export' });
+    await within(form).findByRole('option', { name: 'Book club' });
+    await userEvent.upload(within(form).getByLabelText(/WhatsApp export/), new File(['0123456789'], 'chat.zip'));
+    await userEvent.selectOptions(within(form).getByLabelText('Chat'), CLUB.jid);
+    await userEvent.click(within(form).getByLabelText(/Check the senders first/));
+    await userEvent.click(within(form).getByRole('button', { name: 'Check' }));
+
+    const review = await screen.findByRole('form', { name: 'Review the senders' }, { timeout: 3000 });
+    expect(screen.queryByRole('button', { name: 'Open the chat' })).toBeNull();
+    expect(within(review).queryByLabelText('Anna')).toBeNull(); // recognized: not asked about
+    await userEvent.type(within(review).getByLabelText('Carla'), ' +49 170 1234567 ');
+    await userEvent.click(within(review).getByRole('button', { name: 'Import with these senders' }));
+
+    await screen.findByRole('button', { name: 'Open the chat' }, { timeout: 3000 });
+    const bodies = calls.filter((call) => call.method === 'POST' && call.url.pathname === '/api/imports').map((call) => call.body);
+    expect(bodies).toEqual([
+      expect.objectContaining({ chat_jid: CLUB.jid, dry_run: true, mapping: null }),
+      expect.objectContaining({ chat_jid: CLUB.jid, dry_run: false, mapping: { Carla: '+49 170 1234567' } }),
+    ]);
+    expect(FakeUpload.sent.map((sent) => sent.url)).toEqual([`/api/imports/${JOB}/file`, `/api/imports/${SECOND}/file`]);
+    expect(screen.getByText(/491701234567@s.whatsapp.net/)).toBeTruthy();
   });
 
   it('posts the form to the bucket in redirect mode and shows the reason of a failed import', async () => {

@@ -19,7 +19,14 @@ export function TransferPanel() {
             On the phone: chat → ⋮ → More → Export chat (Include media gives a .zip with the photos). Nothing is imported twice.
           </p>
           <ImportForm busy={importer.busy} onSubmit={(file, ask) => void importer.run(file, ask)} />
-          <ImportProgress upload={importer.upload} status={importer.status} error={importer.error} pollError={importer.pollError} />
+          <ImportProgress
+            upload={importer.upload}
+            status={importer.status}
+            error={importer.error}
+            pollError={importer.pollError}
+            busy={importer.busy}
+            onImportReviewed={importer.importReviewed}
+          />
         </section>
         <section aria-labelledby="export-title" className="transfer-card">
           <h3 id="export-title">Export the archive</h3>
