@@ -69,6 +69,16 @@ class Runner:
             time.sleep(0.1)
         raise AssertionError(f"no line matching {pattern!r} in {timeout}s:\n" + "\n".join(self.lines))
 
+    def close(self) -> None:
+        """The runner ended (killed if it still runs) and its output pipe closed, once read to the end
+        (the stack's servers, stopped by `down`, may hold it open until then)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(10)
+        self._reader.join(10)
+        if self.process.stdout and not self._reader.is_alive():
+            self.process.stdout.close()
+
     def worker_pid(self) -> int:
         return int([found[1] for line in self.lines if (found := STARTED.search(line))][-1])
 
@@ -108,6 +118,7 @@ def runner(cfg: StackConfig, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         if running.process.poll() is None:
             running.process.kill()
         down(cfg)
+        running.close()
 
 
 def test_connector_stopping_with_a_deliberate_code_is_not_restarted_and_said(runner: Runner) -> None:
