@@ -17,7 +17,8 @@ function folders(archived: Chat[] = [archivedChat]) {
   return mockFetch({
     'GET /api/chats': ({ url }) => {
       const params = url.searchParams;
-      if (params.get('archived') === 'true') return json({ items: archived.slice(0, Number(params.get('limit'))), next_cursor: null });
+      if (params.get('archived') === 'true')
+        return json({ items: archived.slice(0, Number(params.get('limit'))), next_cursor: null });
       if (params.get('pinned') === 'true') return json({ items: [pinnedChat], next_cursor: null });
       return json({ items: [mutedChat, markedChat], next_cursor: null });
     },
@@ -25,7 +26,9 @@ function folders(archived: Chat[] = [archivedChat]) {
 }
 
 const names = (listbox: HTMLElement) =>
-  within(listbox).getAllByRole('option').map((option) => option.querySelector('.chat-row-name')?.textContent);
+  within(listbox)
+    .getAllByRole('option')
+    .map((option) => option.querySelector('.chat-row-name')?.textContent);
 
 describe('ChatList chat state', () => {
   it('shows pinned chats first, then the others without the archived ones', async () => {

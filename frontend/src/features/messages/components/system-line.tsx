@@ -31,13 +31,18 @@ type Wording = (actor: string, entry: SystemEntry) => string;
 
 const WORDING: Record<string, Wording> = {
   subject: (actor, e) => `${actor} changed the subject to “${e.value ?? ''}”`,
-  description: (actor, e) => (e.value ? `${actor} changed the group description` : `${actor} removed the group description`),
+  description: (actor, e) =>
+    e.value ? `${actor} changed the group description` : `${actor} removed the group description`,
   announce: (actor, e) =>
     e.on ? `${actor} changed the group so only admins can send messages` : `${actor} allowed everyone to send messages`,
   locked: (actor, e) =>
-    e.on ? `${actor} changed the group so only admins can edit its info` : `${actor} allowed everyone to edit the group info`,
+    e.on
+      ? `${actor} changed the group so only admins can edit its info`
+      : `${actor} allowed everyone to edit the group info`,
   ephemeral: (actor, e) =>
-    e.on ? `${actor} turned on disappearing messages${timerText(e.timer_s)}` : `${actor} turned off disappearing messages`,
+    e.on
+      ? `${actor} turned on disappearing messages${timerText(e.timer_s)}`
+      : `${actor} turned off disappearing messages`,
   joined: (_actor, e) => `${namesOf(e.participants)} joined`,
   added: (actor, e) => `${actor} added ${namesOf(e.participants)}`,
   left: (_actor, e) => `${namesOf(e.participants)} left`,
@@ -55,7 +60,12 @@ export function systemText(entry: SystemEntry): string {
 }
 
 const UNANSWERED = new Set(['missed', 'rejected', 'cancelled', 'failed', 'abandoned', 'unavailable']);
-const OUTCOME: Record<string, string> = { missed: 'Missed', rejected: 'Declined', cancelled: 'Cancelled', failed: 'Failed' };
+const OUTCOME: Record<string, string> = {
+  missed: 'Missed',
+  rejected: 'Declined',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
+};
 
 /** "Missed video call", "Voice call · 1:05", "Group voice call". */
 export function callText(call: CallEntry, fromMe: boolean): string {
@@ -72,7 +82,12 @@ export function SystemLine({ message }: { message: Message }) {
   const text = message.system ? systemText(message.system) : call ? callText(call, message.from_me) : 'Call';
   const missed = !!call && UNANSWERED.has(call.outcome);
   return (
-    <div className={`system-line${missed ? ' call-unanswered' : ''}`} data-message-id={message.id} data-type={message.type} role="note">
+    <div
+      className={`system-line${missed ? ' call-unanswered' : ''}`}
+      data-message-id={message.id}
+      data-type={message.type}
+      role="note"
+    >
       {message.type === 'call' && (
         <span className="call-icon" aria-hidden="true">
           {call?.video ? '🎥' : '📞'}
