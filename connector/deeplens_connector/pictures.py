@@ -30,7 +30,12 @@ from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.domain.envelope import PictureChanged
 from deeplens.domain.pictures import PICTURE_MIME, picture_key, valid_picture_id
 from neonize.events import PictureEv
-from neonize.proto.Neonize_pb2 import GetProfilePictureParams
+from neonize.exc import GetProfilePictureError
+from neonize.proto.Neonize_pb2 import (
+    GetProfilePictureParams,
+    GetProfilePictureReturnFunction,
+    ProfilePictureInfo,
+)
 
 from deeplens_connector.session.client import guarded
 from deeplens_connector.settings import ConnectorSettings
@@ -125,6 +130,7 @@ class PictureFetcher:
         self._bucket = bucket
         self._clock = clock
         self._queue: queue.Queue[Ask | None] = queue.Queue(maxsize=queue_size)
+        self._idle = threading.Condition()
         self._asked: set[str] = set()
         self._known: dict[str, str] = {}  # jid -> the picture id this process published ("" = none)
         self._stop = threading.Event()
@@ -165,6 +171,11 @@ class PictureFetcher:
         except queue.Full:
             log.warning("picture ask dropped: queue full", extra={"jid": ask.jid})
 
+    def wait_idle(self, timeout_s: float) -> bool:
+        """True once every ask so far was answered (a replay's end), False after `timeout_s`."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._queue.unfinished_tasks == 0, timeout_s)
+
     def _run(self) -> None:
         while (ask := self._queue.get()) is not None:
             if (ask.change is None or not ask.change.removed) and not self._wait_for_token():
@@ -173,6 +184,9 @@ class PictureFetcher:
                 self.fetch(ask)
             except Exception as error:
                 log.warning("picture not fetched", extra={"jid": ask.jid, "error": str(error)})
+            with self._idle:
+                self._queue.task_done()
+                self._idle.notify_all()
 
     def _wait_for_token(self) -> bool:
         while (delay := self._bucket.delay()) > 0:
@@ -245,3 +259,42 @@ def make_fetcher(
     )
     client.event(PictureEv)(guarded("picture", lambda _client, ev: fetcher.changed(ev)))
     return fetcher.start()
+
+
+class RecordedPictures:
+    """A replay's WhatsApp and CDN: the pictures a recording carries (bucket key -> JPEG); every
+    other JID has none, as whatsmeow would say."""
+
+    def __init__(self, pictures: dict[str, bytes]) -> None:
+        self._files = pictures
+        self._ids = {key.split("/")[1]: key.split("/")[2].removesuffix(".jpg") for key in pictures}
+
+    def ask(self, jid: str, known: str) -> Any:
+        picture_id = self._ids.get(jid)
+        if picture_id is None:
+            raise GetProfilePictureError(GetProfilePictureReturnFunction(Error=_NO_PICTURE[0]))
+        if picture_id == known:
+            return ProfilePictureInfo()
+        return ProfilePictureInfo(ID=picture_id, URL=picture_key(jid, picture_id))
+
+    def download(self, url: str) -> bytes:
+        return self._files[url]
+
+
+def recorded_fetcher(
+    settings: ConnectorSettings, recording: object, publish: Callable[[PictureChanged], None]
+) -> PictureFetcher | None:
+    """A replay's fetcher, answering from the recording (None when it carries no pictures): the
+    same path as live, without WhatsApp and without a rate to keep."""
+    pictures: dict[str, bytes] = getattr(recording, "pictures", None) or {}
+    if not pictures:
+        return None
+    recorded = RecordedPictures(pictures)
+    return PictureFetcher(
+        recorded.ask,
+        recorded.download,
+        ObjectStore(make_s3_client(settings), settings.minio_bucket),
+        publish,
+        session=settings.session_id,
+        bucket=TokenBucket(60_000, 1_000),
+    ).start()

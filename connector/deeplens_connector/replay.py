@@ -26,6 +26,7 @@ from deeplens_connector.translate import MediaRef
 
 MAGIC = b"DLREC1\n"
 MEDIA_RECORD = 0xFFFF
+PICTURE_RECORD = 0xFFFE  # a profile picture: its bucket key (profile/{jid}/{picture_id}.jpg) + JPEG
 _HEADER = struct.Struct(">HI")
 _PATH = struct.Struct(">H")
 
@@ -46,6 +47,10 @@ class RecordWriter:
     def media(self, direct_path: str, data: bytes) -> None:
         path = direct_path.encode()
         self._record(MEDIA_RECORD, _PATH.pack(len(path)) + path + data)
+
+    def picture(self, key: str, data: bytes) -> None:
+        path = key.encode()
+        self._record(PICTURE_RECORD, _PATH.pack(len(path)) + path + data)
 
     def _record(self, code: int, payload: bytes) -> None:
         self._handle.write(_HEADER.pack(code, len(payload)) + payload)
@@ -68,17 +73,20 @@ def read_records(path: Path) -> Iterator[tuple[int, bytes]]:
 class RecordedMedia:
     """The download function of a replay: media bytes from the recording, by directPath."""
 
-    def __init__(self, files: dict[str, bytes]) -> None:
+    def __init__(self, files: dict[str, bytes], pictures: dict[str, bytes] | None = None) -> None:
         self.files = files
+        self.pictures = pictures or {}  # bucket key -> JPEG (deeplens_connector.pictures.RecordedPictures)
 
     @classmethod
     def from_file(cls, path: Path) -> RecordedMedia:
-        files = {}
+        files: dict[str, bytes] = {}
+        pictures: dict[str, bytes] = {}
         for code, payload in read_records(path):
-            if code == MEDIA_RECORD:
+            if code in (MEDIA_RECORD, PICTURE_RECORD):
                 (length,) = _PATH.unpack_from(payload)
-                files[payload[2 : 2 + length].decode()] = payload[2 + length :]
-        return cls(files)
+                found = files if code == MEDIA_RECORD else pictures
+                found[payload[2 : 2 + length].decode()] = payload[2 + length :]
+        return cls(files, pictures)
 
     def __call__(self, ref: MediaRef) -> bytes:
         data = self.files.get(ref.direct_path)
@@ -91,6 +99,7 @@ class RecordedMedia:
 class ReplayStats:
     events: int = 0
     media_files: int = 0
+    pictures: int = 0
 
 
 def feed_bytes(client: Any, code: int, payload: bytes) -> None:
@@ -104,6 +113,9 @@ def replay_into(client: Any, path: Path) -> ReplayStats:
     for code, payload in read_records(path):
         if code == MEDIA_RECORD:
             stats.media_files += 1
+            continue
+        if code == PICTURE_RECORD:
+            stats.pictures += 1
             continue
         feed_bytes(client, code, payload)
         stats.events += 1

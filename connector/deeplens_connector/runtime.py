@@ -25,7 +25,7 @@ from deeplens_connector.chat_settings import StoreChatSettings
 from deeplens_connector.chunk_worker import ChunkWorkers
 from deeplens_connector.media import Download, MediaPool
 from deeplens_connector.pending_media import PendingMedia
-from deeplens_connector.pictures import PictureFetcher, make_fetcher
+from deeplens_connector.pictures import PictureFetcher, make_fetcher, recorded_fetcher
 from deeplens_connector.pipeline import Pipeline, PipelineHooks
 from deeplens_connector.polls import decrypt_poll_vote
 from deeplens_connector.publish.publisher import Publisher, PublisherConfig
@@ -76,7 +76,8 @@ class Connector:
     def finish(self, timeout_s: float = 60.0) -> bool:
         """Everything offered so far translated and every download done (a replay's end, before
         close(), which would leave downloads pending)."""
-        return self.pipeline.close(timeout_s) and self.media.wait_idle(timeout_s)
+        done = self.pipeline.close(timeout_s) and self.media.wait_idle(timeout_s)
+        return done and (self.pictures is None or self.pictures.wait_idle(timeout_s))
 
     def close(self, drain_s: float | None = None) -> bool:
         """The stop, within `drain_s` (CONNECTOR_DRAIN_S): no new download starts (media not
@@ -140,7 +141,11 @@ def build(settings: ConnectorSettings, client: Any, download: Download | None, s
         pending=PendingMedia(spool_dir),
     )
     live = download is None  # a replay has no session: its client must not be asked anything
-    pictures = make_fetcher(settings, client, publisher.submit) if live else None
+    pictures = (
+        make_fetcher(settings, client, publisher.submit)
+        if live
+        else recorded_fetcher(settings, download, publisher.submit)
+    )
     hooks = PipelineHooks(
         history_progress=status.history,
         fetch_group=client.get_group_info if live else None,

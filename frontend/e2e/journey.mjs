@@ -1,5 +1,5 @@
 // The browser journey against the REAL local stack (tests/e2e/test_web_journey.py starts it, filled by
-// the connector's replay sample): login → chats → open the family group → scroll back two pages →
+// the connector's replay sample): login → chats (with their profile pictures) → open the family group → scroll back two pages →
 // open a photo → search a word → jump to the hit → untrack a chat (admin panel, then the chat list)
 // → once unpaired, a banner over the still open chat → its pairing dialog with the QR code.
 // Each step checks real DOM content and writes a screenshot.
@@ -42,6 +42,15 @@ async function main(page, shot) {
     await options.filter({ hasText: GROUP }).waitFor();
     const names = await options.locator('.chat-row-name').allInnerTexts();
     for (const name of [GROUP, 'Anna', 'Carla', 'David', 'Book club']) check(names.includes(name), `chat list has ${name}: ${names}`);
+    // Profile pictures (the sample's 96 px JPEGs) over the initials; a chat without one keeps them.
+    for (const name of ['Anna', GROUP]) {
+      const picture = options.filter({ hasText: name }).first().locator('img.avatar-picture');
+      await picture.waitFor();
+      await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await picture.elementHandle());
+      const { src, width } = await picture.evaluate((img) => ({ src: img.src, width: img.naturalWidth }));
+      check(new URL(src).pathname.startsWith('/api/pictures/') && width === 96, `${name}'s picture: ${src} ${width}`);
+    }
+    check((await options.filter({ hasText: 'Carla' }).first().locator('img').count()) === 0, 'Carla has initials');
   });
 
   await shot('03-group', async () => {

@@ -9,8 +9,9 @@ a reaction, read receipts and a history-sync chunk. The history chunk also holds
 group's past (GROUP_HISTORY messages, several pages of the web UI, one with the word SEARCH_WORD
 near the start, one photo with its bytes), two more direct chats and a second group; David sends
 two documents: a PDF invoice and a hostile HTML file (a `<script>`, a Cyrillic + emoji name) that
-the archive must only ever hand out as a download. Enough for the browser journeys (tests/e2e) to
-page, search, jump, play and download. Deterministic: the same bytes on every run.
+the archive must only ever hand out as a download. Anna and the family group have profile pictures
+(JPEGs the replay's picture fetcher stores, as it would fetch them live). Enough for the browser
+journeys (tests/e2e) to page, search, jump, play and download. Deterministic: the same bytes on every run.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
 
 from deeplens_connector.replay import RecordWriter
-from deeplens_connector.sample.protos import complete, jid, key, media_fields, message, pdf, png, text
+from deeplens_connector.sample.protos import complete, jid, jpeg, key, media_fields, message, pdf, png, text
 from deeplens_connector.sample.voice_note import VOICE_NOTE, VOICE_NOTE_SECONDS
 
 SAMPLE = Path(__file__).with_name("demo-session.rec")
@@ -55,6 +56,9 @@ HOSTILE = (
     "<p>Rendered inline in the archive's origin, this page could act as the signed-in user.</p>\n"
 ).encode()
 INVOICE_PATH, HOSTILE_PATH = "/v/t62.7119-24/demo_invoice.enc", "/v/t62.7119-24/demo_hostile.enc"
+# Profile pictures (what get_profile_picture and the CDN would give): Anna's and the family group's.
+ANNA_PICTURE_ID, GROUP_PICTURE_ID = "1764000100", "1764000200"
+ANNA_PICTURE, GROUP_PICTURE = jpeg(96, (230, 120, 40)), jpeg(96, (40, 90, 200))
 
 
 def anna(msg_id: str, at: int, content: Any, **options: Any) -> Any:
@@ -221,11 +225,19 @@ RECORDED_MEDIA = (
 )
 
 
+RECORDED_PICTURES = (
+    (f"profile/{ANNA_JID}/{ANNA_PICTURE_ID}.jpg", ANNA_PICTURE),
+    (f"profile/{GROUP_JID}/{GROUP_PICTURE_ID}.jpg", GROUP_PICTURE),
+)
+
+
 def build(output: Path) -> Path:
     with output.open("wb") as handle:
         writer = RecordWriter(handle)
         for path, data in RECORDED_MEDIA:
             writer.media(path, data)
+        for key, data in RECORDED_PICTURES:
+            writer.picture(key, data)
         for ev in live_events():
             writer.event(complete(ev))
     return output

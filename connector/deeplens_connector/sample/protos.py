@@ -4,6 +4,7 @@ fields filled: `complete`). Used to record the sample session; tests use their o
 from __future__ import annotations
 
 import hashlib
+import io
 import struct
 import zlib
 from typing import Any
@@ -85,6 +86,17 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
+
+
+def jpeg(size: int, rgb: tuple[int, int, int]) -> bytes:
+    """A real JPEG (a profile picture): a disc of `rgb` on white, encoded by Pillow (neonize's)."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (size, size), (255, 255, 255))
+    ImageDraw.Draw(picture).ellipse((size // 8, size // 8, size * 7 // 8, size * 7 // 8), fill=rgb)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def pdf(line: str) -> bytes:
