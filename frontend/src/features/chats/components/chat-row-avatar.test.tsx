@@ -12,8 +12,12 @@ describe('ChatList avatars', () => {
     ];
     mockFetch({ 'GET /api/chats': () => json({ items: chats, next_cursor: null }) });
     render(<ChatList />);
-    const [anna, carl] = within(await screen.findByRole('listbox', { name: 'Chats' })).getAllByRole('option') as HTMLElement[];
-    expect(anna?.querySelector('img.avatar-picture')?.getAttribute('src')).toBe('/api/pictures/4915100000001@s.whatsapp.net?v=1764001310');
+    const [anna, carl] = within(await screen.findByRole('listbox', { name: 'Chats' })).getAllByRole(
+      'option',
+    ) as HTMLElement[];
+    expect(anna?.querySelector('img.avatar-picture')?.getAttribute('src')).toBe(
+      '/api/pictures/4915100000001@s.whatsapp.net?v=1764001310',
+    );
     expect(carl?.querySelector('img')).toBeNull();
     expect(within(carl as HTMLElement).getByText('C')).toBeTruthy();
   });

@@ -5,7 +5,10 @@ import { makeMessage } from '@/testing/fixtures';
 
 describe('MessageBubble sender avatar', () => {
   it('shows the sender picture beside the name in a group bubble', () => {
-    const message = makeMessage({ sender_name: 'Bob', sender_avatar_url: '/api/pictures/4915187654321@s.whatsapp.net?v=9' });
+    const message = makeMessage({
+      sender_name: 'Bob',
+      sender_avatar_url: '/api/pictures/4915187654321@s.whatsapp.net?v=9',
+    });
     const { container } = render(<MessageBubble message={message} showSender />);
     const sender = container.querySelector('.sender') as HTMLElement;
     expect(sender.querySelector('img')?.getAttribute('src')).toBe('/api/pictures/4915187654321@s.whatsapp.net?v=9');
