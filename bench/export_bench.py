@@ -134,8 +134,8 @@ def fill(url: str, count: int, files: int, store: ObjectStore) -> None:
 # rusage that os.wait4 or getrusage(RUSAGE_SELF) give is not: Linux carries ru_maxrss across
 # execve, and a child started with vfork (subprocess does when it can) inherits the bench's own
 # peak (the filled 200,000 rows) through it. Both are printed.
-_CHILD = """
-import atexit, resource, runpy, sys
+_REPORT = """
+import atexit, resource, sys
 peak_file = sys.argv.pop(1)
 def report():
     with open("/proc/self/status") as status:
@@ -144,8 +144,28 @@ def report():
     with open(peak_file, "w") as out:
         out.write(f"{hwm} {maxrss}")
 atexit.register(report)
+"""
+_CHILD = (
+    _REPORT
+    + """
+import runpy
 runpy.run_module("deeplens.entrypoints.export", run_name="__main__", alter_sys=True)
 """
+)
+# The web UI's job (services/export_jobs.py) on the same chat: the zip streamed into the bucket as
+# it is written (ExportStore.stream: a multipart upload, one 8 MiB part in memory, no local file).
+_STREAM_CHILD = (
+    _REPORT
+    + """
+from deeplens.bootstrap import export_deps_from
+from deeplens.services.export import ExportRequest, write_export
+from deeplens.settings import ExportSettings, load_settings
+chat, formats, key = sys.argv[1:4]
+deps = export_deps_from(load_settings(ExportSettings))
+with deps.exports.stream(key) as target:
+    write_export(deps, ExportRequest(chats=(chat,), formats=tuple(formats.split(","))), target)
+"""
+)
 
 
 def run_export(env: dict[str, str], chat: str, formats: str, out: Path) -> tuple[float, float, float]:
@@ -166,6 +186,19 @@ def run_export(env: dict[str, str], chat: str, formats: str, out: Path) -> tuple
         raise SystemExit(f"export of {chat} failed ({child.returncode}): {child.stderr.decode()[-2000:]}")
     hwm_kib, maxrss_kib = (int(part) for part in peak.read_text().split())
     return seconds, hwm_kib / 1024, maxrss_kib / 1024
+
+
+def run_streamed(env: dict[str, str], chat: str, formats: str, key: str, peak: Path) -> tuple[float, float]:
+    """Seconds and the child's own peak RSS (MiB) of the export streamed into the bucket."""
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-c", _STREAM_CHILD, str(peak), chat, formats, key],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    if child.returncode != 0:
+        raise SystemExit(f"streamed export failed ({child.returncode}): {child.stderr.decode()[-2000:]}")
+    return seconds, int(peak.read_text().split()[0]) / 1024
 
 
 def largest_page(path: Path) -> tuple[int, int]:
@@ -205,6 +238,14 @@ def main() -> None:
                     f" zip {out.stat().st_size / 2**20:.1f} MiB,"
                     f" {pages} pages (largest {page_bytes / 1024:.0f} KiB)"
                 )
+            key = f"exports/{SESSION}/bench-{os.getpid()}.zip"
+            seconds, rss = run_streamed(child_env, BIG, args.format, key, Path(folder) / "streamed.peak")
+            size = store.head(key).size
+            store.delete(key)
+            print(
+                f"  {args.messages:,} messages streamed into the bucket (the web job's path):"
+                f" {seconds:.1f} s, peak RSS {rss:.0f} MiB, zip {size / 2**20:.1f} MiB"
+            )
         print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         drop_database(admin, url)
