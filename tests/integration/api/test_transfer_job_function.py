@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from deeplens.adapters.postgres import pooled
 from deeplens.adapters.queue import Queue
 from deeplens.entrypoints.transfer_job import handle
 from deeplens.services.api import ApiDeps
@@ -120,3 +121,20 @@ def test_malformed_messages_and_unknown_jobs_are_dropped(
     queues[0].send('{"kind": "backup", "job": "1"}')
     queues[0].send(job_message("export", uuid.uuid4(), "primary_agent"))
     assert job_function() == {"ran": 0, "dropped": 3}
+
+
+def test_a_job_the_jobs_queue_refuses_is_failed_at_once_and_the_request_answers_503(
+    make_api_deps: Callable[[ApiSettings], ApiDeps], api_settings: ApiSettings, queues: tuple[Queue, Queue],
+    story: None,
+) -> None:  # fmt: skip
+    gone = queues[0].url.rsplit("/", 1)[0] + f"/no-such-queue-{uuid.uuid4().hex[:8]}"
+    deps = make_api_deps(api_settings.model_copy(update={"transfer_queue_url": gone}))
+    deps.cache.delete("login_attempts:127.0.0.1")
+    for api in _client(deps):
+        reply = api.request("POST", "/api/exports", json_body={"chats": [f.PN], "formats": ["txt"]})
+        assert reply.status == 503, reply.body
+        with pooled(deps.pool) as conn:
+            row = conn.execute("SELECT state, error FROM transfer_jobs WHERE kind = 'export'").fetchone()
+        assert row == ("failed", "the job could not be handed to the job function")
+        again = api.request("POST", "/api/exports", json_body={"chats": [f.PN], "formats": ["txt"]})
+        assert again.status == 503  # not 409: the refused job is not left running
