@@ -182,7 +182,8 @@ class PictureFetcher:
                 return
             try:
                 self.fetch(ask)
-            except Exception as error:
+            except Exception as error:  # e.g. rate-overlimit, the CDN down: asked again when named again
+                self._asked.discard(ask.jid)
                 log.warning("picture not fetched", extra={"jid": ask.jid, "error": str(error)})
             with self._idle:
                 self._queue.task_done()

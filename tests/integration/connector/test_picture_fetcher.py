@@ -222,6 +222,22 @@ def test_removal_is_published_at_once_and_a_new_picture_fetched_when_picture_eve
     assert [asked for asked, _ in whatsapp.asked] == [who]  # the stranger is no one's tracked chat
 
 
+def test_failed_fetch_is_asked_again_when_a_tracked_chat_names_the_jid_again(
+    cdn: Cdn, media_store: ObjectStore
+) -> None:
+    whatsapp, out, who = FakeWhatsApp(), [], a_person()
+    whatsapp.pictures[who] = ("1764004000", cdn.url("/pp/not-yet.jpg"))  # the CDN answers 404
+    pictures = fetcher(whatsapp, cdn, media_store, out).start()
+    pictures.want(who)
+    assert pictures.wait_idle(10) and out == [] and len(cdn.hits) == 1
+    cdn.files["/pp/not-yet.jpg"] = JPEG
+    pictures.want(who)
+    assert pictures.wait_idle(10) and [event.picture_id for event in out] == ["1764004000"]
+    pictures.want(who)  # known now: not asked again
+    assert pictures.wait_idle(10) and len(whatsapp.asked) == 2
+    pictures.close()
+
+
 def test_asks_wait_for_tokens_when_more_come_than_the_rate_allows() -> None:
     now = [0.0]
     bucket = TokenBucket(per_minute=20, burst=5, clock=lambda: now[0])
