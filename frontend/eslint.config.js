@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const FEATURES = ['admin', 'auth', 'chats', 'messages', 'pairing', 'search'];
+const FEATURES = ['accounts', 'admin', 'auth', 'chats', 'messages', 'pairing', 'search'];
 
 // bulletproof-react zones: a feature imports only itself and shared code (lib, stores, components).
 const featureZones = FEATURES.map((feature) => ({

@@ -24,6 +24,7 @@ const chatInfo = chunk(() => import('@/features/chats/components/chat-info-panel
 const admin = chunk(() => import('@/features/admin/components/admin-panel').then((module) => module.AdminPanel));
 const pairing = chunk(() => import('@/features/pairing/components/pairing-screen').then((module) => module.PairingScreen));
 const statusPane = chunk(() => import('@/app/status-pane').then((module) => module.StatusPane));
+const accounts = chunk(() => import('@/features/accounts/components/accounts-panel').then((module) => module.AccountsPanel));
 const transfer = chunk(() => import('@/features/transfer/components/transfer-panel').then((module) => module.TransferPanel));
 
 export const SignedIn = signedIn.Chunk;
@@ -32,6 +33,8 @@ export const SearchPanel = search.Chunk;
 export const ChatInfoPanel = chatInfo.Chunk;
 export const AdminPanel = admin.Chunk;
 export const PairingScreen = pairing.Chunk;
+/** Not preloaded: opened from the account switcher. */
+export const AccountsPanel = accounts.Chunk;
 /** Not preloaded: the Import / Export view is opened rarely, from the ☰ menu. */
 export const TransferPanel = transfer.Chunk;
 /** Not preloaded: opened with the Status chat. */

@@ -4,10 +4,11 @@ import { Loading } from '@/components/state-message';
 import { useNavigationStore } from '@/stores/navigation-store';
 import { ChatList } from '@/features/chats/components/chat-list';
 import { ConnectorBanner } from '@/features/pairing/components/connector-banner';
+import { AccountSwitcher } from '@/features/accounts/components/account-switcher';
 import { AccountMenu } from '@/app/account-menu';
 import { useHistorySync } from '@/app/history-sync';
 import { MainPane } from '@/app/main-pane';
-import { AdminPanel, ChatInfoPanel, PairingScreen, SearchPanel, TransferPanel } from '@/app/chunks';
+import { AccountsPanel, AdminPanel, ChatInfoPanel, PairingScreen, SearchPanel, TransferPanel } from '@/app/chunks';
 
 interface ShellProps {
   session: ConnectorSession | null;
@@ -24,6 +25,7 @@ function TopBar({ session, refreshSession }: Omit<ShellProps, 'sessionError'>) {
   return (
     <header className="top-bar">
       <span className="brand">DeepLens</span>
+      <AccountSwitcher />
       <nav aria-label="Views" className="tabs">
         <button type="button" aria-pressed={view === 'chats'} onClick={() => setView('chats')}>Chats</button>
         <button type="button" aria-pressed={view === 'admin'} onClick={() => setView('admin')}>Tracking</button>
@@ -96,7 +98,7 @@ export function Shell({ session, sessionError, refreshSession }: ShellProps) {
           </nav>
         )}
         <main className="main">
-          <Suspense fallback={<Loading />}>{view === 'admin' ? <AdminPanel /> : view === 'transfer' ? <TransferPanel /> : <MainPane />}</Suspense>
+          <Suspense fallback={<Loading />}>{view === 'admin' ? <AdminPanel /> : view === 'transfer' ? <TransferPanel /> : view === 'accounts' ? <AccountsPanel /> : <MainPane />}</Suspense>
         </main>
         <RightPanel />
       </div>

@@ -1,14 +1,29 @@
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, useState } from 'react';
+import { useAccountStore } from '@/stores/account-store';
 import { useNavigationStore } from '@/stores/navigation-store';
 import { Loading } from '@/components/state-message';
+import { useAccountsPolling } from '@/features/accounts/api/use-accounts';
 import { pairingIsLanding, useSessionPolling } from '@/features/pairing/api/session-api';
+import { accountInUrl, useAccountUrlSync } from '@/app/account-sync';
 import { Shell } from '@/app/shell';
 import { PairingScreen } from '@/app/chunks';
 
-/** Signed in: the pairing screen is the landing page only while nothing is archived and no account
- * is linked; otherwise the archive, with the connector's state in a banner (never replaced by the
- * pairing screen once shown). Its own chunk (loaded lazily by app.tsx). */
+/** Signed in: the accounts first (which one to show: the URL's, else the oldest), then that account's
+ * view, mounted afresh for each account so that nothing of another account's stays on screen. Its
+ * own chunk (loaded lazily by app.tsx). */
 export default function SignedIn() {
+  useAccountUrlSync();
+  const [wanted] = useState(accountInUrl); // the URL's at the start; later the store's choice
+  const ready = useAccountsPolling(wanted);
+  const account = useAccountStore((state) => state.current);
+  if (!ready) return <Loading label="Connecting…" />;
+  return <AccountView key={account ?? ''} />;
+}
+
+/** One account: the pairing screen is the landing page only while nothing is archived and no
+ * account is linked; otherwise the archive, with the connector's state in a banner (never replaced
+ * by the pairing screen once shown). */
+function AccountView() {
   const { session, error, refresh } = useSessionPolling();
   const pairingDismissed = useNavigationStore((state) => state.pairingDismissed);
   const dismissPairing = useNavigationStore((state) => state.dismissPairing);

@@ -1,5 +1,6 @@
 import type { paths } from '@/lib/api-schema';
 import type { ErrorBody } from '@/lib/api-types';
+import { useAccountStore } from '@/stores/account-store';
 
 /** An API failure as the UI shows it: the JSON error body, or a synthesized one for network faults. */
 export class ApiError extends Error {
@@ -41,12 +42,36 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>): stri
   return search ? `${path}?${search}` : path;
 }
 
+/** Routes of the installation, not of one account: everything else is scoped by `account`. */
+const UNSCOPED = /^\/api\/(accounts|auth|health)(\/|\?|$)/;
+
+/** The query with the chosen account (the account store) added, the one place every call gets it;
+ * a query naming `account` itself (even null: search across all accounts) keeps its own. */
+export function withAccount(path: string, query?: Record<string, QueryValue>): Record<string, QueryValue> | undefined {
+  const account = useAccountStore.getState().current;
+  if (account === null || UNSCOPED.test(path) || (query !== undefined && 'account' in query)) return query;
+  return { ...query, account };
+}
+
+/** A same-origin API URL the server made (media, pictures, uploads, downloads) scoped to the chosen
+ * account like every call; other URLs (a bucket's presigned ones) as they are. */
+export function scopedUrl(url: string): string;
+export function scopedUrl(url: string | null | undefined): string | null | undefined;
+export function scopedUrl(url: string | null | undefined): string | null | undefined {
+  if (!url || !url.startsWith('/api/')) return url;
+  const [path, search = ''] = url.split('?', 2) as [string, string?];
+  const params = new URLSearchParams(search);
+  const query = Object.fromEntries(params);
+  const scoped = withAccount(path, query);
+  return scoped === query ? url : buildUrl(path, scoped);
+}
+
 /** The one fetch wrapper: same-origin cookie, JSON in and out, errors as ApiError. */
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', query, body, signal } = options;
   let response: Response;
   try {
-    response = await fetch(buildUrl(path, query), {
+    response = await fetch(buildUrl(path, withAccount(path, query)), {
       method,
       credentials: 'same-origin',
       headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -144,5 +169,5 @@ export function errorMessage(error: unknown): string {
   return 'Something went wrong.';
 }
 
-export const mediaUrl = (fileId: string): string => apiUrl('/api/media/{file_id}', { file_id: fileId });
-export const thumbnailUrl = (fileId: string): string => apiUrl('/api/media/{file_id}/thumbnail', { file_id: fileId });
+export const mediaUrl = (fileId: string): string => scopedUrl(apiUrl('/api/media/{file_id}', { file_id: fileId }));
+export const thumbnailUrl = (fileId: string): string => scopedUrl(apiUrl('/api/media/{file_id}/thumbnail', { file_id: fileId }));

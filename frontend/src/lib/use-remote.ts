@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useAccountStore } from '@/stores/account-store';
 
 interface Settled<T> {
   key: string;
@@ -13,8 +14,11 @@ export interface Remote<T> {
   reload: () => void;
 }
 
-/** Server data for a key (null: nothing to load). Loading is derived: the settled key lags the asked one. */
-export function useRemote<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): Remote<T> {
+/** Server data for a key (null: nothing to load). Loading is derived: the settled key lags the asked one.
+ * The key is the chosen account's too: another account's data is never shown for the same key. */
+export function useRemote<T>(unscopedKey: string | null, load: (signal: AbortSignal) => Promise<T>): Remote<T> {
+  const account = useAccountStore((state) => state.current);
+  const key = unscopedKey === null ? null : `${account ?? ''}\u0000${unscopedKey}`;
   const [nonce, setNonce] = useState(0);
   const [settled, setSettled] = useState<Settled<T> | null>(null);
   const loadRef = useRef(load);

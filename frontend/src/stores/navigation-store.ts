@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
 export type RightPanel = 'none' | 'info' | 'search';
-export type MainView = 'chats' | 'admin' | 'transfer';
+export type MainView = 'chats' | 'admin' | 'transfer' | 'accounts';
 
 export interface JumpTarget {
   chatJid: string;

@@ -1,5 +1,6 @@
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
+import { resetAccountStore } from '@/stores/account-store';
 import { resetAuthStore } from '@/stores/auth-store';
 import { resetNavigationStore } from '@/stores/navigation-store';
 import { resetAdminFilterStore } from '@/features/admin/stores/admin-filter-store';
@@ -9,6 +10,7 @@ import { resetSearchStore } from '@/features/search/stores/search-store';
 // Stores are module singletons: reset every one after each test so tests do not leak UI state.
 afterEach(() => {
   cleanup();
+  resetAccountStore();
   resetAuthStore();
   resetNavigationStore();
   resetAdminFilterStore();

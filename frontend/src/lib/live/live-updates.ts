@@ -1,4 +1,5 @@
 import { fetchChanges, type Changes } from '@/lib/live/changes-api';
+import { useAccountStore } from '@/stores/account-store';
 import { useNavigationStore } from '@/stores/navigation-store';
 
 /** Poll intervals: every second while the page is visible, rarely while hidden, slower after errors. */
@@ -10,6 +11,8 @@ export type ChangesListener = (changes: Changes) => void;
 
 const listeners = new Set<ChangesListener>();
 let revision: number | null = null;
+/** The account `revision` counts in: another account's revisions are another sequence. */
+let revisionAccount: string | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let inFlight: AbortController | null = null;
 
@@ -28,10 +31,14 @@ async function poll(): Promise<void> {
   const controller = new AbortController();
   inFlight = controller;
   let next = hidden() ? HIDDEN_MS : VISIBLE_MS;
+  const account = useAccountStore.getState().current;
+  if (account !== revisionAccount) [revision, revisionAccount] = [null, account];
   try {
     const changes = await fetchChanges(revision, useNavigationStore.getState().selectedChatJid, controller.signal);
-    const known = revision !== null;
-    revision = changes.revision;
+    const switched = account !== useAccountStore.getState().current; // meanwhile: not this account's answer
+    const known = revision !== null && !switched;
+    if (switched) next = 0;
+    else revision = changes.revision;
     if (known && (changes.reset || changes.chats.length > 0)) {
       for (const listener of [...listeners]) listener(changes);
     }
