@@ -5,9 +5,9 @@ index) and (c) a raw COPY of the same rows into the same schema and indexes (the
 measured in this run on the test stack. Then what each index of `messages` costs: COPY into the
 bare table (no primary key, foreign key, secondary index or trigger), with only the primary key, and
 with each constraint, index or trigger alone; and into the schema as it was before migration 0016
-(trigram index of every message, foreign key to `chats`). Last, the handler's peak RSS for one maximal Lambda invocation (10
-SQS records, each a batch of the connector's largest size read from the events bucket) in a fresh
-process, next to the function's MemorySize in template.yaml.
+(trigram index of every message, foreign key to `chats`). Last, the handler's peak RSS for one
+maximal Lambda invocation (10 SQS records, each a batch of the connector's largest size read from
+the events bucket) in a fresh process, next to the function's MemorySize in template.yaml.
 
     .venv/bin/python bench/ingest_bench.py [--messages 200000] [--batch 500] [--naive 20000]
         [--no-index-cost] [--index-messages 50000] [--no-memory] [--memory-text-chars 4096]
