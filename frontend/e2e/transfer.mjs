@@ -42,7 +42,14 @@ async function importZip(page) {
   await form.getByLabel("New chat's name").fill(CHAT);
   await form.getByLabel('Your name in the file').fill('Me');
   await form.getByLabel("Phone's time zone").fill('Europe/Berlin');
-  await form.getByRole('button', { name: 'Import' }).click();
+  // the sender review: a dry run names the senders nobody knows (Lena, in a new chat), the review
+  // gives her a number, and the same file is imported with it
+  await form.getByLabel(/Check the senders first/).check();
+  await form.getByRole('button', { name: 'Check' }).click();
+  const review = page.getByRole('form', { name: 'Review the senders' });
+  await review.waitFor({ timeout: JOB_TIMEOUT });
+  await review.getByLabel('Lena').fill('+49 170 1234567');
+  await review.getByRole('button', { name: 'Import with these senders' }).click();
   await page.getByText('Adding to the archive').waitFor({ timeout: JOB_TIMEOUT });
   const upload = await page.getByRole('progressbar', { name: 'Upload' }).getAttribute('aria-valuenow');
   check(upload === '100', `the upload bar is full (${upload})`);
@@ -52,6 +59,7 @@ async function importZip(page) {
   const summary = await page.getByLabel('Import summary').innerText();
   check(/Imported\s+3\b/.test(summary), `three messages imported: ${summary}`);
   check(summary.includes('deleted message'), `the skipped line and its reason: ${summary}`);
+  check(/Lena: 491701234567@s\.whatsapp\.net \(mapped\)/.test(summary), `Lena as reviewed: ${summary}`);
   console.log(`summary: ${summary.replace(/\s+/g, ' ')}`);
 }
 

@@ -1,5 +1,6 @@
 """Import and export in Chromium against the real local stack (frontend/e2e/transfer.mjs drives the
-page): a WhatsApp export zip built here (the importer's test builders, a real JPEG) is uploaded
+page): a WhatsApp export zip built here (the importer's test builders, a real JPEG) is checked
+first (a dry run whose sender review gives the unknown sender a number), then uploaded again
 through the API into a new chat, the job publishes, this test plays the ingest worker when the page
 shows "Adding to the archive", the summary shows and the chat opens with its photo; then the chat
 is exported from the same view, the zip downloaded, unpacked and its pages opened from the file
