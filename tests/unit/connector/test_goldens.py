@@ -12,6 +12,7 @@ from neonize.proto import Neonize_pb2 as N
 from tests.golden.goldens import golden_names, load_golden
 from tests.unit.connector import golden_chats as chats
 from tests.unit.connector import golden_events as story
+from tests.unit.connector import golden_timeline as timeline
 from tests.unit.connector.golden_events import SAMSTAG, T0, Case, live
 from tests.unit.connector.neonize_fixtures import ANNA, Capture, jid, receipt
 
@@ -76,8 +77,14 @@ CASES: dict[str, Case] = {
     "edit_newsletter": at(1500, story.newsletter_edit),
     "message_status": live(T0 + 960_000, story.anna_posts_status, media_status="stored"),
 }
-# The connection state machine writes these (not a translation of one neonize event).
-NOT_FROM_NEONIZE_EVENTS = {"connection", "connection_logged_out"}
+CASES |= {  # the timeline's group changes (GroupInfoEv) and the history's chat state
+    "group_change_subject": at(1500, timeline.anna_renames_the_group),
+    "group_change_added": at(1500, timeline.bob_adds_carla_and_makes_anna_admin),
+    "chat_state": HISTORY,
+}
+# The connection state machine writes these (not a translation of one neonize event); the stored
+# chat state is a row of the session store (test_chat_state.py).
+NOT_FROM_NEONIZE_EVENTS = {"connection", "connection_logged_out", "chat_state_store"}
 
 NOT_FROM_NEONIZE_EVENTS |= {"picture"}  # the picture fetcher writes it (test_picture_fetcher.py)
 
