@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.domain.envelope import PictureChanged
+from deeplens.domain.errors import TransientError
 from deeplens.domain.pictures import PICTURE_MIME, picture_key, valid_picture_id
 from neonize.events import PictureEv
 from neonize.exc import GetProfilePictureError
@@ -220,10 +221,18 @@ class PictureFetcher:
         if not valid_picture_id(info.ID):
             raise PictureUnavailable(f"unexpected picture id {info.ID[:40]!r}")
         key = picture_key(jid, info.ID)
-        if not self._store.exists(key):  # a picture id once stored is never downloaded again
+        if not self._stored(key):  # a picture id once stored is never downloaded again
             self._store.put(key, self._download(info.URL), PICTURE_MIME)
             self.fetched += 1
         return str(info.ID)
+
+    def _stored(self, key: str) -> bool:
+        """Whether the bucket has the object. S3 answers a HEAD of a missing key with 403 to a role
+        without s3:ListBucket (the connector's on AWS): counted as missing, so it is downloaded."""
+        try:
+            return self._store.exists(key)
+        except TransientError:
+            return False
 
     def _published(
         self, jid: str, picture_id: str | None, now_ms: int, author: str | None, at_ms: int | None

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from deeplens.adapters.object_store import ObjectStore
 from deeplens.domain.envelope import PictureChanged, dump_event
+from deeplens.domain.errors import TransientError
 from deeplens_connector.pictures import (
     MAX_PICTURE_BYTES,
     Ask,
@@ -166,6 +167,33 @@ def test_known_picture_is_not_downloaded_again_when_asked_again_or_by_the_next_p
     republished = again.fetch(Ask(who))
     assert republished is not None and republished.picture_id == "1764002000"
     assert len(cdn.hits) == 1 and (first.fetched, again.fetched) == (1, 0)  # the bucket had it
+
+
+class NoListBucket:
+    """The media bucket as the connector's AWS role sees it: a HEAD of a missing key is a 403."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self.store = store
+
+    def exists(self, key: str) -> bool:
+        if not self.store.exists(key):
+            raise TransientError(f"S3 403 on {key}")
+        return True
+
+    def put(self, key: str, body: bytes, content_type: str, metadata: dict[str, str] | None = None) -> str:
+        return self.store.put(key, body, content_type, metadata)
+
+
+def test_picture_is_downloaded_when_the_bucket_answers_403_for_a_missing_key(
+    cdn: Cdn, media_store: ObjectStore
+) -> None:
+    whatsapp, out, who = FakeWhatsApp(), [], a_person()
+    cdn.files["/pp/aws.jpg"] = JPEG
+    whatsapp.pictures[who] = ("1764005000", cdn.url("/pp/aws.jpg"))
+    event = fetcher(whatsapp, cdn, NoListBucket(media_store), out).fetch(Ask(who))  # type: ignore[arg-type]
+    assert event is not None and media_store.get(f"profile/{who}/1764005000.jpg") == JPEG
+    again = fetcher(whatsapp, cdn, NoListBucket(media_store), out).fetch(Ask(who))  # type: ignore[arg-type]
+    assert again is not None and len(cdn.hits) == 1  # stored: HEAD answers 200, no second download
 
 
 def test_no_picture_is_published_as_none_when_whatsapp_says_it_is_not_set(
