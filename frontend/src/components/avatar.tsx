@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { scopedUrl } from '@/lib/api-client';
 import { initials } from '@/lib/format';
 
 const HUES = 12;
@@ -21,7 +22,7 @@ interface AvatarProps {
  * one) loaded lazily over them, so nothing moves when it arrives or fails. */
 export function Avatar({ name, seed, size = 40, src }: AvatarProps) {
   const [failed, setFailed] = useState<string | null>(null);
-  const picture = src && failed !== src ? src : null;
+  const picture = src && failed !== src ? scopedUrl(src) : null; // the account shown: its URL names none
   return (
     <span
       className="avatar"
@@ -38,7 +39,7 @@ export function Avatar({ name, seed, size = 40, src }: AvatarProps) {
           height={size}
           loading="lazy"
           decoding="async"
-          onError={() => setFailed(picture)}
+          onError={() => setFailed(src ?? null)}
         />
       )}
     </span>

@@ -46,16 +46,17 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>): stri
 const UNSCOPED = /^\/api\/(accounts|auth|health)(\/|\?|$)/;
 
 /** The query with the chosen account (the account store) added, the one place every call gets it;
- * a query naming `account` itself (even null: search across all accounts) keeps its own. */
+ * a query naming `account` itself keeps its own (null: none, e.g. search across all accounts). */
 export function withAccount(path: string, query?: Record<string, QueryValue>): Record<string, QueryValue> | undefined {
   const account = useAccountStore.getState().current;
-  if (account === null || UNSCOPED.test(path) || (query !== undefined && 'account' in query)) return query;
+  if (account === null || UNSCOPED.test(path) || query?.account !== undefined) return query;
   return { ...query, account };
 }
 
 /** A same-origin API URL the server made (media, pictures, uploads, downloads) scoped to the chosen
  * account like every call; other URLs (a bucket's presigned ones) as they are. */
 export function scopedUrl(url: string): string;
+export function scopedUrl(url: string | null): string | null;
 export function scopedUrl(url: string | null | undefined): string | null | undefined;
 export function scopedUrl(url: string | null | undefined): string | null | undefined {
   if (!url || !url.startsWith('/api/')) return url;

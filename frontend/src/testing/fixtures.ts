@@ -1,4 +1,5 @@
 import type { Chat, ConnectorSession, MediaInfo, Message, MessageFlags, SearchHit, TrackingItem } from '@/lib/api-types';
+import type { Account } from '@/stores/account-store';
 
 const BASE_TS = Date.UTC(2025, 10, 24, 10, 0, 0);
 
@@ -100,7 +101,7 @@ export function makeTracking(index: number, overrides: Partial<TrackingItem> = {
 }
 
 export function makeHit(overrides: Partial<SearchHit> = {}): SearchHit {
-  return { ...makeMessage(), chat_name: 'Family', rank: 0.5, snippet: 'see <mark>you</mark> soon', ...overrides };
+  return { ...makeMessage(), chat_name: 'Family', rank: 0.5, snippet: 'see <mark>you</mark> soon', account: 'primary_agent', ...overrides };
 }
 
 export function makeSession(overrides: Partial<ConnectorSession> = {}): ConnectorSession {
@@ -114,3 +115,13 @@ export function makeSession(overrides: Partial<ConnectorSession> = {}): Connecto
 /** A connector waiting for its QR code to be scanned. */
 export const unpairedSession = (overrides: Partial<ConnectorSession> = {}): ConnectorSession =>
   makeSession({ state: 'waiting_for_qr', qr_code: '2@abc,def,ghi', account_jid: null, ...overrides });
+
+/** An account as GET /api/accounts lists it. */
+export function makeAccount(id: string, overrides: Partial<Account> = {}): Account {
+  return {
+    id, display_name: id, phone: null, account_jid: null, state: 'active', connection: 'connected',
+    track_groups: null, track_private: null, created_at: '2026-12-01T10:00:00Z', updated_at: '2026-12-01T10:00:00Z',
+    rejected_batches: 0, ...overrides,
+  };
+}
+

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { scopedUrl } from '@/lib/api-client';
 import type { MediaInfo, Message } from '@/lib/api-types';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { Lightbox } from '@/features/messages/components/lightbox';
@@ -20,6 +21,11 @@ export function MediaNotice({ media }: { media: MediaInfo | null }) {
   );
 }
 
+/** The media's URLs for the account shown (the API's own URLs name no account). */
+function scopedMedia(media: MediaInfo | null): MediaInfo | null {
+  return media && { ...media, url: scopedUrl(media.url), thumbnail_url: scopedUrl(media.thumbnail_url) };
+}
+
 /** Fits the image into a fixed box so the virtualized list can size the row before it loads. */
 function boxOf(media: MediaInfo, max = 280): { width: number; height: number } {
   const width = media.width ?? 4;
@@ -29,7 +35,7 @@ function boxOf(media: MediaInfo, max = 280): { width: number; height: number } {
 }
 
 export function ImageContent({ message }: { message: Message }) {
-  const media = message.media;
+  const media = scopedMedia(message.media);
   const [loaded, setLoaded] = useState(false);
   const [open, setOpen] = useState(false);
   if (!media || (!media.url && !media.thumbnail_url)) return <MediaNotice media={media} />;
@@ -49,7 +55,8 @@ export function ImageContent({ message }: { message: Message }) {
   );
 }
 
-export function VideoContent({ media }: { media: MediaInfo | null }) {
+export function VideoContent({ media: raw }: { media: MediaInfo | null }) {
+  const media = scopedMedia(raw);
   if (!media?.url) return <MediaNotice media={media} />;
   return (
     <video className="media-video" controls preload="none" poster={media.thumbnail_url ?? undefined} src={media.url} style={boxOf(media)}>
@@ -58,7 +65,8 @@ export function VideoContent({ media }: { media: MediaInfo | null }) {
   );
 }
 
-export function AudioContent({ media, voice }: { media: MediaInfo | null; voice: boolean }) {
+export function AudioContent({ media: raw, voice }: { media: MediaInfo | null; voice: boolean }) {
+  const media = scopedMedia(raw);
   if (!media?.url) return <MediaNotice media={media} />;
   return (
     <div className="media-audio">
@@ -69,7 +77,8 @@ export function AudioContent({ media, voice }: { media: MediaInfo | null; voice:
   );
 }
 
-export function DocumentContent({ media }: { media: MediaInfo | null }) {
+export function DocumentContent({ media: raw }: { media: MediaInfo | null }) {
+  const media = scopedMedia(raw);
   const name = media?.file_name ?? 'Document';
   const details = [media?.mime, formatBytes(media?.size ?? null)].filter(Boolean).join(' · ');
   return (
@@ -97,7 +106,8 @@ export function DocumentContent({ media }: { media: MediaInfo | null }) {
   );
 }
 
-export function StickerContent({ media }: { media: MediaInfo | null }) {
+export function StickerContent({ media: raw }: { media: MediaInfo | null }) {
+  const media = scopedMedia(raw);
   const src = media?.url ?? media?.thumbnail_url;
   if (!src) return <MediaNotice media={media} />;
   return <img className="sticker" src={src} alt="Sticker" width={160} height={160} loading="lazy" />;

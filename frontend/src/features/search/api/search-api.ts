@@ -9,6 +9,8 @@ export interface SearchParams {
   to?: string | null;
   type?: MessageType | null;
   cursor?: string | null;
+  /** null: every account (the API's default without `account`); absent: the account shown. */
+  account?: null;
 }
 
 export const searchMessages = (params: SearchParams, signal?: AbortSignal): Promise<SearchPage> =>

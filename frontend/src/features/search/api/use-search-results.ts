@@ -30,6 +30,7 @@ export interface SearchResults {
 
 const paramsOf = ({ q, filters }: SubmittedSearch): SearchParams => ({
   q, chat: filters.chat, sender: filters.sender, from: filters.from, to: filters.to, type: filters.type || null,
+  ...(filters.accounts === 'all' ? { account: null } : {}),
 });
 
 /** The first page of hits for the submitted search, then further pages on demand (keyset cursor). */

@@ -1,10 +1,11 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { useAccountStore } from '@/stores/account-store';
 import { useNavigationStore } from '@/stores/navigation-store';
 import { HighlightedSnippet } from '@/features/search/components/highlighted-snippet';
 import { SearchPanel } from '@/features/search/components/search-panel';
-import { makeHit } from '@/testing/fixtures';
+import { makeAccount, makeHit } from '@/testing/fixtures';
 import { apiError, json, mockFetch } from '@/testing/mock-fetch';
 
 describe('HighlightedSnippet', () => {
@@ -72,5 +73,42 @@ describe('SearchPanel', () => {
     expect(calls.at(-1)?.url.searchParams.get('cursor')).toBe('page2');
     expect(calls.at(-1)?.url.searchParams.get('q')).toBe('page');
     expect(screen.queryByRole('button', { name: 'More results' })).toBeNull();
+  });
+
+  it('searches all accounts: no account sent, each hit names its account, opening one shows that account', async () => {
+    const hostile = '<img src=x onerror=alert(1)>Sales';
+    useAccountStore.setState({
+      accounts: [makeAccount('home', { display_name: 'Home' }), makeAccount('sales', { display_name: hostile })],
+      current: 'home',
+    });
+    const { calls } = mockFetch({
+      'GET /api/search': () =>
+        json({ items: [makeHit({ id: 'H1', account: 'home' }), makeHit({ id: 'S1', account: 'sales', chat_jid: '4917@s.whatsapp.net' })], next_cursor: null }),
+    });
+    const { container } = render(<SearchPanel currentChatJid={null} />);
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Accounts to search' }), 'all accounts');
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search messages' }), 'you{Enter}');
+    const results = await screen.findByRole('listbox', { name: 'Search results' });
+    expect(calls.at(-1)?.url.searchParams.has('account')).toBe(false);
+    const options = within(results).getAllByRole('option');
+    expect(options.map((option) => option.querySelector('.account-tag')?.textContent)).toEqual(['Home', hostile]);
+    expect(container.querySelector('img')).toBeNull();
+    await userEvent.click(within(options[1] as HTMLElement).getByRole('button'));
+    expect(useAccountStore.getState().current).toBe('sales');
+    expect(useNavigationStore.getState().jumpTarget).toMatchObject({ chatJid: '4917@s.whatsapp.net', messageId: 'S1' });
+  });
+
+  it('searches the account shown unless asked otherwise, and offers no choice with one account', async () => {
+    useAccountStore.setState({ accounts: [makeAccount('home'), makeAccount('sales')], current: 'sales' });
+    const { calls } = mockFetch({ 'GET /api/search': () => json({ items: [makeHit({ account: 'sales' })], next_cursor: null }) });
+    const { unmount } = render(<SearchPanel currentChatJid={null} />);
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search messages' }), 'you{Enter}');
+    const results = await screen.findByRole('listbox', { name: 'Search results' });
+    expect(calls.at(-1)?.url.searchParams.get('account')).toBe('sales');
+    expect(results.querySelector('.account-tag')).toBeNull();
+    unmount();
+    useAccountStore.setState({ accounts: [makeAccount('home')], current: 'home' });
+    render(<SearchPanel currentChatJid={null} />);
+    expect(screen.queryByRole('combobox', { name: 'Accounts to search' })).toBeNull();
   });
 });

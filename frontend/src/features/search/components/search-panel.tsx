@@ -2,12 +2,13 @@ import type { FormEvent } from 'react';
 import { MESSAGE_TYPES, type MessageType, type SearchHit } from '@/lib/api-types';
 import { Empty, ErrorNotice, Loading } from '@/components/state-message';
 import { formatListTime, jidLabel } from '@/lib/format';
+import { accountName, useAccountStore } from '@/stores/account-store';
 import { useNavigationStore } from '@/stores/navigation-store';
 import { useSearchResults } from '@/features/search/api/use-search-results';
 import { HighlightedSnippet } from '@/features/search/components/highlighted-snippet';
 import { useSearchStore } from '@/features/search/stores/search-store';
 
-function Hit({ hit, onOpen }: { hit: SearchHit; onOpen: (hit: SearchHit) => void }) {
+function Hit({ hit, onOpen, showAccount }: { hit: SearchHit; onOpen: (hit: SearchHit) => void; showAccount: boolean }) {
   const sender = hit.from_me ? 'You' : (hit.sender_name ?? (hit.sender_jid ? jidLabel(hit.sender_jid) : ''));
   return (
     <li role="option" aria-selected={false} tabIndex={-1} className="search-hit">
@@ -16,7 +17,10 @@ function Hit({ hit, onOpen }: { hit: SearchHit; onOpen: (hit: SearchHit) => void
           <span className="strong">{hit.chat_name ?? jidLabel(hit.chat_jid)}</span>
           <span className="muted small">{formatListTime(hit.timestamp)}</span>
         </span>
-        <span className="muted small">{sender}</span>
+        <span className="muted small">
+          {showAccount && <span className="tag account-tag">{accountName(hit.account)}</span>}
+          {sender}
+        </span>
         <HighlightedSnippet snippet={hit.snippet} />
       </button>
     </li>
@@ -26,7 +30,14 @@ function Hit({ hit, onOpen }: { hit: SearchHit; onOpen: (hit: SearchHit) => void
 function Results() {
   const submitted = useSearchStore((state) => state.submitted);
   const jumpTo = useNavigationStore((state) => state.jumpTo);
+  const shownAccount = useAccountStore((state) => state.current);
+  const choose = useAccountStore((state) => state.choose);
   const results = useSearchResults(submitted);
+  // A hit of another account shows that account first (its chat is there).
+  const open = (hit: SearchHit) => {
+    if (shownAccount !== null && hit.account !== shownAccount) choose(hit.account);
+    jumpTo(hit.chat_jid, hit.id);
+  };
   if (!submitted) return <Empty>Search every archived message: words, &quot;a phrase&quot;, -excluded.</Empty>;
   if (results.error) return <ErrorNotice error={results.error} onRetry={results.reload} />;
   if (results.loading || !results.items) return <Loading label="Searching…" />;
@@ -35,7 +46,7 @@ function Results() {
     <>
       <ul className="search-results" role="listbox" aria-label="Search results">
         {results.items.map((hit) => (
-          <Hit key={`${hit.chat_jid}/${hit.id}`} hit={hit} onOpen={(target) => jumpTo(target.chat_jid, target.id)} />
+          <Hit key={`${hit.account}/${hit.chat_jid}/${hit.id}`} hit={hit} onOpen={open} showAccount={submitted.filters.accounts === 'all'} />
         ))}
       </ul>
       {results.moreError ? <ErrorNotice error={results.moreError} onRetry={results.loadMore} /> : null}
@@ -45,6 +56,23 @@ function Results() {
         </button>
       )}
     </>
+  );
+}
+
+/** Which accounts to search, while there are several. */
+function AccountScope() {
+  const several = useAccountStore((state) => (state.accounts?.length ?? 0) > 1);
+  const scope = useSearchStore((state) => state.filters.accounts);
+  const setFilter = useSearchStore((state) => state.setFilter);
+  if (!several) return null;
+  return (
+    <label>
+      In
+      <select aria-label="Accounts to search" value={scope} onChange={(event) => setFilter('accounts', event.target.value as 'shown' | 'all')}>
+        <option value="shown">this account</option>
+        <option value="all">all accounts</option>
+      </select>
+    </label>
   );
 }
 
@@ -58,6 +86,7 @@ export function SearchPanel({ currentChatJid }: { currentChatJid: string | null 
     <section className="search-panel" aria-label="Search">
       <form role="search" onSubmit={onSubmit} className="search-form">
         <input type="search" aria-label="Search messages" placeholder="Search messages" value={draft} onChange={(event) => setDraft(event.target.value)} />
+        <AccountScope />
         <details>
           <summary>Filters</summary>
           <label>

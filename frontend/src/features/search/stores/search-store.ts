@@ -7,6 +7,8 @@ export interface SearchFilters {
   from: string;
   to: string;
   type: MessageType | '';
+  /** Search the account shown, or every account (hits name theirs). */
+  accounts: 'shown' | 'all';
 }
 
 interface SearchState {
@@ -21,7 +23,7 @@ interface SearchState {
 
 const initial = {
   draft: '',
-  filters: { chat: '', sender: '', from: '', to: '', type: '' } as SearchFilters,
+  filters: { chat: '', sender: '', from: '', to: '', type: '', accounts: 'shown' } as SearchFilters,
   submitted: null as SearchState['submitted'],
 };
 

@@ -1,4 +1,4 @@
-import { ApiError, api } from '@/lib/api-client';
+import { ApiError, api, scopedUrl } from '@/lib/api-client';
 import type { ExportCreate, ExportStatus, ImportCreate, ImportCreated, ImportStatus, UploadTarget } from '@/features/transfer/api/transfer-types';
 
 export const createImport = (body: ImportCreate): Promise<ImportCreated> =>
@@ -32,7 +32,7 @@ export type UploadProgress = (loaded: number, total: number) => void;
 export function uploadFile(target: UploadTarget, file: Blob, onProgress: UploadProgress, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open(target.method, target.url);
+    xhr.open(target.method, scopedUrl(target.url)); // the API's own upload URL: this account's
     xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {

@@ -1,4 +1,4 @@
-import { errorMessage } from '@/lib/api-client';
+import { errorMessage, scopedUrl } from '@/lib/api-client';
 import { formatBytes } from '@/lib/format';
 import type { ExportState, ExportStatus } from '@/features/transfer/api/transfer-types';
 import { ProgressBar } from '@/features/transfer/components/progress-bar';
@@ -34,7 +34,7 @@ export function ExportProgress({ status, error, pollError }: ExportProgressProps
       {status?.state === 'failed' && <p role="alert" className="banner-error">{status.error}</p>}
       {status?.state === 'done' && status.download_url && (
         <p>
-          <a className="primary" href={status.download_url} download={status.file_name ?? true}>
+          <a className="primary" href={scopedUrl(status.download_url)} download={status.file_name ?? true}>
             Download {status.file_name}
           </a>{' '}
           <span className="muted small">
