@@ -10,7 +10,7 @@ maximal Lambda invocation (10 SQS records, each a batch of the connector's large
 the events bucket) in a fresh process, next to the function's MemorySize in template.yaml.
 
     .venv/bin/python bench/ingest_bench.py [--messages 200000] [--batch 500] [--naive 20000]
-        [--no-index-cost] [--index-messages 50000] [--no-memory] [--memory-text-chars 4096]
+        [--no-index-cost] [--index-messages 50000] [--rounds 3] [--no-memory] [--memory-text-chars 4096]
 
 Each variant gets a fresh migrated database. The handler runs in a child process so its peak RSS
 is its own. Server CPU is the PostgreSQL backend's own CPU time (from /proc), steadier than wall
@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -375,6 +376,47 @@ def index_cost(admin: str, events: list[dict[str, Any]]) -> tuple[dict[str, Time
     return results, schema
 
 
+def interleaved(admin: str, events: list[dict[str, Any]], rounds: int) -> dict[str, list[Timed]]:
+    """The three variants the target compares (bare, full schema, the schema before 0016), one after
+    the other, `rounds` times: a load that changes between variants weighs on all three alike."""
+    url = create_database(admin, "bench")
+    with psycopg.connect(url) as conn:
+        schema = tuple(message_schema(conn))
+    drop_database(admin, url)
+    shapes: dict[str, Callable[[str], None] | None] = {
+        "bare": functools.partial(shape_messages, keep=()),
+        "full schema": None,
+        "before 0016": functools.partial(shape_messages, keep=schema, then=BEFORE_0016),
+    }
+    runs: dict[str, list[Timed]] = {label: [] for label in shapes}
+    for _ in range(rounds):
+        for label, shape in shapes.items():
+            runs[label].append(run_in_fresh_database(admin, lambda u: run_copy(u, events), shape))
+    return runs
+
+
+def report_interleaved(runs: dict[str, list[Timed]]) -> None:
+    rounds = len(runs["bare"])
+    rate = {label: statistics.median(t.rate for t in timed) for label, timed in runs.items()}
+    cpu = {label: statistics.median(t.cpu_us() for t in timed) for label, timed in runs.items()}
+    loads = [t.load for timed in runs.values() for t in timed]
+    print(f"  interleaved, {rounds} rounds (median; load {min(loads):.1f}-{max(loads):.1f}):")
+    for label in runs:
+        print(f"    {label:<14} {rate[label]:>8,.0f} msg/s  server CPU incl. GIN merge {cpu[label]:>6.1f} us")
+    ratio = rate["full schema"] / rate["bare"]
+    before = rate["before 0016"] / rate["bare"]
+    print(f"    full / bare = {ratio:.2f}x msg/s (target >= 0.4x: {'met' if ratio >= 0.4 else 'MISSED'}),"
+          f" {cpu['bare'] / cpu['full schema']:.2f}x in server CPU; before 0016 / bare ="
+          f" {before:.2f}x msg/s, {cpu['bare'] / cpu['before 0016']:.2f}x CPU")  # fmt: skip
+
+
+def run_index_cost(admin: str, events: list[dict[str, Any]], rounds: int) -> None:
+    results, schema = index_cost(admin, events)
+    report_index_cost(results, schema)
+    if rounds:
+        report_interleaved(interleaved(admin, events, rounds))
+
+
 def report_index_cost(results: dict[str, Timed], schema: dict[str, str]) -> None:
     bare = results["bare"]
     full = results["full schema"]
@@ -551,6 +593,9 @@ def main() -> None:
         default=50_000,
         help="messages per COPY of the index cost (at most --messages)",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds of bare / full / before-0016 COPY (0: none)"
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the one-invocation memory figure")
     parser.add_argument(
         "--memory-text-chars", type=int, default=4096, help="text length of the long-message invocation"
@@ -597,8 +642,7 @@ def main() -> None:
         " interpreter, imports, the pre-built SQS events)"
     )
     if not args.no_index_cost:
-        results, schema = index_cost(admin, events[: args.index_messages])
-        report_index_cost(results, schema)
+        run_index_cost(admin, events[: args.index_messages], args.rounds)
     if not args.no_memory:
         memory_mb = memory_size_mb(REPO_ROOT / "template.yaml")
         batch = largest_batch()
