@@ -5,17 +5,22 @@
 Our own account 4917000000001 with Anna (direct chat) and a family group with Bob: texts, an
 image and a voice note (their bytes are in the recording; the voice note is real Ogg/Opus a
 browser plays), an image whose bytes are not (expired media -> `unavailable`), an edit, a revoke,
-a reaction, read receipts and a history-sync chunk. The history chunk also holds the family
-group's past (GROUP_HISTORY messages, several pages of the web UI, one with the word SEARCH_WORD
-near the start, one photo with its bytes), two more direct chats and a second group; David sends
-two documents: a PDF invoice and a hostile HTML file (a `<script>`, a Cyrillic + emoji name) that
-the archive must only ever hand out as a download. Anna and the family group have profile pictures
-(JPEGs the replay's picture fetcher stores, as it would fetch them live). Enough for the browser
-journeys (tests/e2e) to page, search, jump, play and download. Deterministic: the same bytes on every run.
+a reaction, read receipts and a history-sync chunk. Anna also forwards two messages (one
+"forwarded many times"), edits a message of hers with a *sealed* edit (a secretEncryptedMessage,
+AES-GCM under the original's messageSecret, as her phone would send it), video-calls us unanswered
+(a live CallOffer/CallTerminate pair: a missed call) and we pin her message in the chat. The history
+chunk also holds the family group's past (GROUP_HISTORY messages, several pages of the web UI, one
+with the word SEARCH_WORD near the start, one photo with its bytes), two more direct chats and a
+second group; David sends two documents: a PDF invoice and a hostile HTML file (a `<script>`, a
+Cyrillic + emoji name) that the archive must only ever hand out as a download. Anna and the family
+group have profile pictures (JPEGs the replay's picture fetcher stores, as it would fetch them
+live). Enough for the browser journeys (tests/e2e) to page, search, jump, play and download.
+Deterministic: the same bytes on every run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +30,7 @@ from neonize.proto.waE2E import WAWebProtobufsE2E_pb2 as E2E
 from neonize.proto.waHistorySync import WAWebProtobufsHistorySync_pb2 as HS
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
 
+from deeplens_connector import msgsecret
 from deeplens_connector.replay import RecordWriter
 from deeplens_connector.sample.protos import complete, jid, jpeg, key, media_fields, message, pdf, png, text
 from deeplens_connector.sample.voice_note import VOICE_NOTE, VOICE_NOTE_SECONDS
@@ -59,6 +65,16 @@ INVOICE_PATH, HOSTILE_PATH = "/v/t62.7119-24/demo_invoice.enc", "/v/t62.7119-24/
 # Profile pictures (what get_profile_picture and the CDN would give): Anna's and the family group's.
 ANNA_PICTURE_ID, GROUP_PICTURE_ID = "1764000100", "1764000200"
 ANNA_PICTURE, GROUP_PICTURE = jpeg(96, (230, 120, 40)), jpeg(96, (40, 90, 200))
+# Anna's later messages: two forwarded (score 1, and FORWARDED_MANY_SCORE: "forwarded many times"),
+# one she edits with a sealed edit (its messageSecret fixed: deterministic), which we pin; her call.
+FORWARDED_ID, FORWARDED_TEXT = "3EB0DEMO0007", "Recipe: lemon cake with thyme"
+FORWARDED_MANY_ID, FORWARDED_MANY_TEXT, FORWARDED_MANY_SCORE = "3EB0DEMO0008", "Chain letter: send this on", 7
+SEALED_ORIGINAL_ID, SEALED_ORIGINAL_TEXT = "3EB0DEMO0009", "Table for four at Luigi's, 7:30"
+SEALED_EDIT_ID, SEALED_EDITED_TEXT = "3EB0DEMO0010", "Table for five at Luigi's, 7:30"
+SEALED_SECRET = hashlib.sha256(b"messageSecret of 3EB0DEMO0009").digest()
+SEALED_IV = bytes(range(40, 52))
+PIN_ID, CALL_ID = "3EB0DEMO0011", "CADEMO0000000000001"
+T_ANNA_MORE = T0 + 40_000  # Anna's later messages, after the receipt, 5 s apart
 
 
 def anna(msg_id: str, at: int, content: Any, **options: Any) -> Any:
@@ -115,8 +131,79 @@ def live_events() -> list[Any]:
         bob("3EB0DEMO0102", T0 + 21_000, text("oops, wrong group")),
         bob("3EB0DEMO0103", T0 + 25_000, E2E.Message(protocolMessage=revoke), edit="7"),
         _receipt(ANNA, ["3EB0DEMO0003"], (T0 + 30_000) // 1000),
+        *anna_more(),
         N.HistorySync(Data=history()),
     ]
+
+
+def anna_more() -> list[Any]:
+    """Anna forwards two messages, edits one of hers sealed, we pin it, she calls unanswered."""
+    at = T_ANNA_MORE
+    pin = E2E.PinInChatMessage(
+        key=key(ANNA_JID, SEALED_ORIGINAL_ID),
+        type=E2E.PinInChatMessage.PIN_FOR_ALL,
+        senderTimestampMS=at + 20_000,
+    )
+    return [
+        anna(FORWARDED_ID, at, _forwarded(FORWARDED_TEXT, 1)),
+        anna(FORWARDED_MANY_ID, at + 5_000, _forwarded(FORWARDED_MANY_TEXT, FORWARDED_MANY_SCORE)),
+        anna(SEALED_ORIGINAL_ID, at + 10_000, _with_secret(text(SEALED_ORIGINAL_TEXT), SEALED_SECRET)),
+        anna(SEALED_EDIT_ID, at + 15_000, _sealed_edit(text(SEALED_EDITED_TEXT), at + 15_000)),
+        me_to_anna(PIN_ID, at + 20_000, E2E.Message(pinInChatMessage=pin)),
+        *_missed_video_call(at + 25_000),
+    ]
+
+
+def _forwarded(body: str, score: int) -> Any:
+    context = E2E.ContextInfo(isForwarded=True, forwardingScore=score)
+    return E2E.Message(extendedTextMessage=E2E.ExtendedTextMessage(text=body, contextInfo=context))
+
+
+def _with_secret(content: Any, secret: bytes) -> Any:
+    """A message as a phone sends it: with the 32-byte secret later sealed changes are keyed on."""
+    content.messageContextInfo.messageSecret = secret
+    return content
+
+
+def _sealed_edit(new_body: Any, at: int) -> Any:
+    """Anna's edit of SEALED_ORIGINAL_ID as her phone seals it (whatsmeow encryptMsgSecret): the
+    whole MESSAGE_EDIT protocol message, AES-GCM under a key derived from the original's secret."""
+    edit = E2E.ProtocolMessage(
+        type=E2E.ProtocolMessage.MESSAGE_EDIT,
+        key=key(ANNA_JID, SEALED_ORIGINAL_ID, from_me=True),  # fromMe: relative to the editor, Anna
+        editedMessage=new_body,
+        timestampMS=at,
+    )
+    payload = msgsecret.seal(
+        E2E.Message(protocolMessage=edit).SerializeToString(),
+        msgsecret.MESSAGE_EDIT,
+        SEALED_SECRET,
+        SEALED_IV,
+        original_id=SEALED_ORIGINAL_ID,
+        original_sender=ANNA_JID,
+        modifier=ANNA_JID,
+    )
+    sealed = E2E.SecretEncryptedMessage(
+        targetMessageKey=key(ANNA_JID, SEALED_ORIGINAL_ID, from_me=True),
+        encPayload=payload,
+        encIV=SEALED_IV,
+        secretEncType=E2E.SecretEncryptedMessage.MESSAGE_EDIT,
+    )
+    return E2E.Message(secretEncryptedMessage=sealed)
+
+
+def _missed_video_call(at: int) -> list[Any]:
+    """Anna video-calls (the offer node has a `video` child); nobody answers: the call ends."""
+    caller = jid(ANNA, device=3)
+    offer = N.Node(Tag="offer", Nodes=[N.Node(Tag="audio"), N.Node(Tag="video")])
+    return [
+        N.CallOffer(basicCallMeta=_call_meta(caller, at), data=offer),
+        N.CallTerminate(basicCallMeta=_call_meta(caller, at + 30_000), reason="timeout"),
+    ]
+
+
+def _call_meta(caller: Any, at: int) -> Any:
+    return N.BasicCallMeta(callCreator=caller, callID=CALL_ID, timestamp=at // 1000, **{"from": caller})
 
 
 def _receipt(user: str, ids: list[str], at_s: int) -> Any:

@@ -17,6 +17,12 @@ from deeplens.services.ingest import IngestDeps
 from deeplens_connector.runtime import run_replay
 from deeplens_connector.sample.build_sample import (
     ANNA_JID,
+    CALL_ID,
+    FORWARDED_ID,
+    FORWARDED_MANY_ID,
+    FORWARDED_MANY_SCORE,
+    FORWARDED_MANY_TEXT,
+    FORWARDED_TEXT,
     GROUP_HISTORY,
     GROUP_HISTORY_PHOTO_AT,
     GROUP_JID,
@@ -29,6 +35,9 @@ from deeplens_connector.sample.build_sample import (
     INVOICE_NAME,
     PHOTO,
     SAMPLE,
+    SEALED_EDITED_TEXT,
+    SEALED_ORIGINAL_ID,
+    SEALED_ORIGINAL_TEXT,
     SEARCH_WORD,
     VOICE,
 )
@@ -67,7 +76,7 @@ def _replayed(
     settings = connector_settings(ingest_queue_url=queue.url, default_track_groups=track_groups)
     stats, drained = run_replay(settings, SAMPLE)
     assert drained
-    assert (stats.events, stats.media_files) == (13, 5)
+    assert (stats.events, stats.media_files) == (20, 5)
     worker = track_groups if worker_track_groups is None else worker_track_groups
     _ingest(queue, make_deps(database_url, TrackingPolicy(track_groups=worker)))
     return settings.session_id
@@ -88,8 +97,12 @@ def test_sample_becomes_archive_rows_when_replayed_and_ingested(
         ("3EB0DEMO0002", "image", "Sunset at the beach", "live"),
         ("3EB0DEMO0003", "voice", None, "live"),
         ("3EB0DEMO0004", "image", "from last year", "live"),
+        (FORWARDED_ID, "text", FORWARDED_TEXT, "live"),
+        (FORWARDED_MANY_ID, "text", FORWARDED_MANY_TEXT, "live"),
+        (SEALED_ORIGINAL_ID, "text", SEALED_EDITED_TEXT, "live"),  # Anna's sealed edit, opened
         ("3EB0HIST0000", "text", "Last week's photos are great", "history"),
         ("3EB0HIST0001", "text", "Thanks! See you soon", "history"),
+        (f"call-{CALL_ID}", "call", None, "live"),  # her call: a timeline row of its own
     ]
     media = dict(rows(database_url, "SELECT message_id, status FROM media WHERE session_id = %s", session))
     assert media == {
@@ -105,6 +118,24 @@ def test_sample_becomes_archive_rows_when_replayed_and_ingested(
     assert _stored(database_url, media_store, session, HOSTILE_ID) == (HOSTILE_NAME, HOSTILE)
     assert rows(database_url, "SELECT emoji FROM reactions WHERE message_id = '3EB0DEMO0002'") == [("❤️",)]
     assert rows(database_url, "SELECT status FROM messages WHERE id = '3EB0DEMO0003'") == [(2,)]
+    _assert_flags_edit_pin_and_call(database_url, session)
+
+
+def _assert_flags_edit_pin_and_call(url: str, session: str) -> None:
+    """Anna's forwarded messages keep their flags, her sealed edit is a version like a plain one,
+    our pin is a message state, her unanswered video call a call row (missed)."""
+    flags = rows(url, "SELECT id, flags & 4 > 0, forwarding_score FROM messages WHERE session_id = %s"
+                 " AND id IN (%s, %s) ORDER BY id", session, FORWARDED_ID, FORWARDED_MANY_ID)  # fmt: skip
+    assert flags == [(FORWARDED_ID, True, 1), (FORWARDED_MANY_ID, True, FORWARDED_MANY_SCORE)]
+    versions = rows(url, "SELECT is_original, text_body FROM message_versions WHERE session_id = %s"
+                    " AND message_id = %s ORDER BY edited_at", session, SEALED_ORIGINAL_ID)  # fmt: skip
+    assert versions == [(True, SEALED_ORIGINAL_TEXT), (False, SEALED_EDITED_TEXT)]
+    pins = rows(url, "SELECT message_id, is_on FROM message_states WHERE session_id = %s"
+                " AND state = 'pinned'", session)  # fmt: skip
+    assert pins == [(SEALED_ORIGINAL_ID, True)]
+    calls = rows(url, "SELECT call_id, chat_jid, is_video, accepted_at, ended_at IS NOT NULL, result"
+                 " FROM calls WHERE session_id = %s", session)  # fmt: skip
+    assert calls == [(CALL_ID, ANNA_JID, True, None, True, None)]  # never accepted: missed
 
 
 def test_group_is_listed_without_content_when_groups_are_untracked_by_default(
