@@ -1,11 +1,15 @@
 // The browser journey against the REAL local stack (tests/e2e/test_web_journey.py starts it, filled by
 // the connector's replay sample): login → chats (with their profile pictures) → open the family group → scroll back two pages →
 // open a photo → search a word → jump to the hit → untrack a chat (admin panel, then the chat list)
-// → once unpaired, a banner over the still open chat → its pairing dialog with the QR code.
+// → once unpaired, a banner over the still open chat → its pairing dialog with the QR code → Anna's
+// chat: her avatar in the header, "↪ Forwarded" and "forwarded many times" on two bubbles, the message
+// we pinned (pin mark), her unanswered video call as a line, her sealed edit opened (new text, edited,
+// the original in its history).
 // Each step checks real DOM content and writes a screenshot.
 //   E2E_BASE_URL, E2E_PASSWORD: the app and its admin password
 //   E2E_SCREENSHOTS: folder for the screenshots (outside git)
 //   E2E_WORD: the word only one old family message holds
+//   E2E_ANNA: JSON of the sample's texts in Anna's chat (forwarded, forwardedMany, original, edited)
 // Before the banner step it prints `AWAIT unpaired` and waits for a line on stdin: the test then makes
 // the connector status `waiting_for_qr` (as the connector does) and answers.
 import { mkdir } from 'node:fs/promises';
@@ -20,6 +24,7 @@ const SHOTS = process.env.E2E_SCREENSHOTS ?? new URL('../../.data/e2e-screenshot
 const WORD = process.env.E2E_WORD ?? 'zeppelin';
 const GROUP = 'Family';
 const UNTRACK = 'Carla';
+const ANNA = JSON.parse(process.env.E2E_ANNA ?? '{}');
 
 const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const requests = [];
@@ -154,6 +159,54 @@ async function main(page, shot) {
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'detached' });
   check(await page.getByRole('region', { name: `Chat ${GROUP}` }).isVisible(), 'the chat is still open under the pairing dialog');
+  await annaSteps(page, shot);
+}
+
+const bubble = (page, text) => page.locator('.message-list article').filter({ hasText: text });
+
+/** Anna's chat from the sample: flags, a pin, a call entry and a sealed edit, as the bubbles show them. */
+async function annaSteps(page, shot) {
+  for (const name of ['forwarded', 'forwardedMany', 'original', 'edited']) check(ANNA[name], `E2E_ANNA names ${name}`);
+  await shot('12-forwarded-pinned', async () => {
+    await chatOptions(page).filter({ hasText: 'Anna' }).first().click();
+    const chat = page.getByRole('region', { name: 'Chat Anna' });
+    await bubble(page, ANNA.forwarded).waitFor();
+    const header = chat.locator('.chat-header img.avatar-picture');
+    await header.waitFor();
+    await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await header.elementHandle());
+    const src = await header.evaluate((img) => img.src);
+    check(new URL(src).pathname.startsWith('/api/pictures/'), `Anna's picture in the chat header: ${src}`);
+    const tags = async (text) => bubble(page, text).locator('.markers .tag').allInnerTexts();
+    const once = await tags(ANNA.forwarded);
+    check(once.includes('↪ Forwarded') && !once.some((tag) => tag.includes('many')), `forwarded once: ${once}`);
+    const many = await tags(ANNA.forwardedMany);
+    check(many.includes('↪↪ Forwarded many times'), `forwarded many times: ${many}`);
+    const pinned = bubble(page, ANNA.edited).getByRole('img', { name: 'Pinned' });
+    check((await pinned.count()) === 1, 'the message we pinned has its pin mark');
+    check((await page.locator('.message-list article').getByRole('img', { name: 'Pinned' }).count()) === 1, 'only that one');
+  });
+
+  await shot('13-call', async () => {
+    const call = page.locator('.message-list .system-line[data-type="call"]').filter({ hasText: 'Missed video call' });
+    await call.waitFor();
+    check((await call.count()) === 1, `one call entry: ${await call.count()}`);
+    check(await call.evaluate((el) => el.classList.contains('call-unanswered')), 'marked unanswered');
+    const inBubbles = await page.locator('.message-list article').filter({ hasText: 'video call' }).count();
+    check(inBubbles === 0, `a call is a line, not a bubble (${inBubbles} bubbles)`);
+  });
+
+  await shot('14-sealed-edit', async () => {
+    const edited = bubble(page, ANNA.edited);
+    check((await edited.count()) === 1, 'the sealed edit shows as the new text of its message');
+    check((await bubble(page, ANNA.original).count()) === 0, 'the old text is not shown as a message');
+    const marker = edited.getByRole('button', { name: /^edited/ });
+    check((await marker.innerText()).trim() === 'edited', `one edit: ${await marker.innerText()}`);
+    await marker.click();
+    const history = edited.getByRole('list', { name: 'Edit history' });
+    await history.waitFor();
+    const versions = await history.getByRole('listitem').allInnerTexts();
+    check(versions.some((v) => v.startsWith('Original') && v.includes(ANNA.original)), `the original kept: ${versions}`);
+  });
 }
 
 /** Runs in the page before any script: every Content-Security-Policy violation, described. */

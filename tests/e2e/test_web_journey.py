@@ -5,13 +5,23 @@ this test starts everything, plays the connector's part for the QR step and chec
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import psycopg
 import redis
 from deeplens_connector import archive_db
-from deeplens_connector.sample.build_sample import CARLA_JID, GROUP_HISTORY, GROUP_JID, SEARCH_WORD
+from deeplens_connector.sample.build_sample import (
+    CARLA_JID,
+    FORWARDED_MANY_TEXT,
+    FORWARDED_TEXT,
+    GROUP_HISTORY,
+    GROUP_JID,
+    SEALED_EDITED_TEXT,
+    SEALED_ORIGINAL_TEXT,
+    SEARCH_WORD,
+)
 from deeplens_connector.session.state import Transition
 from deeplens_connector.session.status_store import StatusStore
 
@@ -29,6 +39,9 @@ SCREENS = (
     "09-chat-untracked",
     "10-banner",
     "11-pairing-dialog",
+    "12-forwarded-pinned",
+    "13-call",
+    "14-sealed-edit",
 )
 QR_CODE = "2@e2eJourneyQrCode,AbCdEfGhIjKlMnOpQrStUvWxYz0123456789=,e2eKey=,e2eAdv="
 
@@ -67,6 +80,14 @@ def _play(api: RunningApi, screenshots: Path) -> tuple[int, str]:
         "E2E_PASSWORD": api.password,
         "E2E_SCREENSHOTS": str(screenshots),
         "E2E_WORD": SEARCH_WORD,
+        "E2E_ANNA": json.dumps(
+            {
+                "forwarded": FORWARDED_TEXT,
+                "forwardedMany": FORWARDED_MANY_TEXT,
+                "original": SEALED_ORIGINAL_TEXT,
+                "edited": SEALED_EDITED_TEXT,
+            }
+        ),
     }
 
     def answer(what: str) -> None:
