@@ -119,3 +119,19 @@ describe('the account switcher', () => {
     expect(calls.find((call) => call.url.pathname === '/api/chats')?.url.searchParams.get('account')).toBe('sales');
   });
 });
+
+describe('an unlinked account among several', () => {
+  it('shows the archive shell with its banner, not the landing pairing page', async () => {
+    mockFetch({
+      'GET /api/accounts': () => json(accounts),
+      'GET /api/session': () =>
+        json(makeSession({ state: 'waiting_for_qr', qr_code: '2@x', account_jid: null, has_archive: false })),
+      'GET /api/chats': () => json({ items: [], next_cursor: null }),
+    });
+    window.history.replaceState(null, '', '/?account=sales');
+    render(<SignedIn />);
+    expect(await screen.findByText('No chats yet.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Account: / })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Link WhatsApp' })).toBeNull();
+  });
+});

@@ -20,14 +20,17 @@ export default function SignedIn() {
   return <AccountView key={account ?? ''} />;
 }
 
-/** One account: the pairing screen is the landing page only while nothing is archived and no
- * account is linked; otherwise the archive, with the connector's state in a banner (never replaced
+/** One account: the pairing screen is the landing page only while nothing is archived, no
+ * account is linked and there is no other account; otherwise the archive, with the connector's state in a banner (never replaced
  * by the pairing screen once shown). */
 function AccountView() {
   const { session, error, refresh } = useSessionPolling();
   const pairingDismissed = useNavigationStore((state) => state.pairingDismissed);
   const dismissPairing = useNavigationStore((state) => state.dismissPairing);
-  const landing = session !== null && pairingIsLanding(session) && !pairingDismissed;
+  // With several accounts the archive's shell (and its account switcher) stays: an unlinked one
+  // shows the banner's "Link WhatsApp" instead of taking the whole page.
+  const several = useAccountStore((state) => (state.accounts?.length ?? 0) > 1);
+  const landing = session !== null && pairingIsLanding(session) && !pairingDismissed && !several;
   const shown = session !== null && !landing;
   // Once the archive was on screen, connector changes show in its banner only.
   useEffect(() => {
