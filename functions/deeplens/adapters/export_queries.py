@@ -25,7 +25,7 @@ _NAME = contact_name("{t}")  # WhatsApp's order (domain/names.py)
 _MESSAGE_SELECT = f"""
 SELECT m.id, m.sender_jid, m.from_me, {contact_name("ct", "m.push_name")} AS sender_name,
        m."timestamp", m.message_type, m.text_body, m.edited_at, m.deleted_at,
-       CASE WHEN m.message_type = 'poll' THEN m.content END AS content,
+       CASE WHEN m.message_type IN ('poll', 'system', 'call') THEN m.content END AS content,
        m.quoted_id, q.sender_jid AS quoted_sender_jid, q.from_me AS quoted_from_me,
        {contact_name("qc", "q.push_name")} AS quoted_sender_name,
        left(q.text_body, 300) AS quoted_text, q.message_type AS quoted_type,

@@ -90,3 +90,41 @@ def call_entry_row(chat: str, caller: str | None, event: CallLogged) -> MessageR
         timestamp=event.at_ms,
         source=event.source,
     )
+
+
+_WORDING: dict[str, str] = {  # {actor}, {who} (the participants), {value}; the UI words the same
+    "subject": "{actor} changed the subject to “{value}”",
+    "description": "{actor} changed the group description",
+    "announce": "{actor} changed who can send messages",
+    "locked": "{actor} changed who can edit the group info",
+    "ephemeral": "{actor} changed the disappearing messages setting",
+    "joined": "{who} joined",
+    "added": "{actor} added {who}",
+    "left": "{who} left",
+    "removed": "{actor} removed {who}",
+    "promoted": "{who} is now an admin",
+    "demoted": "{who} is no longer an admin",
+    "invite_link": "{actor} reset the group's invite link",
+    "deleted": "{actor} deleted the group",
+}
+
+
+def _number(jid: str) -> str:
+    """+4915112345678 for a phone JID; the bare user part of any other (a LID)."""
+    user, _, server = jid.partition("@")
+    return f"+{user}" if server == "s.whatsapp.net" else user
+
+
+def entry_sentence(content: Any, actor: str) -> str | None:
+    """A plain sentence for a timeline entry's `content` (exports, which have no UI to word it):
+    participants by number. None: not a timeline entry."""
+    if not isinstance(content, dict):
+        return None
+    if isinstance(content.get("call"), dict):
+        return "📞 Call"
+    fields = content.get("system")
+    if not isinstance(fields, dict):
+        return None
+    who = ", ".join(_number(str(jid)) for jid in fields.get("participants") or ()) or "someone"
+    template = _WORDING.get(str(fields.get("change")), "{actor} changed the group")
+    return template.format(actor=actor, who=who, value=fields.get("value") or "")

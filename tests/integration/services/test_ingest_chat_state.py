@@ -7,7 +7,9 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from deeplens.adapters import export_queries
 from deeplens.domain.archive_plan import TrackingPolicy
+from deeplens.domain.export.records import message_from_row
 from deeplens.services.ingest import IngestDeps, ingest_record
 
 from tests import factories as f
@@ -130,3 +132,23 @@ def test_call_is_one_timeline_entry_at_its_start_when_steps_arrive_in_any_order(
     results = _apply_in_every_order(steps, fresh_databases, make_deps, TIMELINE)
     assert all(result == results[0] for result in results)
     assert results[0] == [("call-C1", "call", f.PN, f.T0, {"call": {"call_id": "C1"}})]
+
+
+def test_exports_word_group_changes_and_calls_when_the_chat_is_exported(
+    database_url: str, make_deps: Callable[..., IngestDeps]
+) -> None:
+    deps = make_deps(database_url, TrackingPolicy(track_groups=True))
+    call = _call("offer", f.T0 + 30, chat_jid=f.GROUP, group=True)
+    events = [
+        group_change("added", f.T0 + 20, participants=[f.PN]),
+        call,
+        f.contact(f.BOB_PN, f.T0, push_name="Bob"),
+    ]
+    ingest_record(inline_record(events, "export"), deps)
+    deps.pool.close()
+    with export_queries.export_connection(database_url) as conn:
+        texts = [
+            message_from_row(row).text
+            for row in export_queries.messages(conn, f.SESSION, f.GROUP, None, None)
+        ]
+    assert texts == ["Bob added +4915112345678", "📞 Call"]

@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from typing import Any, Literal
 
 from deeplens.domain.polls import named_options, poll_options
+from deeplens.domain.timeline import TIMELINE_TYPES, entry_sentence
 
 MediaMode = Literal["include", "links", "none"]
 MEDIA_MODES: tuple[MediaMode, ...] = ("include", "links", "none")
@@ -132,7 +133,7 @@ def message_from_row(row: Mapping[str, Any]) -> ExportMessage:
         sender_name=row["sender_name"],
         from_me=bool(row["from_me"]),
         type=str(row["message_type"]),
-        text=row["text_body"],
+        text=_text(row),
         edited_at=row["edited_at"],
         deleted_at=row["deleted_at"],
         versions=tuple(_versions(row["versions"])),
@@ -141,6 +142,14 @@ def message_from_row(row: Mapping[str, Any]) -> ExportMessage:
         poll=_poll(row),
         media=_media(row),
     )
+
+
+def _text(row: Mapping[str, Any]) -> str | None:
+    """A message's text; a timeline entry (group change, call) worded (domain/timeline.py)."""
+    if row["message_type"] not in TIMELINE_TYPES:
+        return row["text_body"]  # type: ignore[no-any-return]
+    actor = row["sender_name"] or _number(row["sender_jid"]) or "Someone"
+    return entry_sentence(row["content"], actor)
 
 
 def _versions(items: Sequence[Mapping[str, Any]] | None) -> list[Version]:
