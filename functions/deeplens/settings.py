@@ -163,6 +163,9 @@ class WorkerSettings(ReconcileSettings):
 
     worker_batch_size: Annotated[int, Field(ge=1, le=10)] = 10
     worker_wait_seconds: Annotated[int, Field(ge=0, le=20)] = 5
+    # fairness between accounts (services/event_source.FairPoller); 0: plain poll_once
+    worker_lookahead: Annotated[int, Field(ge=0, le=1000)] = 200
+    worker_max_events: Annotated[int, Field(ge=1, le=100_000)] = 1000
 
 
 class ExportSettings(DatabaseSettings, SessionSettings, S3Settings):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -18,7 +18,7 @@ from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.bootstrap import ingest_deps_from
 from deeplens.entrypoints.cli import run_cli
 from deeplens.entrypoints.ingest import handler
-from deeplens.services.event_source import poll_once
+from deeplens.services.event_source import FairPoller, PollResult, poll_once
 from deeplens.settings import WorkerSettings, load_settings
 
 logger = Logger(service="deeplens-worker")
@@ -59,18 +59,30 @@ def main(argv: list[str]) -> int:
     def invoke(event: dict[str, Any], context: Any) -> Mapping[str, Any]:
         return handler(event, context, deps)
 
+    poll = _poller(queue, invoke, settings)
     while not _Stop.requested:
-        _poll(queue, invoke, settings)
+        _poll(poll)
     logger.info("ingest worker stopped")
     return 0
 
 
-def _poll(queue: Queue, invoke: Any, settings: WorkerSettings) -> None:
-    try:
-        result = poll_once(
+def _poller(queue: Queue, invoke: Any, settings: WorkerSettings) -> Callable[[], PollResult]:
+    """FairPoller (accounts in turn, bounded events per call) unless WORKER_LOOKAHEAD is 0."""
+    if settings.worker_lookahead == 0:
+        return lambda: poll_once(
             queue, invoke, LocalContext(), region=settings.aws_region,
             wait_s=settings.worker_wait_seconds, batch_size=settings.worker_batch_size,
         )  # fmt: skip
+    return FairPoller(
+        queue, invoke, LocalContext(), region=settings.aws_region, wait_s=settings.worker_wait_seconds,
+        batch_size=settings.worker_batch_size, lookahead=settings.worker_lookahead,
+        max_events=settings.worker_max_events,
+    ).poll  # fmt: skip
+
+
+def _poll(poll: Callable[[], PollResult]) -> None:
+    try:
+        result = poll()
     except Exception as error:  # the queue itself is unreachable: wait and try again
         logger.warning("queue unreachable, retrying", extra={"error": str(error)})
         time.sleep(2)
