@@ -98,9 +98,9 @@ describe('Status', () => {
   });
 
   it('reloads only when a change touches status', () => {
-    const changed = (jid: string) => ({ jid, chat: null, messages: null });
-    expect(touchesStatus({ revision: 2, reset: false, chats: [changed('status@broadcast')] })).toBe(true);
-    expect(touchesStatus({ revision: 2, reset: false, chats: [changed(ANNA)] })).toBe(false);
-    expect(touchesStatus({ revision: 2, reset: true, chats: [] })).toBe(true);
+    const changed = (jid: string) => ({ jid, chat: null, message_ids: null });
+    expect(touchesStatus({ revision: 2, reset: false, chats: [changed('status@broadcast')], messages: [] })).toBe(true);
+    expect(touchesStatus({ revision: 2, reset: false, chats: [changed(ANNA)], messages: [] })).toBe(false);
+    expect(touchesStatus({ revision: 2, reset: true, chats: [], messages: [] })).toBe(true);
   });
 });
