@@ -74,6 +74,16 @@ export function AccountMenu({ session, onChanged }: AccountMenuProps) {
             >
               Import / Export
             </button>
+            <button
+              type="button"
+              className="ghost"
+              onClick={() => {
+                setOpen(false);
+                setView('accounts');
+              }}
+            >
+              WhatsApp accounts
+            </button>
             <hr />
             <LogoutButton />
           </>

@@ -135,3 +135,19 @@ describe('an unlinked account among several', () => {
     expect(screen.queryByRole('heading', { name: 'Link WhatsApp' })).toBeNull();
   });
 });
+
+describe('a single account', () => {
+  it('shows no switcher; the ☰ menu opens the accounts view', async () => {
+    mockFetch({
+      'GET /api/accounts': () => json([accounts[0]]),
+      'GET /api/session': () => json(makeSession()),
+      'GET /api/chats': () => json({ items: chats.home, next_cursor: null }),
+    });
+    render(<SignedIn />);
+    expect(await screen.findByText('Anna')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Account: / })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Menu' }));
+    await userEvent.click(screen.getByRole('button', { name: 'WhatsApp accounts' }));
+    expect(await screen.findByRole('form', { name: 'Add account' })).toBeTruthy();
+  });
+});

@@ -16,8 +16,8 @@ function useOutsideClose(open: boolean, root: RefObject<HTMLDivElement | null>, 
   }, [open, root, close]);
 }
 
-/** The top bar's account switcher: the account shown (with its state dot), the others to switch
- * to, "Add account" and "Manage accounts". */
+/** The top bar's account switcher, while there are several accounts: the account shown (with its
+ * state dot), the others to switch to, and the accounts view (add, manage). */
 export function AccountSwitcher() {
   const accounts = useAccountStore((state) => state.accounts);
   const current = useAccountStore((state) => state.current);
@@ -30,7 +30,7 @@ export function AccountSwitcher() {
   const close = useCallback(() => setOpen(false), []);
   useOutsideClose(open, root, close);
   const shown = accounts?.find((account) => account.id === current) ?? accounts?.[0];
-  if (!accounts || !shown) return null;
+  if (!accounts || !shown || accounts.length < 2) return null; // one account: ☰ → Accounts
   const go = (action: () => void) => {
     setOpen(false);
     toggle.current?.focus();
