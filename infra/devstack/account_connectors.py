@@ -114,7 +114,8 @@ class AccountConnectors:
     def _start(self, account: str, env: dict[str, str]) -> None:
         ensure_store_database(env["SESSION_STORE_URL"])
         tag = tag_of(account, self.source.primary)
-        pid = self.parts.start(replace(self.part, name=f"connector of {account}", tag=tag), env)
+        name = self.part.name if account == self.source.primary else f"connector of {account}"
+        pid = self.parts.start(replace(self.part, name=name, tag=tag), env)
         self.running[account] = env
         self.say(f"  connector of {account!r} started (pid {pid}), output as [{tag}]")
 
