@@ -59,9 +59,4 @@ export const useAccountStore = create<AccountState>()((set, get) => ({
   switchTo: (id) => get().choose(id),
 }));
 
-/** The account's display name (its id while the list does not name it). */
-export function accountName(id: string): string {
-  return useAccountStore.getState().accounts?.find((account) => account.id === id)?.display_name ?? id;
-}
-
 export const resetAccountStore = (): void => useAccountStore.setState(initial);

@@ -2,13 +2,14 @@ import type { FormEvent } from 'react';
 import { MESSAGE_TYPES, type MessageType, type SearchHit } from '@/lib/api-types';
 import { Empty, ErrorNotice, Loading } from '@/components/state-message';
 import { formatListTime, jidLabel } from '@/lib/format';
-import { accountName, useAccountStore } from '@/stores/account-store';
+import { useAccountStore } from '@/stores/account-store';
 import { useNavigationStore } from '@/stores/navigation-store';
 import { useSearchResults } from '@/features/search/api/use-search-results';
 import { HighlightedSnippet } from '@/features/search/components/highlighted-snippet';
 import { useSearchStore } from '@/features/search/stores/search-store';
 
 function Hit({ hit, onOpen, showAccount }: { hit: SearchHit; onOpen: (hit: SearchHit) => void; showAccount: boolean }) {
+  const account = useAccountStore((state) => (showAccount ? (state.accounts?.find((item) => item.id === hit.account)?.display_name ?? hit.account) : null));
   const sender = hit.from_me ? 'You' : (hit.sender_name ?? (hit.sender_jid ? jidLabel(hit.sender_jid) : ''));
   return (
     <li role="option" aria-selected={false} tabIndex={-1} className="search-hit">
@@ -18,7 +19,7 @@ function Hit({ hit, onOpen, showAccount }: { hit: SearchHit; onOpen: (hit: Searc
           <span className="muted small">{formatListTime(hit.timestamp)}</span>
         </span>
         <span className="muted small">
-          {showAccount && <span className="tag account-tag">{accountName(hit.account)}</span>}
+          {account !== null && <span className="tag account-tag">{account}</span>}
           {sender}
         </span>
         <HighlightedSnippet snippet={hit.snippet} />
@@ -66,7 +67,7 @@ function AccountScope() {
   const setFilter = useSearchStore((state) => state.setFilter);
   if (!several) return null;
   return (
-    <label>
+    <label className="account-scope">
       In
       <select aria-label="Accounts to search" value={scope} onChange={(event) => setFilter('accounts', event.target.value as 'shown' | 'all')}>
         <option value="shown">this account</option>
