@@ -93,6 +93,16 @@ class Cache:
     def delete(self, key: str) -> None:
         self._run(lambda: self._client.delete(key))
 
+    def delete_matching(self, pattern: str) -> int:
+        """Delete every key matching the glob `pattern` (SCAN, never KEYS: the server stays
+        responsive); how many were deleted."""
+
+        def sweep() -> int:
+            keys = list(self._client.scan_iter(match=pattern, count=500))
+            return int(self._client.delete(*keys)) if keys else 0
+
+        return self._run(sweep)
+
     def push(self, key: str, value: str, ttl_s: int, keep: int) -> None:
         """Append to a list that keeps its newest `keep` entries and expires `ttl_s` after the last push."""
 

@@ -14,9 +14,12 @@ from deeplens.adapters.object_store import ObjectStore
 from deeplens.adapters.postgres import Conn, pooled
 from deeplens.domain.accounts import account_id, connector_lock_key, session_store_url
 from deeplens.domain.batch import UNTRACKED_PREFIX
+from deeplens.domain.connector_commands import commands_key
 from deeplens.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from deeplens.services.api import ApiDeps
-from deeplens.services.status import connector_state
+from deeplens.services.held_history import state_key
+from deeplens.services.status import connector_key, connector_state
+from deeplens.services.tracking import tracking_key
 
 
 @dataclass(frozen=True)
@@ -165,8 +168,18 @@ def delete_account(
             report = _archive_part(deps, account, options, media)
             report["session_store"] = _store_part(session_conn, devices, options.dry_run)
     report["event_log_objects"] = _event_log_part(events, account, options) if options.event_log else None
+    if not options.dry_run:
+        _forget_live_state(deps, account)
     deps.accounts.forget()
     return {"account": account, "dry_run": options.dry_run, **report}
+
+
+def _forget_live_state(deps: ApiDeps, account: str) -> None:
+    """The account's Redis keys (tracking flags, live connector state, queued commands, held
+    replays): an account added later under the same id must not inherit them."""
+    for key in (connector_key(account), commands_key(account), state_key(account)):
+        deps.cache.delete(key)
+    deps.cache.delete_matching(tracking_key(account, "*"))  # an id holds no glob character
 
 
 def _check_deletable(row: dict[str, Any], others: list[str], options: DeleteOptions) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from deeplens.adapters.cache import make_redis
 from deeplens.adapters.migrations import apply_migrations
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.domain.accounts import connector_lock_key, session_store_url
@@ -20,6 +21,8 @@ from deeplens.entrypoints.ingest import handler
 from deeplens.entrypoints.worker import LocalContext
 from deeplens.services.api import ApiDeps
 from deeplens.services.ingest import IngestDeps, ingest_record
+from deeplens.services.status import connector_key
+from deeplens.services.tracking import tracking_key
 from deeplens.settings import ApiSettings, S3Settings
 from pydantic import SecretStr
 
@@ -309,8 +312,13 @@ def test_delete_is_refused_while_the_accounts_connector_holds_its_lock(
     assert [a["id"] for a in admin.get("/api/accounts").json()] == [f.SESSION, OTHER]
 
 
-def test_deleting_one_account_leaves_the_other_byte_identical(
-    admin: ApiClient, two_accounts: ObjectStore, database_url: str, store_url: str, stack_env: dict[str, str]
+def test_deleting_one_account_leaves_the_other_byte_identical(  # noqa: PLR0917 - fixtures
+    admin: ApiClient,
+    two_accounts: ObjectStore,
+    database_url: str,
+    store_url: str,
+    stack_env: dict[str, str],
+    api_settings: ApiSettings,
 ) -> None:
     admin.get("/api/accounts")
     admin.request("POST", "/api/accounts", json_body={"id": OTHER})
@@ -324,6 +332,10 @@ def test_deleting_one_account_leaves_the_other_byte_identical(
     kept_media = _objects(two_accounts, SHARED_MEDIA)
     assert sum(map(len, kept_rows.values())) > 30 and len(kept_store) == 6 and kept_media
 
+    redis = make_redis(api_settings)
+    for account in (f.SESSION, OTHER):  # what the API and the connector keep in Redis per account
+        redis.set(tracking_key(account, f.GROUP), '{"is_tracked": true}')
+        redis.set(connector_key(account), '{"state": "connected"}')
     admin.request("PATCH", f"/api/accounts/{OTHER}", json_body={"state": "paused"})
     params = {"dry_run": "false", "confirm": OTHER, "media": "true", "event_log": "true"}
     done = admin.request("DELETE", f"/api/accounts/{OTHER}", params=params)
@@ -345,6 +357,8 @@ def test_deleting_one_account_leaves_the_other_byte_identical(
     assert list(events.keys(f"events/{OTHER}/")) == [] and list(events.keys(f"untracked/{OTHER}/")) == []
     assert _objects(two_accounts, SHARED_MEDIA) == kept_media  # still referenced by the kept account
     assert not two_accounts.exists(OWN_MEDIA)
+    assert redis.get(tracking_key(OTHER, f.GROUP)) is None and redis.get(connector_key(OTHER)) is None
+    assert redis.get(tracking_key(f.SESSION, f.GROUP)) and redis.get(connector_key(f.SESSION))
     assert [a["id"] for a in admin.get("/api/accounts").json()] == [f.SESSION]
     admin.request("PATCH", f"/api/accounts/{f.SESSION}", json_body={"state": "paused"})
     last = admin.request(
