@@ -59,12 +59,9 @@ export function scopedUrl(url: string): string;
 export function scopedUrl(url: string | null): string | null;
 export function scopedUrl(url: string | null | undefined): string | null | undefined;
 export function scopedUrl(url: string | null | undefined): string | null | undefined {
-  if (!url || !url.startsWith('/api/')) return url;
-  const [path, search = ''] = url.split('?', 2) as [string, string?];
-  const params = new URLSearchParams(search);
-  const query = Object.fromEntries(params);
-  const scoped = withAccount(path, query);
-  return scoped === query ? url : buildUrl(path, scoped);
+  const account = useAccountStore.getState().current;
+  if (!url || account === null || !url.startsWith('/api/') || UNSCOPED.test(url) || /[?&]account=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}account=${encodeURIComponent(account)}`; // per avatar row: no parsing
 }
 
 /** The one fetch wrapper: same-origin cookie, JSON in and out, errors as ApiError. */
