@@ -19,7 +19,9 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from deeplens.adapters.account_store import account_ids
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
+from deeplens.adapters.postgres import pooled
 from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.bootstrap import make_pool
 from deeplens.entrypoints.cli import run_cli
@@ -41,24 +43,58 @@ def run(
     settings: ReconcileSettings, replay_from: date | None = None, min_age_s: int | None = None, *,
     full: bool = False, include_rejected: bool = False,
 ) -> ReconcileResult:  # fmt: skip
+    """Every account's log (#15: the accounts table; SESSION_ID while it is empty), one after the
+    other; the results added up (one account: its own result)."""
     store = ObjectStore(make_s3_client(settings), settings.events_bucket)
     queue = Queue(make_sqs_client(settings, settings), str(settings.ingest_queue_url))
     pool = make_pool(settings.database_url.get_secret_value(), max_size=1)
+    options = _Options(replay_from, min_age_s, full, include_rejected)
     try:
-        if replay_from is not None:
-            return replay(store, pool, queue, settings.session_id, replay_from)
-        age = timedelta(seconds=settings.reconcile_min_age_seconds if min_age_s is None else min_age_s)
-        result = reconcile(
-            store, pool, queue, session=settings.session_id, now=datetime.now(UTC),
-            min_age=age, include_rejected=include_rejected, full=full, limits=limits_from(settings),
-        )  # fmt: skip
-        held = replay_tracked_held(
-            store, pool, queue, settings.session_id, now=datetime.now(UTC), min_age=age,
-            limit=settings.reconcile_max_enqueued,
-        )  # fmt: skip
-        return dataclasses.replace(result, held_replayed=held)
+        with pooled(pool) as conn:
+            accounts = account_ids(conn) or [settings.session_id]
+        return _total([_run_account(store, pool, queue, settings, account, options) for account in accounts])
     finally:
         pool.close()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Options:
+    replay_from: date | None
+    min_age_s: int | None
+    full: bool
+    include_rejected: bool
+
+
+def _run_account(  # noqa: PLR0917 - the run's parts
+    store: ObjectStore, pool: Any, queue: Queue, settings: ReconcileSettings, account: str, options: _Options
+) -> ReconcileResult:
+    if options.replay_from is not None:
+        return replay(store, pool, queue, account, options.replay_from)
+    seconds = settings.reconcile_min_age_seconds if options.min_age_s is None else options.min_age_s
+    age = timedelta(seconds=seconds)
+    result = reconcile(
+        store, pool, queue, session=account, now=datetime.now(UTC), min_age=age,
+        include_rejected=options.include_rejected, full=options.full, limits=limits_from(settings),
+    )  # fmt: skip
+    held = replay_tracked_held(
+        store, pool, queue, account, now=datetime.now(UTC), min_age=age, limit=settings.reconcile_max_enqueued
+    )
+    return dataclasses.replace(result, held_replayed=held)
+
+
+def _total(results: list[ReconcileResult]) -> ReconcileResult:
+    """Counts added; complete only if every account's was; the earliest watermark."""
+    if len(results) == 1:
+        return results[0]
+    counts = {
+        field.name: sum(getattr(r, field.name) for r in results)
+        for field in dataclasses.fields(ReconcileResult)
+        if field.type in ("int", int)
+    }
+    marks = [r.settled_through for r in results if r.settled_through]
+    return ReconcileResult(
+        **counts, complete=all(r.complete for r in results), settled_through=min(marks) if marks else None
+    )
 
 
 def limits_from(settings: ReconcileSettings) -> Limits:
