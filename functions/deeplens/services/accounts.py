@@ -127,12 +127,19 @@ def create_account(
     return _with_connection(deps, row)
 
 
+# A null tracking default means "the installation's DEFAULT_TRACK_*"; these two have no such meaning.
+REQUIRED_ON_UPDATE = ("display_name", "state")
+
+
 def update_account(deps: ApiDeps, raw_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - set(store.EDITABLE)
     if unknown or not changes:
         raise InvalidRequest(
             f"give one or more of {', '.join(store.EDITABLE)}", sorted(unknown or ["body"])[0]
         )
+    required = sorted(name for name in REQUIRED_ON_UPDATE if name in changes and changes[name] is None)
+    if required:
+        raise InvalidRequest(f"{required[0]} cannot be null (leave it out to keep it)", required[0])
     with pooled(deps.pool) as conn:
         row = store.update_account(conn, account_id(raw_id), changes)
     if row is None:

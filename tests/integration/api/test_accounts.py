@@ -270,6 +270,11 @@ def test_accounts_are_added_renamed_paused_and_refused_with_reasons(client: ApiC
     assert client.request("PATCH", "/api/accounts/nobody", json_body={"state": "paused"}).status == 404
     assert client.request("PATCH", "/api/accounts/sales", json_body={}).status == 400
     assert client.request("PATCH", "/api/accounts/sales", json_body={"state": "gone"}).status == 422
+    for required in ("display_name", "state"):  # NOT NULL columns: a 400 naming the field, not a 500
+        nulled = client.request("PATCH", "/api/accounts/sales", json_body={required: None})
+        assert (nulled.status, nulled.json()["error"]["field"]) == (400, required)
+    cleared = client.request("PATCH", "/api/accounts/sales", json_body={"track_groups": None})
+    assert (cleared.status, cleared.json()["track_groups"]) == (200, None)  # null: the installation's default
     assert [a["id"] for a in client.get("/api/accounts").json()] == [f.SESSION, "sales"]
 
 
