@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from deeplens.adapters.chat_state_sql import STATE_COLUMNS, STATE_FILTERS, STATE_JOINS
-from deeplens.adapters.people import contact_name, picture_join
+from deeplens.adapters.people import chat_title, contact_name, picture_join
 from deeplens.adapters.postgres import Conn, Row, fetch_all, fetch_one, like_pattern
 
 ChatKey = tuple[int | None, str]  # (last_msg_timestamp, jid)
@@ -18,7 +18,7 @@ ChatKey = tuple[int | None, str]  # (last_msg_timestamp, jid)
 _CONTACT_NAME = contact_name("ct")  # WhatsApp's order (domain/names.py)
 
 _CHAT_SELECT = f"""
-SELECT c.jid, coalesce(c.name, {_CONTACT_NAME}) AS name, c.kind, c.parent_jid, {STATE_COLUMNS},
+SELECT c.jid, {chat_title("c", "ct")} AS name, c.kind, c.parent_jid, {STATE_COLUMNS},
        c.last_msg_timestamp AS last_message_at,
        coalesce(t.is_tracked, false) AS is_tracked,
        coalesce(t.auto_download_media, false) AS auto_download_media,
@@ -118,9 +118,10 @@ def participants(conn: Conn, session: str, group: str) -> list[Row]:
     return fetch_all(conn, sql, {"session": session, "group": group})
 
 
+_TRACKING_KIND = "coalesce(c.kind, CASE t.type WHEN 'private' THEN 'direct' ELSE t.type END)"
+
 _TRACKING_SELECT = f"""
-SELECT t.jid, coalesce(c.name, t.name, {_CONTACT_NAME}) AS name,
-       coalesce(c.kind, CASE t.type WHEN 'private' THEN 'direct' ELSE t.type END) AS kind,
+SELECT t.jid, {chat_title("c", "ct", "t.name", kind=_TRACKING_KIND)} AS name, {_TRACKING_KIND} AS kind,
        t.is_tracked, t.auto_download_media, c.last_msg_timestamp AS last_activity,
        (SELECT count(*) FROM messages m
         WHERE m.session_id = t.session_id AND m.chat_jid = t.jid) AS message_count
@@ -134,7 +135,7 @@ WHERE t.session_id = %(session)s
 def tracking(conn: Conn, session: str, kind: str | None = None, jid: str | None = None) -> list[Row]:
     sql = _TRACKING_SELECT
     if kind:
-        sql += " AND coalesce(c.kind, CASE t.type WHEN 'private' THEN 'direct' ELSE t.type END) = %(kind)s"
+        sql += f" AND {_TRACKING_KIND} = %(kind)s"
     if jid:
         sql += " AND t.jid = %(jid)s"
     sql += " ORDER BY c.last_msg_timestamp DESC NULLS LAST, t.jid"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deeplens.adapters.people import contact_name
+from deeplens.adapters.people import chat_title, contact_name
 from deeplens.adapters.postgres import Conn, Row, fetch_all
 
 CallKey = tuple[int, str]  # (started_at, call_id); a call without a start sorts as 0
@@ -23,13 +23,14 @@ def page_calls(
         conditions.append("(coalesce(k.started_at, 0), k.call_id) < (%(ts)s, %(id)s)")
         params.update(ts=before[0], id=before[1])
     sql = f"""
-    SELECT k.call_id, k.chat_jid, c.name AS chat_name, k.caller_jid,
+    SELECT k.call_id, k.chat_jid, {chat_title("c", "cc")} AS chat_name, k.caller_jid,
            {contact_name("ct")} AS caller_name, k.from_me, k.is_video, k.is_group,
            coalesce(k.started_at, 0) AS started_at, k.accepted_at, k.ended_at, k.end_reason, k.result,
            k.duration_s
     FROM calls k
     LEFT JOIN chats c ON c.session_id = k.session_id AND c.jid = k.chat_jid
     LEFT JOIN contacts ct ON ct.session_id = k.session_id AND ct.jid = k.caller_jid
+    LEFT JOIN contacts cc ON cc.session_id = k.session_id AND cc.jid = k.chat_jid
     WHERE {" AND ".join(conditions)}
     ORDER BY coalesce(k.started_at, 0) DESC, k.call_id DESC LIMIT %(limit)s
     """

@@ -15,12 +15,13 @@ import psycopg
 from psycopg import IsolationLevel
 from psycopg.rows import dict_row
 
-from deeplens.adapters.people import contact_name
+from deeplens.adapters.people import chat_title, contact_name
 from deeplens.adapters.postgres import Conn, Row, fetch_all
 from deeplens.domain.errors import TransientError
 
 ITERSIZE = 2000
 _NAME = contact_name("{t}")  # WhatsApp's order (domain/names.py)
+_TITLE = chat_title("c", "ct")
 
 _MESSAGE_SELECT = f"""
 SELECT m.id, m.sender_jid, m.from_me, {contact_name("ct", "m.push_name")} AS sender_name,
@@ -94,15 +95,15 @@ def chats(conn: Conn, session: str, jids: list[str] | None) -> list[Row]:
     from aliases, in the order asked (else by name)."""
     if jids is None:
         sql = f"""
-        SELECT c.jid, coalesce(c.name, {_NAME.format(t="ct")}) AS name, c.kind FROM chats c
+        SELECT c.jid, {_TITLE} AS name, c.kind FROM chats c
         LEFT JOIN contacts ct ON ct.session_id = c.session_id AND ct.jid = c.jid
         WHERE c.session_id = %(session)s
           AND EXISTS (SELECT 1 FROM messages m WHERE m.session_id = c.session_id AND m.chat_jid = c.jid)
-        ORDER BY lower(coalesce(c.name, {_NAME.format(t="ct")}, c.jid)), c.jid
+        ORDER BY lower(coalesce({_TITLE}, c.jid)), c.jid
         """
         return fetch_all(conn, sql, {"session": session})
     sql = f"""
-    SELECT c.jid, coalesce(c.name, {_NAME.format(t="ct")}) AS name, c.kind
+    SELECT c.jid, {_TITLE} AS name, c.kind
     FROM unnest(%(jids)s::text[]) WITH ORDINALITY AS asked(jid, n)
     LEFT JOIN jid_aliases a ON a.session_id = %(session)s AND a.alias_jid = asked.jid
     JOIN chats c ON c.session_id = %(session)s AND c.jid = coalesce(a.canonical_jid, asked.jid)

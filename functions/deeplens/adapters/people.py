@@ -14,6 +14,17 @@ def contact_name(contacts: str, *fallbacks: str) -> str:
     return "coalesce(" + ", ".join([*(f"{contacts}.{column}" for column in NAME_ORDER), *fallbacks]) + ")"
 
 
+def chat_title(chats: str, contacts: str, *fallbacks: str, kind: str | None = None) -> str:
+    """The title of the chat `chats` with its person's `contacts` row joined (domain/names.chat_title):
+    a direct chat's contact names first, then the chat's own name and `fallbacks`; any other chat's
+    own name and `fallbacks` first. `kind`: the SQL of the chat's kind (default `chats`.kind)."""
+    own = [f"{chats}.name", *fallbacks]
+    names = [f"{contacts}.{column}" for column in NAME_ORDER]
+    direct = "coalesce(" + ", ".join([*names, *own]) + ")"
+    other = "coalesce(" + ", ".join([*own, *names]) + ")"
+    return f"CASE WHEN {kind or chats + '.kind'} = 'direct' THEN {direct} ELSE {other} END"
+
+
 def picture_join(alias: str, jid_column: str, session_column: str) -> str:
     """LEFT JOIN of the current profile picture of the JID in `jid_column` (its picture_id, NULL:
     none known)."""

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deeplens.adapters.message_queries import MESSAGE_COLUMNS, MESSAGE_JOINS
+from deeplens.adapters.people import chat_title
 from deeplens.adapters.postgres import Conn, Row, fetch_all, like_pattern
 
 HIGHLIGHT_START = "\ue000"  # private-use characters: cannot clash with message text or HTML
@@ -149,10 +150,11 @@ WITH page AS (
          WITH ORDINALITY AS k(chat_jid, id, rank, position)
     JOIN messages msg ON msg.session_id = %(session)s AND msg.chat_jid = k.chat_jid AND msg.id = k.id
 )
-SELECT {MESSAGE_COLUMNS}, m.rank, c.name AS chat_name,
+SELECT {MESSAGE_COLUMNS}, m.rank, {chat_title("c", "cc")} AS chat_name,
        ts_headline('dl_multilingual', coalesce(m.text_body, ''), {_PREFIXES}, %(headline)s) AS snippet
 FROM page m {MESSAGE_JOINS}
 LEFT JOIN chats c ON c.session_id = m.session_id AND c.jid = m.chat_jid
+LEFT JOIN contacts cc ON cc.session_id = m.session_id AND cc.jid = m.chat_jid
 ORDER BY m.position
 """
 

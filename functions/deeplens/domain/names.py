@@ -7,8 +7,12 @@
 4. else their number (+49 151 …), which the web UI formats from the JID; a hidden identity (LID)
    has no number to show.
 
-The SQL of the adapters is built from NAME_ORDER (adapters/people.py); `display_name` is the same
-rule for rows already read.
+A direct chat's title is its person's name by the same rule, the chat's own name (the title the
+phone gave it at the history sync) coming after the business name; a group's or channel's title
+is its own name (subject).
+
+The SQL of the adapters is built from NAME_ORDER (adapters/people.py); `display_name` and
+`chat_title` are the same rules for rows already read.
 """
 
 from __future__ import annotations
@@ -31,6 +35,23 @@ def display_name(
         if name and name.strip():
             return name.strip()
     return phone_number(jid) if jid else None
+
+
+def chat_title(
+    *,
+    kind: str | None,
+    chat_name: str | None = None,
+    full_name: str | None = None,
+    push_name: str | None = None,
+    business_name: str | None = None,
+    jid: str | None = None,
+) -> str | None:
+    """The title of a chat: for a direct chat its person's names first, then the chat's own name,
+    then the number; for any other chat its own name."""
+    if kind != "direct":
+        return chat_name.strip() if chat_name and chat_name.strip() else None
+    person = {"full_name": full_name, "push_name": push_name, "business_name": business_name}
+    return display_name(**person, message_push_name=chat_name, jid=jid)
 
 
 def phone_number(jid: str) -> str | None:

@@ -35,7 +35,7 @@ def test_chat_list_shows_name_preview_and_flags_when_listing(client: ApiClient) 
     items = {item["jid"]: item for item in client.get("/api/chats").json()["items"]}
     anna = items[f.PN]
     assert (anna["name"], anna["kind"], anna["unread_count"], anna["is_tracked"]) == (
-        "Anna",
+        "Anna Schmidt",  # her address-book name, not the chat event's "Anna" (WhatsApp's order)
         "direct",
         2,
         True,

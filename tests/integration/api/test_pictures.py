@@ -125,3 +125,40 @@ def test_sender_is_named_in_whatsapps_order_when_several_names_are_known(
     messages = client.get(f"/api/chats/{f.GROUP}/messages").json()["items"]
     names = {m["sender_jid"]: m["sender_name"] for m in messages if m["sender_jid"] in people}
     assert list(map(names.get, people)) == ["Book", "Push", "Biz", "Sent As"]
+
+
+def test_direct_chat_is_titled_in_whatsapps_order_everywhere_when_its_chat_event_named_it_otherwise(
+    client: ApiClient, ingest: Ingest
+) -> None:
+    people = {  # jid: (the contact's names, the title the chat event carried)
+        "4915100000011@s.whatsapp.net": ({"full_name": "Book", "push_name": "Push"}, "Phone title"),
+        "4915100000012@s.whatsapp.net": ({"push_name": "Push", "business_name": "Biz"}, "Phone title"),
+        "4915100000013@s.whatsapp.net": ({"business_name": "Biz"}, "Phone title"),
+        "4915100000014@s.whatsapp.net": ({}, "Phone title"),
+        "4915100000015@s.whatsapp.net": ({}, None),
+    }
+    events = [f.contact(jid, f.T0, **names) for jid, (names, _) in people.items() if names]
+    events += [f.chat(jid, "direct", title, f.T0) for jid, (_, title) in people.items()]
+    events += [f.message(jid, f"T{n}", jid, f.T0 + n, "zebrafinch") for n, jid in enumerate(people)]
+    events += [f.chat(f.GROUP, "group", "Orga", f.T0), f.contact(f.GROUP, f.T0, push_name="Not a title")]
+    ingest(events)
+    for n, jid in enumerate(people):
+        call = f.base("call", f.T0 + 100 + n)
+        call.update(
+            call_id=f"CT{n}", chat_jid=jid, caller_jid=jid, from_me=False, step="log", at_ms=f.T0 + 100
+        )
+        call.update(group=False, video=False, result="missed", duration_s=0)
+        ingest([call])
+    expected = ["Book", "Push", "Biz", "Phone title", None]
+    listed = {c["jid"]: c["name"] for c in client.get("/api/chats", params={"limit": 100}).json()["items"]}
+    assert [listed[jid] for jid in people] == expected and listed[f.GROUP] == "Orga"
+    assert [client.get(f"/api/chats/{jid}").json()["name"] for jid in people] == expected
+    tracked = {t["jid"]: t["name"] for t in client.get("/api/tracking").json()}
+    assert [tracked[jid] for jid in people] == expected and tracked[f.GROUP] == "Orga"
+    hits = {
+        h["chat_jid"]: h["chat_name"]
+        for h in client.get("/api/search", params={"q": "zebrafinch"}).json()["items"]
+    }
+    assert [hits[jid] for jid in people] == expected
+    calls = {c["chat_jid"]: c["chat_name"] for c in client.get("/api/calls").json()["items"]}
+    assert [calls[jid] for jid in people] == expected

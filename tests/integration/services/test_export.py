@@ -120,7 +120,7 @@ def test_zip_holds_pages_json_text_and_files_under_safe_names(
             parts = PurePosixPath(name).parts
             assert not name.startswith("/") and ".." not in parts and "\\" not in name, name
         anna = folder_of(names, "-4915112345678")
-        assert anna == "chats/Anna-4915112345678"
+        assert anna == "chats/Anna Schmidt-4915112345678"  # her address-book name titles the chat
         assert {"index.html", "style.css", f"{anna}/pages/2025-11.html", f"{anna}/pages/2025-12.html"} <= set(
             names
         )
@@ -141,7 +141,7 @@ def test_zip_holds_pages_json_text_and_files_under_safe_names(
         group = json.loads(zipped.read(f"{folder_of(names, '-120363012345678901')}/chat.json"))
         assert group["chat"] == {"jid": f.GROUP, "name": "Team (renamed)", "kind": "group"}
 
-        text = zipped.read(f"{anna}/WhatsApp Chat with Anna.txt").decode()
+        text = zipped.read(f"{anna}/WhatsApp Chat with Anna Schmidt.txt").decode()
         lines = text.splitlines()
         assert lines[0] == "24/11/2025, 16:00 - Anna Schmidt: Hallo! Wie geht es dir?"
         assert "24/11/2025, 16:00 - You: F0000000000000A3.jpg (file attached)" in lines
@@ -208,7 +208,7 @@ def test_pages_open_offline_in_chromium_with_their_images_and_run_no_script(
         assert page["dialogs"] == [] and page["scripts"] == 0 and not page["pwned"], page
         assert page["background"] != "rgba(0, 0, 0, 0)", "style.css did not load"
         assert page["failed"] == [], page["failed"]
-    assert "chats/Anna-4915112345678/index.html" in top["links"], top["links"]
+    assert "chats/Anna%20Schmidt-4915112345678/index.html" in top["links"], top["links"]
     assert "2025-11" in " ".join(chat_index["links"]) and "pages/2025-12.html" in chat_index["links"]
     texts = "\n".join(anna_page["articles"])
     assert "Hallo! Wie geht es dir?" in texts and SCRIPT in texts

@@ -67,7 +67,7 @@ def _chat_folder(exported: zipfile.ZipFile) -> bytes:
 
 
 def _anna(names: list[str]) -> str:
-    (text,) = [n for n in names if n.endswith("/WhatsApp Chat with Anna.txt")]
+    (text,) = [n for n in names if n.endswith("/WhatsApp Chat with Anna Schmidt.txt")]
     return text.rsplit("/", 1)[0]
 
 
@@ -94,7 +94,7 @@ def test_a_chat_exported_as_text_and_imported_into_an_empty_archive_comes_back_m
     url, import_deps = empty_archive
     request = ImportRequest(chat_jid=f.PN, zone=ZoneInfo(ZONE), me_name="You")
     summary = import_export(
-        io.BytesIO(data), "WhatsApp Chat with Anna.zip", len(data), request, import_deps,
+        io.BytesIO(data), "WhatsApp Chat with Anna Schmidt.zip", len(data), request, import_deps,
         now_ms=lambda: int(time.time() * 1000),
     )  # fmt: skip
     assert summary.matched == 0 and summary.skipped == {} and summary.media_missing == 0

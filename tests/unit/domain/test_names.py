@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from deeplens.adapters.people import chat_title as chat_title_sql
 from deeplens.adapters.people import contact_name
-from deeplens.domain.names import NAME_ORDER, display_name, phone_number
+from deeplens.domain.names import NAME_ORDER, chat_title, display_name, phone_number
 
 ANNA = "4915112345678@s.whatsapp.net"
 
@@ -34,4 +35,34 @@ def test_sql_names_people_in_the_same_order_when_built_for_a_query() -> None:
     assert NAME_ORDER == ("full_name", "push_name", "business_name")
     assert contact_name("ct", "m.push_name") == (
         "coalesce(ct.full_name, ct.push_name, ct.business_name, m.push_name)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "shown"),
+    [
+        ({"full_name": "Anna Schmidt", "push_name": "Anna", "chat_name": "Anni"}, "Anna Schmidt"),
+        ({"push_name": "Anna", "business_name": "Anna's", "chat_name": "Anni"}, "Anna"),
+        ({"business_name": "Anna's", "chat_name": "Anni"}, "Anna's"),
+        ({"chat_name": "Anni"}, "Anni"),
+        ({}, "+4915112345678"),
+    ],
+)
+def test_direct_chat_is_titled_by_its_persons_name_first_when_its_own_name_differs(
+    names: dict[str, str], shown: str
+) -> None:
+    assert chat_title(kind="direct", **names, jid=ANNA) == shown
+
+
+def test_group_keeps_its_own_name_when_a_contact_row_names_its_jid() -> None:
+    group = "120363012345678901@g.us"
+    assert chat_title(kind="group", chat_name="Family", full_name="Someone", jid=group) == "Family"
+    assert chat_title(kind="group", chat_name=None, jid=group) is None
+
+
+def test_sql_titles_a_direct_chat_in_the_same_order_when_built_for_a_query() -> None:
+    assert chat_title_sql("c", "ct", "t.name") == (
+        "CASE WHEN c.kind = 'direct'"
+        " THEN coalesce(ct.full_name, ct.push_name, ct.business_name, c.name, t.name)"
+        " ELSE coalesce(c.name, t.name, ct.full_name, ct.push_name, ct.business_name) END"
     )
