@@ -61,7 +61,22 @@ async function main(page, shot) {
     check(accountInUrl(page) === NEW_ID && (await switcher(page).innerText()).includes(NEW_NAME), 'a reload keeps the account');
   });
 
+  await shot('a05-phone-top-bar', async () => {
+    // At a phone's size the switcher, the tabs and ☰ share the top bar: in a row, none overlapping, all on screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const boxes = await page.evaluate(() =>
+      [...document.querySelectorAll('.account-switcher > button, .top-bar .tabs button, .menu-button')].map((element) => {
+        const { left, right } = element.getBoundingClientRect();
+        return { text: element.textContent, left, right };
+      }),
+    );
+    check(boxes.length === 5, `switcher, three tabs, menu: ${JSON.stringify(boxes)}`);
+    boxes.forEach((box, index) => check(index === 0 || boxes[index - 1].right <= box.left + 0.5, `no overlap: ${JSON.stringify(boxes)}`));
+    check(boxes[4].right <= 390 && (await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)), 'no sideways scroll');
+  });
+
   await shot('a05-switch-back', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
     await switchTo(page, sample);
     await chatOptions(page).filter({ hasText: GROUP }).waitFor();
     check(accountInUrl(page) === sample, `back on the sample's account: ${page.url()}`);

@@ -17,6 +17,7 @@ SCREENS = (
     "a02-add-account",
     "a03-new-account-empty",
     "a04-reload-keeps-account",
+    "a05-phone-top-bar",
     "a05-switch-back",
     "a06-search-all-accounts",
     "a07-delete-account",
