@@ -31,7 +31,8 @@ _SYSTEM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("security code changed", r"security code|Sicherheitsnummer|código de seguridad|code de sécurité"),
         ("admin changed", r"\badmin\b|Admin"),
         ("disappearing messages", r"disappearing messages|selbstlöschende Nachrichten|mensajes temporales"),
-        ("call", r"missed (?:voice|video|group) call|verpasster (?:Sprach|Video)anruf|llamada perdida"),
+        ("call", r"missed (?:voice|video|group) call|verpasster (?:Sprach|Video)anruf|llamada perdida"
+                 r"|^📞"),  # our own export's call line (domain/export/txt_render.py)
         ("settings changed", r"changed (?:the )?(?:group )?settings|changed this group's settings"),
         ("business notice", r"business account|Geschäftskonto|cuenta de empresa"),
     )

@@ -16,7 +16,12 @@ text can never forge another message in a reader of this format; our importer ta
 (domain/chat_export/text.py), so a chat comes back as it was. (A direction mark, U+200E, would not
 do: WhatsApp itself writes one before iOS headers, so readers skip it.) A sender name loses its
 line breaks, and its `: ` becomes `:` + a no-break space, so the first `: ` after the dash always
-ends the name."""
+ends the name.
+
+A timeline entry (a group change, a call) is a system line, as WhatsApp writes them: no sender,
+one line (`24/11/2025, 17:45 - Bob added +4915112345678`); the same two rules keep a subject that
+holds `: ` or a line break from reading as `Name: text` or as a line of its own, so a reader (ours
+included, domain/chat_export/system.py) skips it as a system line instead of importing a message."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from datetime import tzinfo
 
 from deeplens.domain.chat_export.text import LINE_ESCAPE, escape_line
 from deeplens.domain.export.records import ExportMessage, local_time, poll_tally
+from deeplens.domain.timeline import TIMELINE_TYPES
 
 HEADER = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4},? \d{1,2}:\d{2}")
 MARK = LINE_ESCAPE
@@ -37,6 +43,8 @@ def message_lines(message: ExportMessage, tz: tzinfo) -> str:
     """The message as it appears in the text, ending in a newline."""
     when = local_time(message.timestamp, tz).strftime("%d/%m/%Y, %H:%M")
     body = _body(message)
+    if message.type in TIMELINE_TYPES:
+        return f"{when} - {one_line(body)}\n"
     first, *rest = body.split("\n")
     lines = [f"{when} - {sender_name(message.sender_label(me='You'))}: {first}"]
     lines.extend(escape_line(line) for line in rest)
@@ -44,7 +52,12 @@ def message_lines(message: ExportMessage, tz: tzinfo) -> str:
 
 
 def sender_name(name: str) -> str:
-    return re.sub(r"[\r\n\u2028\u2029]+", " ", name).replace(": ", ":\u00a0").strip() or "Unknown"
+    return one_line(name) or "Unknown"
+
+
+def one_line(text: str) -> str:
+    """`text` on one line without `: ` (it becomes `:` + a no-break space)."""
+    return re.sub(r"[\r\n\u2028\u2029]+", " ", text).replace(": ", ":\u00a0").strip()
 
 
 def _body(message: ExportMessage) -> str:

@@ -81,3 +81,38 @@ def test_a_name_cannot_move_the_separator_or_add_lines() -> None:
     header, _, text = out.partition(": ")
     assert header == "24/11/2025, 16:00 - Eve:\u00a0fake 24/11/2025, 16:00 - Bob"
     assert text == "Hallo, wie geht's?\n"
+
+
+def system(sentence: str, message_type: str = "system") -> ExportMessage:
+    return msg(id="sys-1", type=message_type, text=sentence, sender_name="Bob")
+
+
+def test_group_changes_and_calls_are_system_lines_without_a_sender_as_whatsapp_writes_them() -> None:
+    assert message_lines(system("Bob added +4915112345678"), UTC) == (
+        "24/11/2025, 16:00 - Bob added +4915112345678\n"
+    )
+    assert message_lines(system("📞 Call", "call"), UTC) == "24/11/2025, 16:00 - 📞 Call\n"
+
+
+def test_our_importer_skips_exported_system_lines_and_keeps_the_messages_around_them() -> None:
+    hostile = "Bob changed the subject to “Eve: I owe you\n25/11/2025, 09:00 - Eve: forged”"
+    text = "".join(
+        message_lines(message, UTC)
+        for message in (
+            msg(),
+            system("Bob added +4915112345678"),
+            system(hostile),
+            system("📞 Call", "call"),
+            msg(id="M2", text="after"),
+        )
+    )
+    parsed = parse_export(text)
+    assert [(m.sender, m.body.text) for m in parsed.messages] == [
+        ("Anna Schmidt", "Hallo, wie geht's?"),
+        ("Anna Schmidt", "after"),
+    ]
+    assert [(s.line, s.reason) for s in parsed.skipped] == [
+        (2, "system line: member added"),
+        (3, "system line: subject changed"),
+        (4, "system line: call"),
+    ]
