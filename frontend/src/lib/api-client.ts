@@ -1,6 +1,5 @@
 import type { paths } from '@/lib/api-schema';
 import type { ErrorBody } from '@/lib/api-types';
-import { useAccountStore } from '@/stores/account-store';
 
 /** An API failure as the UI shows it: the JSON error body, or a synthesized one for network faults. */
 export class ApiError extends Error {
@@ -42,13 +41,22 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>): stri
   return search ? `${path}?${search}` : path;
 }
 
+let scopeAccount: string | null = null;
+
+/** The account scoped calls name, null: none (the API's only account). Set by the account store
+ * (src/stores/account-store.ts), which subscribes: this module imports no store, so the start
+ * without React (src/main.ts → the session check) loads neither zustand nor React. */
+export function setApiAccount(account: string | null): void {
+  scopeAccount = account;
+}
+
 /** Routes of the installation, not of one account: everything else is scoped by `account`. */
 const UNSCOPED = /^\/api\/(accounts|auth|health)(\/|\?|$)/;
 
-/** The query with the chosen account (the account store) added, the one place every call gets it;
+/** The query with the chosen account added, the one place every call gets it;
  * a query naming `account` itself keeps its own (null: none, e.g. search across all accounts). */
 export function withAccount(path: string, query?: Record<string, QueryValue>): Record<string, QueryValue> | undefined {
-  const account = useAccountStore.getState().current;
+  const account = scopeAccount;
   if (account === null || UNSCOPED.test(path) || query?.account !== undefined) return query;
   return { ...query, account };
 }
@@ -59,7 +67,7 @@ export function scopedUrl(url: string): string;
 export function scopedUrl(url: string | null): string | null;
 export function scopedUrl(url: string | null | undefined): string | null | undefined;
 export function scopedUrl(url: string | null | undefined): string | null | undefined {
-  const account = useAccountStore.getState().current;
+  const account = scopeAccount;
   if (!url || account === null || !url.startsWith('/api/') || UNSCOPED.test(url) || /[?&]account=/.test(url)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}account=${encodeURIComponent(account)}`; // per avatar row: no parsing
 }

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { setApiAccount } from '@/lib/api-client';
 import type { components } from '@/lib/api-schema';
 import { useNavigationStore } from '@/stores/navigation-store';
 
@@ -58,5 +59,8 @@ export const useAccountStore = create<AccountState>()((set, get) => ({
   },
   switchTo: (id) => get().choose(id),
 }));
+
+// The API client names the chosen account in every scoped call (it imports no store: see setApiAccount).
+useAccountStore.subscribe((state) => setApiAccount(state.current));
 
 export const resetAccountStore = (): void => useAccountStore.setState(initial);
