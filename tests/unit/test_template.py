@@ -40,7 +40,33 @@ _CloudFormationLoader.add_multi_constructor("!", _tag)
 
 
 def _template() -> dict[str, Any]:
-    return yaml.load(TEMPLATE.read_text(), Loader=_CloudFormationLoader)
+    """The template, its Fn::ForEach loops moved from Resources to "ForEach" (see _for_account)."""
+    template: dict[str, Any] = yaml.load(TEMPLATE.read_text(), Loader=_CloudFormationLoader)
+    resources = template["Resources"]
+    template["ForEach"] = {k: resources.pop(k) for k in list(resources) if k.startswith("Fn::ForEach::")}
+    return template
+
+
+def _expand(node: Any, name: str, value: str) -> Any:
+    """What AWS::LanguageExtensions makes of a loop fragment for one item: ${name} replaced in keys
+    and Fn::Sub strings, Ref name replaced by the item."""
+    if isinstance(node, dict):
+        if node == {"Ref": name}:
+            return value
+        if set(node) == {"Sub"} and isinstance(node["Sub"], str):
+            return node["Sub"].replace("${" + name + "}", value)
+        return {k.replace("${" + name + "}", value): _expand(v, name, value) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_expand(item, name, value) for item in node]
+    return node
+
+
+def _for_account(account: str) -> dict[str, Any]:
+    """The resources the AccountConnectors loop generates for one account of AccountIds."""
+    name, collection, fragment = _template()["ForEach"]["Fn::ForEach::AccountConnectors"]
+    assert collection == {"Ref": "AccountIds"}
+    expanded: dict[str, Any] = _expand(fragment, name, account)
+    return expanded
 
 
 def test_queue_receives_cover_the_retry_budget_with_the_deployed_defaults() -> None:
@@ -210,6 +236,82 @@ def test_one_connector_task_per_account_never_two() -> None:
     assert service["DesiredCount"] == 1
     deployment = service["DeploymentConfiguration"]
     assert (deployment["MinimumHealthyPercent"], deployment["MaximumPercent"]) == (0, 100)
+
+
+def test_every_other_account_gets_its_own_connector_service_never_two_tasks() -> None:
+    resources = _for_account("sales")
+    kinds = ("SpoolAccessPoint", "TaskRole", "TaskDefinition", "Service", "DisconnectedAlarm")
+    assert set(resources) == {f"AccountConnectorsales{kind}" for kind in kinds}
+    # the default AccountIds "" is [""]: nothing of the loop is created then
+    assert all(resource["Condition"] == "HasAccountConnectors" for resource in resources.values())
+    parameter = _template()["Parameters"]["AccountIds"]
+    assert parameter["Default"] == ""
+    service = resources["AccountConnectorsalesService"]["Properties"]
+    definition = {"GetAtt": ["AccountConnectorsalesTaskDefinition", "TaskDefinitionArn"]}
+    assert service["TaskDefinition"] == definition
+    assert service["DesiredCount"] == 1
+    deployment = service["DeploymentConfiguration"]
+    assert (deployment["MinimumHealthyPercent"], deployment["MaximumPercent"]) == (0, 100)
+    assert service["AvailabilityZoneRebalancing"] == "DISABLED"
+
+
+def test_an_account_connector_is_the_primary_one_but_for_its_account_store_spool_and_logs() -> None:
+    primary = _template()["Resources"]
+    resources = _for_account("sales")
+    task = resources["AccountConnectorsalesTaskDefinition"]["Properties"]
+    connector = task["ContainerDefinitions"][0]
+    environment = {e["Name"]: e["Value"] for e in connector["Environment"]}
+    assert environment["SESSION_ID"] == "sales"
+    branches = connector["Secrets"]["If"][1:]
+    secrets = [s for branch in branches for s in branch if s["Name"] == "SESSION_STORE_URL"]
+    assert {s["ValueFrom"] for s in secrets} == {"${SessionStoreSecretPrefix}sales"}
+    access_point = resources["AccountConnectorsalesSpoolAccessPoint"]["Properties"]
+    assert access_point["RootDirectory"]["Path"] == "/deeplens-accounts/sales"
+    assert not access_point["RootDirectory"]["Path"].startswith(
+        primary["SpoolAccessPoint"]["Properties"]["RootDirectory"]["Path"] + "/"
+    )  # never inside the primary's spool
+    role = resources["AccountConnectorsalesTaskRole"]["Properties"]
+    mount = role["Policies"][0]["PolicyDocument"]["Statement"][2]
+    assert mount["Condition"]["StringEquals"]["elasticfilesystem:AccessPointArn"] == {
+        "GetAtt": ["AccountConnectorsalesSpoolAccessPoint", "Arn"]
+    }
+    prefixes = {
+        c["Name"]: c["LogConfiguration"]["Options"]["awslogs-stream-prefix"]
+        for c in task["ContainerDefinitions"]
+    }
+    assert prefixes == {"connector": "connector-sales", "hold": "hold-sales"}
+    # everything else as the primary's (a change to one must reach the other)
+    primary_task = primary["ConnectorTaskDefinition"]["Properties"]
+    differs = {"TaskRoleArn", "Volumes", "ContainerDefinitions"}
+    assert {k: v for k, v in task.items() if k not in differs} == {
+        k: v for k, v in primary_task.items() if k not in differs
+    }
+    for ours, theirs in zip(task["ContainerDefinitions"], primary_task["ContainerDefinitions"], strict=True):
+        same = ("Environment", "Secrets", "LogConfiguration")
+        assert {k: v for k, v in ours.items() if k not in same} == {
+            k: v for k, v in theirs.items() if k not in same
+        }
+        names = [e["Name"] for e in theirs.get("Environment", [])]
+        assert [e["Name"] for e in ours.get("Environment", [])] == names
+    primary_service = primary["ConnectorService"]["Properties"]
+    service = resources["AccountConnectorsalesService"]["Properties"]
+    assert {k: v for k, v in service.items() if k != "TaskDefinition"} == {
+        k: v for k, v in primary_service.items() if k != "TaskDefinition"
+    }
+
+
+def test_each_account_has_its_disconnected_alarm_and_its_store_secret_is_readable() -> None:
+    alarm = _for_account("sales")["AccountConnectorsalesDisconnectedAlarm"]["Properties"]
+    primary = _template()["Resources"]["ConnectorDisconnectedAlarm"]["Properties"]
+    assert (alarm["Namespace"], alarm["MetricName"]) == (NAMESPACE, METRIC)
+    assert alarm["Dimensions"] == [{"Name": "SessionId", "Value": "sales"}]
+    same = {k: v for k, v in primary.items() if k not in ("Dimensions", "AlarmDescription")}
+    assert {k: v for k, v in alarm.items() if k in same} == same
+    role = _template()["Resources"]["ConnectorExecutionRole"]["Properties"]
+    statements = role["Policies"][0]["PolicyDocument"]
+    resources = [statement["Resource"] for statement in statements["Statement"]]
+    assert {"Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:"
+                   "${SessionStoreSecretPrefix}*"} in resources  # fmt: skip
 
 
 def test_connector_spool_is_on_efs_and_its_stop_grace_covers_the_drain() -> None:
