@@ -325,15 +325,18 @@ class Pipeline:
         return events, {}
 
     def _store_contacts(self, _ev: Any, c: Context) -> Translated:
-        """After OfflineSyncCompletedEv (the store is filled by then): names new since the last read."""
+        """The contact store (filled by the time of OfflineSyncCompletedEv): names new since the last read."""
         if self._hooks.read_contacts is None:  # a replay: no store (reading it would crash Go)
             return [], {}
         items = translate_store_contacts(self._hooks.read_contacts(), session=c.session, now_ms=c.now_ms)
         return [i for i in items if isinstance(i, TranslationError) or self._contacts.changed(i)], {}
 
     def _offline_synced(self, ev: Any, c: Context) -> Translated:
-        """OfflineSyncCompletedEv (after each connect): the contact store's new names, then every
-        joined group and followed channel, so silent chats are listed too (translate/sweep.py)."""
+        """OfflineSyncCompletedEv (after each connect), and the live runtime's periodic re-read
+        (`reread_stores`): the contact store's new names, then every joined group and followed
+        channel, so silent chats are listed too and kept current between connects
+        (translate/sweep.py). Only what changed since the last read is published; a replay has no
+        read hooks, so nothing is read."""
         contacts, _ = self._store_contacts(ev, c)
         return [*contacts, *self._sweep_chats(c)], {}
 
@@ -405,7 +408,7 @@ _TRANSLATORS: dict[str, Callable[[Pipeline, Any, Context], Translated]] = {
     "message": Pipeline._message,
     "history": Pipeline._history,
     "group_info": Pipeline._group_info,
-    "store_contacts": Pipeline._store_contacts,
+    "reread_stores": Pipeline._offline_synced,  # runtime: every CONTACTS_REREAD_S while connected
     "chat_settings": Pipeline._chat_settings,
     "offline_synced": Pipeline._offline_synced,
     "undecryptable": lambda p, ev, c: (

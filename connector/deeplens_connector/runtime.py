@@ -49,8 +49,9 @@ from deeplens_connector.stopping import Deadline, publish_reserve_s
 from deeplens_connector.tracking import PolicyLookup, Tracking
 
 log = logging.getLogger("deeplens.connector")
-# Push names change without an event neonize forwards: the contact store is read again this often
-# while connected (besides after every OfflineSyncCompletedEv); only changes are published.
+# Push names change without an event neonize forwards, and a silent group or channel changes
+# without one too: the contact store is read and the chats swept again this often while connected
+# (besides after every OfflineSyncCompletedEv); only changes are published.
 CONTACTS_REREAD_S = 1800.0
 # Archive/pin/mute come with no event neonize forwards: whatsmeow's chat settings are read this
 # often while connected (chat_settings.py); only changes are published.
@@ -247,6 +248,16 @@ class Reread:
             self.read_at = time.monotonic()
 
 
+def periodic_rereads() -> tuple[Reread, ...]:
+    """What the live runtime reads again while connected (a replay has no such loop): the contact
+    store and the chat sweep every 30 min (the connect's OfflineSyncCompletedEv has just read them),
+    the chat settings at once, then every 30 s."""
+    return (
+        Reread("reread_stores", CONTACTS_REREAD_S, read_at=time.monotonic()),
+        Reread("chat_settings", CHAT_SETTINGS_REREAD_S),
+    )
+
+
 def _supervise(connector: Connector) -> int:
     settings = connector.settings
     supervisor = Supervisor(
@@ -261,21 +272,17 @@ def _supervise(connector: Connector) -> int:
         signal.signal(signum, lambda *_: supervisor.request_stop())
     threading.Thread(target=supervisor.run, name="supervisor", daemon=True).start()
     _listen_for_commands(connector, supervisor, terminal, lifecycle)
-    contacts_read_at = time.monotonic()
-    chat_settings = Reread("chat_settings", CHAT_SETTINGS_REREAD_S)  # at once when connected, then every 30 s
+    rereads = periodic_rereads()
     resumed = False  # media a previous stop left pending: fetched once connected
     while not supervisor.finished.wait(5.0):  # the main thread stays free for signals
         if not keep_running(connector, supervisor):
             break
-        due = time.monotonic() - contacts_read_at >= CONTACTS_REREAD_S
         connected = connector.states.current == "connected"  # paired and connected: the store exists
         if connected and not resumed:
             connector.media.resume()
             resumed = True
-        if due and connected and connector.pipeline.try_offer("store_contacts", None):
-            contacts_read_at = time.monotonic()
-        if connected:
-            chat_settings.offer_if_due(connector.pipeline)
+        for reread in rereads if connected else ():
+            reread.offer_if_due(connector.pipeline)
     log.info(
         "connector stopping", extra={"exit_code": supervisor.exit_code, "state": connector.states.current}
     )

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from deeplens.domain.archive_plan import TrackingPolicy
 from deeplens.domain.envelope import Event, dump_event, parse_event
-from deeplens_connector import chat_reads
+from deeplens_connector import chat_reads, runtime
 from deeplens_connector.pipeline import Pipeline, PipelineHooks
 from deeplens_connector.session.client import register_pipeline
 from deeplens_connector.tracking import ChatPolicy, Tracking, default_policy
@@ -65,7 +65,10 @@ def silent_group(name: str = "Hausverwaltung") -> Any:
     )
 
 
-def run(events: Iterable[Any], hooks: PipelineHooks, track_groups: bool = False) -> list[Event]:
+def started(
+    events: Iterable[Any], hooks: PipelineHooks, track_groups: bool = False
+) -> tuple[Pipeline, list[Event]]:
+    """A running pipeline fed `events` through neonize's dispatcher, and what it published."""
     published: list[Event] = []
     pipeline = Pipeline(SESSION, Tracking(Defaults(track_groups)), NoMedia(), published.append,  # type: ignore[arg-type]
                         own_jid=lambda: None, hooks=hooks, clock=lambda: SWEPT_AT / 1000)  # fmt: skip
@@ -73,6 +76,11 @@ def run(events: Iterable[Any], hooks: PipelineHooks, track_groups: bool = False)
     register_pipeline(client, pipeline.start())
     for ev in events:
         feed(client, ev)
+    return pipeline, published
+
+
+def run(events: Iterable[Any], hooks: PipelineHooks, track_groups: bool = False) -> list[Event]:
+    pipeline, published = started(events, hooks, track_groups)
     assert pipeline.close(5.0)
     return published
 
@@ -156,3 +164,34 @@ def test_unchanged_snapshots_are_not_translated_again_when_swept_twice() -> None
     assert diff.new_snapshots(followed(stadtwerke())) == []
     [renamed] = diff.new_snapshots(joined(silent_group("Haus 12")))
     assert renamed.GroupName.Name == "Haus 12"
+
+
+def test_chats_are_swept_again_when_the_connectors_periodic_reread_is_due() -> None:
+    """The live runtime's 30-minute re-read (runtime.periodic_rereads) sweeps the chats as a
+    connect does: a group renamed in between is published without a reconnect."""
+    groups = iter([joined(silent_group()), joined(silent_group("Haus 12"))])
+    contact_reads: list[int] = []
+
+    def read_contacts() -> list[Any]:
+        contact_reads.append(1)
+        return []
+
+    hooks = PipelineHooks(joined_groups=lambda: next(groups), read_contacts=read_contacts)
+    pipeline, published = started([offline_sync_done()], hooks)
+    stores, chat_settings = runtime.periodic_rereads()
+    assert (stores.kind, stores.every_s, chat_settings.kind) == ("reread_stores", 1800.0, "chat_settings")
+    stores.offer_if_due(pipeline)  # just connected: the connect's sweep is fresh, not due yet
+    stores.read_at -= runtime.CONTACTS_REREAD_S  # 30 minutes later
+    stores.offer_if_due(pipeline)
+    stores.offer_if_due(pipeline)  # due again only 30 minutes after that
+    assert pipeline.close(5.0)
+    names = [e.name for e in published if e.kind == "chat" and e.is_tracked is None]
+    assert names == ["Hausverwaltung", "Status", "Haus 12"]
+    assert contact_reads == [1, 1]  # the contact store with it, as at a connect
+
+
+def test_periodic_reread_asks_nothing_when_there_is_no_live_session() -> None:
+    pipeline, published = started([], PipelineHooks())  # a replay: no client reads
+    pipeline.offer("reread_stores", None)
+    assert pipeline.close(5.0)
+    assert published == []
