@@ -7,10 +7,15 @@ settings changed (its tracking defaults) is restarted. Each connector gets its a
 SESSION_ID, its own session store (SESSION_STORE_URL itself for the primary account SESSION_ID, a
 database of its own beside it for the others: domain.accounts.session_store_url; created here when
 missing) and its own spool directory; the crash/restart policy is Parts' as for every part.
+An account that leaves the table (deleted through the API) also loses, once its connector is
+stopped, its own session store database (DROP DATABASE; never SESSION_STORE_URL, the primary's)
+and its own spool directory (never the primary's `connector-spool`): batches an account's
+connector still held would otherwise be sent under an account added later with the same id.
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -40,9 +45,6 @@ def connector_envs(
     rows: list[dict[str, Any]], env: Mapping[str, str], primary: str
 ) -> dict[str, dict[str, str]]:
     """The environment each active account's connector runs with, by account id."""
-    spool = Path(
-        env.get("CONNECTOR_SPOOL_DIR") or Path(env.get("DEEPLENS_DATA_DIR", ".data")) / "connector-spool"
-    )
     wanted = {}
     for row in rows:
         if row["state"] != "active":
@@ -52,8 +54,9 @@ def connector_envs(
             "SESSION_ID": account,
             "SESSION_STORE_URL": session_store_url(env["SESSION_STORE_URL"], account, primary),
         }
-        if account != primary:  # the primary keeps the spool an installation with one account had
-            own["CONNECTOR_SPOOL_DIR"] = str(spool.parent / f"{spool.name}-{account}")
+        spool = account_spool(env, account, primary)
+        if spool is not None:
+            own["CONNECTOR_SPOOL_DIR"] = str(spool)
         for column, variable in (
             ("track_groups", "DEFAULT_TRACK_GROUPS"),
             ("track_private", "DEFAULT_TRACK_PRIVATE"),
@@ -62,6 +65,17 @@ def connector_envs(
                 own[variable] = "true" if row[column] else "false"
         wanted[account] = own
     return wanted
+
+
+def account_spool(env: Mapping[str, str], account: str, primary: str) -> Path | None:
+    """The spool directory of an account other than the primary (`connector-spool-{id}` beside the
+    primary's); None for the primary, which keeps the spool an installation with one account had."""
+    if account == primary:
+        return None
+    spool = Path(
+        env.get("CONNECTOR_SPOOL_DIR") or Path(env.get("DEEPLENS_DATA_DIR", ".data")) / "connector-spool"
+    )
+    return spool.parent / f"{spool.name}-{account}"
 
 
 def tag_of(account: str, primary: str) -> str:
@@ -82,6 +96,8 @@ class AccountConnectors:
     ) -> None:
         self.parts, self.part, self.source, self.say, self.poll_s = parts, part, source, say, poll_s
         self.running: dict[str, dict[str, str]] = {}  # account -> the env its connector got
+        self.known: set[str] = set()  # the ids of the last read, any state
+        self.gone: set[str] = set()  # deleted accounts whose store database and spool remain
         self._next = 0.0
 
     def due(self) -> bool:
@@ -104,6 +120,28 @@ class AccountConnectors:
         for account, env in wanted.items():
             if account not in self.running:
                 self._start(account, env)
+        ids = {str(row["id"]) for row in rows}
+        self.gone = (self.gone | (self.known - ids)) - ids
+        self.known = ids
+        for account in sorted(self.gone):
+            self._remove_leftovers(account)
+
+    def _remove_leftovers(self, account: str) -> None:
+        """A deleted account's own store database and spool (its connector already stopped); kept
+        for the next poll when the database is still in use."""
+        env, primary = self.parts.env, self.source.primary
+        store = session_store_url(env["SESSION_STORE_URL"], account, primary)
+        try:
+            if store != env["SESSION_STORE_URL"]:
+                drop_store_database(store)
+        except psycopg.Error as error:
+            self.say(f"  store of deleted account {account!r} not dropped yet ({type(error).__name__})")
+            return
+        spool = account_spool(env, account, primary)
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
+        self.gone.discard(account)
+        self.say(f"  account {account!r} deleted: its own session store and spool removed")
 
     def _accounts(self) -> list[dict[str, Any]]:
         with psycopg.connect(self.source.database_url, autocommit=True, connect_timeout=5) as conn:
@@ -125,11 +163,22 @@ class AccountConnectors:
         self.say(f"  connector of {account!r} stopped ({why})")
 
 
+def _admin_and_name(url: str) -> tuple[str, str]:
+    head = url.partition("?")[0]
+    return head.rsplit("/", 1)[0] + "/postgres", head.rsplit("/", 1)[1]
+
+
 def ensure_store_database(url: str) -> None:
     """Create the session store database of `url` when it does not exist yet (an account's own)."""
-    head = url.partition("?")[0]
-    name = head.rsplit("/", 1)[1]
-    admin = head.rsplit("/", 1)[0] + "/postgres"
+    admin, name = _admin_and_name(url)
     with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_store_database(url: str) -> None:
+    """Drop an account's own session store database (not WITH FORCE: a session still open in it,
+    such as a connector that did not stop, fails the drop, which is tried again later)."""
+    admin, name = _admin_and_name(url)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))

@@ -35,9 +35,10 @@ def supervisor(
     connectors = AccountConnectors(parts, FAKE, AccountsSource(database_url, PRIMARY), said.append, poll_s=0)
     yield connectors, out, said
     parts.stop_all()
-    sales_store = session_store_url(store, "sales", PRIMARY).partition("?")[0]
     with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {sales_store.rsplit('/', 1)[1]} WITH (FORCE)")
+        for account in ("sales", "support"):
+            own = session_store_url(store, account, PRIMARY).partition("?")[0]
+            conn.execute(f"DROP DATABASE IF EXISTS {own.rsplit('/', 1)[1]} WITH (FORCE)")
 
 
 def _pid(connectors: AccountConnectors, tag: str) -> int:
@@ -107,3 +108,48 @@ def test_connectors_are_left_running_when_the_database_does_not_answer(
     connectors.poll()
     assert _pid(connectors, "connector") == pid
     assert "accounts not read (OperationalError); connectors left as they are" in said
+
+
+def _store_exists(database_url: str, store_url: str) -> bool:
+    name = store_url.partition("?")[0].rsplit("/", 1)[1]
+    with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def test_a_deleted_account_loses_its_own_store_database_and_spool_never_the_primarys(
+    supervisor: tuple[AccountConnectors, io.BytesIO, list[str]], database_url: str, tmp_path: Path
+) -> None:
+    connectors, _, said = supervisor
+    base = connectors.parts.env["SESSION_STORE_URL"]
+    with psycopg.connect(database_url) as conn:
+        conn.execute("INSERT INTO accounts (id, display_name) VALUES ('sales', 'Sales')")
+    connectors.poll()
+    sales_store = session_store_url(base, "sales", PRIMARY)
+    assert _store_exists(database_url, sales_store)
+    for spool in (tmp_path / "connector-spool", tmp_path / "connector-spool-sales"):
+        (spool / "held").mkdir(parents=True)
+        (spool / "held" / "batch.json").write_text("{}")  # a batch the connector still held
+
+    with psycopg.connect(database_url) as conn:
+        conn.execute("UPDATE accounts SET state = 'paused' WHERE id = 'sales'")
+    connectors.poll()
+    assert _store_exists(database_url, sales_store)  # paused: everything kept
+    with psycopg.connect(database_url) as conn:  # what DELETE /api/accounts/sales leaves: no row
+        conn.execute("DELETE FROM accounts WHERE id = 'sales'")
+    connectors.poll()
+    assert not _store_exists(database_url, sales_store)
+    assert not (tmp_path / "connector-spool-sales").exists()
+    assert (tmp_path / "connector-spool" / "held" / "batch.json").exists()
+    assert "  account 'sales' deleted: its own session store and spool removed" in said
+
+    # the primary deleted (another account left): its store is SESSION_STORE_URL and its spool the
+    # installation's, both kept
+    with psycopg.connect(database_url) as conn:
+        conn.execute("INSERT INTO accounts (id, display_name) VALUES ('support', 'Support')")
+        conn.execute("DELETE FROM accounts WHERE id = %s", (PRIMARY,))
+    connectors.poll()
+    assert list(connectors.running) == ["support"]
+    assert (tmp_path / "connector-spool" / "held" / "batch.json").exists()
+    with psycopg.connect(base.partition("?")[0].replace("postgres://", "postgresql://", 1)) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+    assert connectors.gone == set()
