@@ -206,37 +206,75 @@ def _lexeme(word: str) -> str:
 
 
 def _newest_hits(conn: Conn, sql: _Sql, params: dict[str, Any]) -> set[SearchKey]:
-    """The newest CANDIDATES hits (fewer when there are fewer), each as its page key."""
-    found: set[SearchKey] = set()
-    rows, before = _PROBE_ROWS, None
-    while True:  # at most twice: the probe, then a walk sized from what the probe found
-        walked = {**params, "rows": rows, "before": before}
-        result = fetch_all(conn, sql.walk(bounded=before is not None), walked, prepare=False)
-        edge = result[0]
-        hits = {_key(row) for row in result if row["id"] is not None}
-        found |= hits
-        need = CANDIDATES - len(found)
-        if edge["scanned"] < rows or need <= 0:  # the whole scope was read, or enough was found
-            return _newest(found)
-        share = len(hits) / edge["scanned"]
-        # Messages at the oldest instant read may not all have been read: they are read again.
-        before = edge["oldest"]
-        if rows == _PROBE_ROWS and share and need / share <= _WALK_ROWS:
-            rows = int(_WALK_MARGIN * need / share) + 100
-            continue
-        break
-    rate = edge["scanned"] / max(edge["newest"] - edge["oldest"], 1)  # messages per ms in scope
-    span = int(_WINDOW_MARGIN * need / share / rate) if share else 0  # expected to hold what is needed
+    """The newest CANDIDATES hits (fewer when there are fewer), each as its page key: the newest
+    messages in scope read in time order (_walk); when they do not hold enough, the older hits
+    through the indexes (_older_hits)."""
+    walked = _walk(conn, sql, params)
+    if walked.done:
+        return _newest(walked.found)
+    more = _older_hits(conn, sql, params, walked)
+    return _newest(walked.found | {_key(row) for row in more})
+
+
+@dataclass(frozen=True)
+class _Walked:
+    """What reading the newest messages in scope found, and how hits are spread over them."""
+
+    found: set[SearchKey]
+    done: bool  # the whole scope was read, or enough was found
+    need: int  # hits still needed
+    # The oldest instant read; older hits are read from it on, itself included (messages at that
+    # instant may not all have been read: they are read again).
+    before: int | None
+    share: float = 0.0  # hits per message read (in the last read)
+    rate: float = 0.0  # messages per ms in scope (in the last read): a window's expected yield
+
+
+def _walk(conn: Conn, sql: _Sql, params: dict[str, Any]) -> _Walked:
+    """The probe (the newest _PROBE_ROWS messages in scope), then, for a word common enough that a
+    walk of at most _WALK_ROWS messages should hold the hits still needed, that walk."""
+    walked = _read_recent(
+        conn, sql, params, _PROBE_ROWS, _Walked(set(), done=False, need=CANDIDATES, before=None)
+    )
+    if not walked.done and walked.share and walked.need / walked.share <= _WALK_ROWS:
+        rows = int(_WALK_MARGIN * walked.need / walked.share) + 100
+        walked = _read_recent(conn, sql, params, rows, walked)
+    return walked
+
+
+def _read_recent(conn: Conn, sql: _Sql, params: dict[str, Any], rows: int, so_far: _Walked) -> _Walked:
+    """The hits among the newest `rows` messages in scope at or before `so_far.before`, added to
+    what was found so far."""
+    bounded = so_far.before is not None
+    walk = {**params, "rows": rows, "before": so_far.before}
+    result = fetch_all(conn, sql.walk(bounded=bounded), walk, prepare=False)
+    edge = result[0]
+    hits = {_key(row) for row in result if row["id"] is not None}
+    found = so_far.found | hits
+    need = CANDIDATES - len(found)
+    if edge["scanned"] < rows or need <= 0:
+        return _Walked(found, done=True, need=need, before=edge["oldest"])
+    share = len(hits) / edge["scanned"]
+    rate = edge["scanned"] / max(edge["newest"] - edge["oldest"], 1)
+    return _Walked(found, done=False, need=need, before=edge["oldest"], share=share, rate=rate)
+
+
+def _older_hits(conn: Conn, sql: _Sql, params: dict[str, Any], walked: _Walked) -> list[Row]:
+    """The hits older than what was walked, newest first: up to _WINDOWS time windows through the
+    indexes, the first sized from the walk to hold what is still needed and each next one 4x as
+    long; then, if still short, every older hit."""
+    need, before = walked.need, walked.before
+    assert before is not None  # a walk that read messages
+    span = int(_WINDOW_MARGIN * need / walked.share / walked.rate) if walked.share else 0
     more: list[Row] = []
     for _ in range(_WINDOWS if span else 0):
         window = {**params, "before": before, "after": before - span, "need": need - len(more)}
         more += fetch_all(conn, sql.hits(windowed=True), window, prepare=False)
         if len(more) >= need:
-            return _newest(found | {_key(row) for row in more})
+            return more
         before, span = before - span - 1, span * 4
     rest = {**params, "before": before, "need": need - len(more)}  # every older hit
-    more += fetch_all(conn, sql.hits(windowed=False), rest, prepare=False)
-    return _newest(found | {_key(row) for row in more})
+    return more + fetch_all(conn, sql.hits(windowed=False), rest, prepare=False)
 
 
 def _newest(keys: set[SearchKey]) -> set[SearchKey]:
