@@ -18,7 +18,11 @@ pytestmark = pytest.mark.usefixtures("story")
 def test_every_detected_chat_is_listed_with_counts_when_tracking_is_asked(client: ApiClient) -> None:
     items = {item["jid"]: item for item in client.get("/api/tracking").json()}
     assert set(items) == {f.GROUP, f.COMMUNITY, f.PN}
-    assert (items[f.PN]["kind"], items[f.PN]["message_count"], items[f.PN]["name"]) == ("direct", 4, "Anna Schmidt")
+    assert (items[f.PN]["kind"], items[f.PN]["message_count"], items[f.PN]["name"]) == (
+        "direct",
+        4,
+        "Anna Schmidt",
+    )
     assert items[f.GROUP]["last_activity"] == f.T0 + 390
     assert items[f.COMMUNITY]["message_count"] == 0
 
