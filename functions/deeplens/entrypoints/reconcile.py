@@ -1,6 +1,6 @@
 """Reconcile the archive with the events log.
 
-Lambda: `handler` (scheduled): reconciles, then publishes the connector's health as a metric.
+Lambda: `handler` (scheduled): reconciles, then publishes each account's connector health as a metric.
 CLI: `python -m deeplens.entrypoints.reconcile` (catch up from the watermark),
 `... --full` (forget the watermark: list the whole log again, in bounded runs),
 `... --include-rejected` (also re-enqueue batches ingest refused, after a fix), or
@@ -19,13 +19,13 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from deeplens.adapters.account_store import account_ids
+from deeplens.adapters.account_store import account_ids, list_accounts
 from deeplens.adapters.object_store import ObjectStore, make_s3_client
 from deeplens.adapters.postgres import pooled
 from deeplens.adapters.queue import Queue, make_sqs_client
 from deeplens.bootstrap import make_pool
 from deeplens.entrypoints.cli import run_cli
-from deeplens.services.connector_health import connector_health, emf_record
+from deeplens.services.connector_health import accounts_health, emf_record
 from deeplens.services.reconcile import (
     Limits,
     ReconcileResult,
@@ -112,15 +112,19 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def publish_connector_health(settings: ReconcileSettings) -> None:
-    """One CloudWatch embedded-metric record on stdout (Lambda ships it to the log group and
-    CloudWatch extracts the metric: no API call, no VPC endpoint). The alarm on it fires when the
-    connector has not been connected for 10 minutes."""
+    """One CloudWatch embedded-metric record per account on stdout (Lambda ships them to the log
+    group and CloudWatch extracts the metric, dimension SessionId = the account: no API call, no VPC
+    endpoint). Each account's alarm fires when its connector has not been connected for 10 minutes;
+    a paused account reports 0 (stopped on purpose)."""
     pool = make_pool(settings.database_url.get_secret_value(), max_size=1)
     try:
-        health = connector_health(pool, settings.session_id, datetime.now(UTC))
+        with pooled(pool) as conn:
+            accounts = {str(row["id"]): str(row["state"]) for row in list_accounts(conn)}
+        health = accounts_health(pool, accounts or {settings.session_id: "active"}, datetime.now(UTC))
     finally:
         pool.close()
-    sys.stdout.write(emf_record(health, settings.session_id, datetime.now(UTC)) + "\n")
+    now = datetime.now(UTC)
+    sys.stdout.write("".join(emf_record(one, account, now) + "\n" for account, one in health.items()))
     sys.stdout.flush()
 
 
@@ -148,9 +152,17 @@ def main(argv: list[str]) -> int:
 
 
 def expire_held(settings: ReconcileSettings) -> int:
+    """Every account's held untracked content past the retention (the accounts table's ids,
+    SESSION_ID while it is empty), added up."""
     store = ObjectStore(make_s3_client(settings), settings.events_bucket)
-    days = settings.untracked_retention_days
-    return expire_untracked(store, settings.session_id, datetime.now(UTC), days)
+    pool = make_pool(settings.database_url.get_secret_value(), max_size=1)
+    try:
+        with pooled(pool) as conn:
+            accounts = account_ids(conn) or [settings.session_id]
+    finally:
+        pool.close()
+    days, now = settings.untracked_retention_days, datetime.now(UTC)
+    return sum(expire_untracked(store, account, now, days) for account in accounts)
 
 
 if __name__ == "__main__":

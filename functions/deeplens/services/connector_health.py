@@ -33,6 +33,17 @@ def connector_health(pool: ConnectionPool[Any], session: str, now: datetime) -> 
     return health_of(row, now)
 
 
+def accounts_health(
+    pool: ConnectionPool[Any], accounts: dict[str, str], now: datetime
+) -> dict[str, ConnectorHealth]:
+    """Each account's health (#15), by id; `accounts` maps an id to its state. A paused account's
+    connector is stopped on purpose: 0 s, state `paused`, so its alarm stays quiet."""
+    return {
+        account: ConnectorHealth("paused", 0) if state == "paused" else connector_health(pool, account, now)
+        for account, state in accounts.items()
+    }
+
+
 def health_of(row: dict[str, Any] | None, now: datetime) -> ConnectorHealth:
     if row is None:
         return ConnectorHealth("unknown", NEVER_S)
