@@ -41,7 +41,8 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>): stri
   return search ? `${path}?${search}` : path;
 }
 
-let scopeAccount: string | null = null;
+/** Until the account store chooses: the URL's `?account=`, so that the start's session check names it. */
+let scopeAccount: string | null = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('account') || null;
 
 /** The account scoped calls name, null: none (the API's only account). Set by the account store
  * (src/stores/account-store.ts), which subscribes: this module imports no store, so the start
