@@ -38,7 +38,10 @@ docker build -f connector/Dockerfile -t "$IMAGE" .
 docker push "$IMAGE"
 
 step "3/6 deploy stack $STACK"
+# CAPABILITY_AUTO_EXPAND: the template's AWS::LanguageExtensions transform (one connector per
+# account, Fn::ForEach) needs it, beside CAPABILITY_IAM for the roles.
 sam deploy --stack-name "$STACK" --region "$REGION" --no-fail-on-empty-changeset \
+  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
   --parameter-overrides "ConnectorImage=$IMAGE" ${SAM_PARAMETER_OVERRIDES:-}
 
 step "4/6 migrate (invoke the migration function)"

@@ -37,3 +37,11 @@ def test_outputs_the_script_reads_exist() -> None:
                  "ConnectorClusterName", "ConnectorServiceName"):  # fmt: skip
         assert f"output {name}" in SCRIPT.read_text() or f"$(output {name})" in SCRIPT.read_text()
         assert f"\n  {name}:\n" in template
+
+
+def test_deploy_grants_the_capabilities_the_template_transforms_need() -> None:
+    """AWS::LanguageExtensions (the connectors per account, Fn::ForEach) needs CAPABILITY_AUTO_EXPAND."""
+    deploy = SCRIPT.read_text().split("sam deploy --stack", 1)[1].split("\n\n", 1)[0]
+    transforms = (ROOT / "template.yaml").read_text().split("Description:", 1)[0]
+    assert "AWS::LanguageExtensions" in transforms
+    assert "CAPABILITY_AUTO_EXPAND" in deploy and "CAPABILITY_IAM" in deploy
