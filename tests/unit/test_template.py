@@ -255,6 +255,17 @@ def test_every_other_account_gets_its_own_connector_service_never_two_tasks() ->
     assert service["AvailabilityZoneRebalancing"] == "DISABLED"
 
 
+def test_session_id_is_never_listed_again_nor_its_service_doubled() -> None:
+    template = _template()
+    (assertion,) = template["Rules"]["AccountIdsWithoutSessionId"]["Assertions"]
+    assert assertion["Assert"] == {"Not": [{"Contains": [{"Ref": "AccountIds"}, {"Ref": "SessionId"}]}]}
+    name, collection, fragment = template["Outputs"]["Fn::ForEach::AccountConnectorOutputs"]
+    assert collection == {"Ref": "AccountIds"}
+    output = _expand(fragment, name, "sales")["AccountConnectorsalesServiceName"]
+    assert output["Value"] == {"GetAtt": ["AccountConnectorsalesService", "Name"]}
+    assert "AccountConnectorsalesService" in _for_account("sales")
+
+
 def test_an_account_connector_is_the_primary_one_but_for_its_account_store_spool_and_logs() -> None:
     primary = _template()["Resources"]
     resources = _for_account("sales")
