@@ -12,10 +12,18 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from deeplens.adapters.cache import Cache, make_redis
+from deeplens.adapters.object_store import ObjectStore, make_s3_client
+from deeplens.bootstrap import make_pool
 from deeplens.domain.accounts import session_store_url
+from deeplens.services.accounts import DeleteOptions, delete_account
+from deeplens.services.api import ApiDeps
+from deeplens.settings import ApiSettings
 from devstack.account_connectors import AccountConnectors, AccountsSource
 from devstack.output import Terminal
 from devstack.parts import Part, Parts
+
+from tests.support import settings_from
 
 PRIMARY = "primary_agent"
 FAKE = Part("connector", "connector", "tests.integration.devstack.fake_connector", "-")
@@ -153,3 +161,39 @@ def test_a_deleted_account_loses_its_own_store_database_and_spool_never_the_prim
     with psycopg.connect(base.partition("?")[0].replace("postgres://", "postgresql://", 1)) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
     assert connectors.gone == set()
+
+
+def test_after_the_apis_delete_the_supervisor_drops_the_accounts_store_once_nobody_is_in_it(
+    supervisor: tuple[AccountConnectors, io.BytesIO, list[str]], database_url: str, stack_env: dict[str, str]
+) -> None:
+    connectors, _, said = supervisor
+    base = connectors.parts.env["SESSION_STORE_URL"]
+    connectors.poll()  # the primary account
+    with psycopg.connect(database_url) as conn:
+        conn.execute("INSERT INTO accounts (id, display_name) VALUES ('sales', 'Sales')")
+    connectors.poll()  # its connector and its store
+    with psycopg.connect(database_url) as conn:
+        conn.execute("UPDATE accounts SET state = 'paused' WHERE id = 'sales'")
+    connectors.poll()  # its connector stopped: the API may delete it now
+    sales_store = session_store_url(base, "sales", PRIMARY)
+    assert _store_exists(database_url, sales_store)
+    settings: ApiSettings = settings_from(
+        ApiSettings, stack_env, database_url=database_url, admin_password="not used in this test",
+        session_id=PRIMARY, session_store_url=base,
+    )  # fmt: skip
+    pool = make_pool(database_url)
+    try:
+        media = ObjectStore(make_s3_client(settings), settings.minio_bucket)
+        deps = ApiDeps(settings, pool, Cache(make_redis(settings)), media)
+        events = ObjectStore(make_s3_client(settings), settings.events_bucket)
+        done = delete_account(deps, media, events, "sales", DeleteOptions(confirm="sales", dry_run=False))
+    finally:
+        pool.close()
+    assert done["dry_run"] is False
+    with psycopg.connect(sales_store.partition("?")[0].replace("postgres://", "postgresql://", 1)):
+        connectors.poll()  # someone is still in the account's store: not dropped, tried again
+        assert _store_exists(database_url, sales_store)
+        assert "  store of deleted account 'sales' not dropped yet (ObjectInUse)" in said
+    connectors.poll()
+    assert not _store_exists(database_url, sales_store)
+    assert _store_exists(database_url, base)  # the primary's: SESSION_STORE_URL itself
