@@ -56,7 +56,14 @@ export default tseslint.config(
   {
     files: ['src/lib/**', 'src/stores/**', 'src/components/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@/features/*', '@/app/*'], message: 'Shared code must not depend on features or the app.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@/features/*', '@/app/*'], message: 'Shared code must not depend on features or the app.' },
+          ],
+        },
+      ],
     },
   },
   ...featureZones,

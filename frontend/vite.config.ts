@@ -14,7 +14,8 @@ function eagerCompile(...chunkNames: string[]): Plugin {
     // After minification (which drops comments): the hint must open the file.
     generateBundle(_options, bundle) {
       for (const file of Object.values(bundle)) {
-        if (file.type === 'chunk' && chunkNames.includes(file.name)) file.code = `//# allFunctionsCalledOnLoad\n${file.code}`;
+        if (file.type === 'chunk' && chunkNames.includes(file.name))
+          file.code = `//# allFunctionsCalledOnLoad\n${file.code}`;
       }
     },
   };

@@ -52,27 +52,40 @@ async function main(page, shot) {
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.getByText('No chats yet.').waitFor();
     check((await chatOptions(page).count()) === 0, 'the new account lists no chat of the sample');
-    check((await switcher(page).innerText()).includes(NEW_NAME), `the switcher shows the new name as text: ${await switcher(page).innerText()}`);
+    check(
+      (await switcher(page).innerText()).includes(NEW_NAME),
+      `the switcher shows the new name as text: ${await switcher(page).innerText()}`,
+    );
   });
 
   await shot('a04-reload-keeps-account', async () => {
     await page.reload();
     await page.getByText('No chats yet.').waitFor();
-    check(accountInUrl(page) === NEW_ID && (await switcher(page).innerText()).includes(NEW_NAME), 'a reload keeps the account');
+    check(
+      accountInUrl(page) === NEW_ID && (await switcher(page).innerText()).includes(NEW_NAME),
+      'a reload keeps the account',
+    );
   });
 
   await shot('a05-phone-top-bar', async () => {
     // At a phone's size the switcher, the tabs and ☰ share the top bar: in a row, none overlapping, all on screen.
     await page.setViewportSize({ width: 390, height: 844 });
     const boxes = await page.evaluate(() =>
-      [...document.querySelectorAll('.account-switcher > button, .top-bar .tabs button, .menu-button')].map((element) => {
-        const { left, right } = element.getBoundingClientRect();
-        return { text: element.textContent, left, right };
-      }),
+      [...document.querySelectorAll('.account-switcher > button, .top-bar .tabs button, .menu-button')].map(
+        (element) => {
+          const { left, right } = element.getBoundingClientRect();
+          return { text: element.textContent, left, right };
+        },
+      ),
     );
     check(boxes.length === 5, `switcher, three tabs, menu: ${JSON.stringify(boxes)}`);
-    boxes.forEach((box, index) => check(index === 0 || boxes[index - 1].right <= box.left + 0.5, `no overlap: ${JSON.stringify(boxes)}`));
-    check(boxes[4].right <= 390 && (await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)), 'no sideways scroll');
+    boxes.forEach((box, index) =>
+      check(index === 0 || boxes[index - 1].right <= box.left + 0.5, `no overlap: ${JSON.stringify(boxes)}`),
+    );
+    check(
+      boxes[4].right <= 390 && (await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)),
+      'no sideways scroll',
+    );
   });
 
   await shot('a05-switch-back', async () => {
@@ -89,7 +102,10 @@ async function main(page, shot) {
     await page.getByRole('searchbox', { name: 'Search messages' }).press('Enter');
     const hit = page.getByRole('listbox', { name: 'Search results' }).getByRole('option').first();
     await hit.waitFor();
-    check((await hit.locator('.account-tag').innerText()) === sample, `the hit names its account: ${await hit.innerText()}`);
+    check(
+      (await hit.locator('.account-tag').innerText()) === sample,
+      `the hit names its account: ${await hit.innerText()}`,
+    );
   });
 
   await shot('a07-delete-account', async () => {
@@ -117,7 +133,8 @@ const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 // `account` (the start's session check after a reload too) would be a 400.
 const failed = [];
 page.on('response', (response) => {
-  if (new URL(response.url()).pathname.startsWith('/api/') && response.status() >= 400 && response.status() !== 401) failed.push(`${response.status()} ${response.url()}`);
+  if (new URL(response.url()).pathname.startsWith('/api/') && response.status() >= 400 && response.status() !== 401)
+    failed.push(`${response.status()} ${response.url()}`);
 });
 const shot = screenshotter(page, SHOTS);
 try {

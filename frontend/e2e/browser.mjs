@@ -1,6 +1,12 @@
 // Shared by the journey and the render budget: Debian's Chromium (docs/local-stack.md#browser-tests-debians-chromium; never
 // `playwright install`) and a PerformanceObserver collecting long tasks (> 50 ms) in the page.
-export const browserArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'];
+export const browserArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-dev-shm-usage',
+];
 
 /** Runs in the page before any script (page.addInitScript). Long animation frames (> 50 ms) are
  * kept too, with the scripts that ran in them: where a long task's time went. */
@@ -13,7 +19,9 @@ export function longTaskObserver() {
   new PerformanceObserver((list) => {
     for (const frame of list.getEntries()) {
       const scripts = frame.scripts.map((script) => `${script.invoker} ${Math.round(script.duration)} ms`);
-      window.__longFrames.push(`${Math.round(frame.duration)} ms, blocking ${Math.round(frame.blockingDuration)} ms: ${scripts.join(', ') || 'no script'}`);
+      window.__longFrames.push(
+        `${Math.round(frame.duration)} ms, blocking ${Math.round(frame.blockingDuration)} ms: ${scripts.join(', ') || 'no script'}`,
+      );
     }
   }).observe({ type: 'long-animation-frame', buffered: true });
 }

@@ -33,8 +33,7 @@ function fling(page, selector, step, until, timeoutMs) {
           else if (now - started > limit) {
             const where = element ? `scrollTop ${element.scrollTop} of ${element.scrollHeight}` : 'no element';
             reject(new Error(`fling on ${sel} timed out after ${frames} frames: ${where}`));
-          }
-          else requestAnimationFrame(tick);
+          } else requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);
       }),
@@ -62,7 +61,10 @@ async function profileStop() {
     const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
   });
-  const top = [...self].filter(([key]) => !key.startsWith('(idle)') && !key.startsWith('(program)')).sort((a, b) => b[1] - a[1]).slice(0, 18);
+  const top = [...self]
+    .filter(([key]) => !key.startsWith('(idle)') && !key.startsWith('(program)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 18);
   for (const [key, ms] of top) console.log(`      self ${ms.toFixed(1)} ms  ${key}`);
 }
 
@@ -78,7 +80,8 @@ async function phase(page, name, action) {
   const frames = detail.frames ? `, ${detail.frames} frames, worst frame gap ${detail.worstGap} ms` : '';
   figures.push({ name, tasks });
   console.log(`  ${name}: ${Date.now() - started} ms${frames}; long tasks > 50 ms: ${summarize(tasks)}`);
-  if (process.env.BUDGET_DETAIL === '1') for (const frame of await readLongFrames(page)) console.log(`      long frame ${frame}`);
+  if (process.env.BUDGET_DETAIL === '1')
+    for (const frame of await readLongFrames(page)) console.log(`      long frame ${frame}`);
 }
 
 async function run(page) {
@@ -93,22 +96,39 @@ async function run(page) {
     await chatList.getByRole('option').first().waitFor();
   });
   await phase(page, `scroll the chat list to chat ${CHATS.toLocaleString('en')}`, () =>
-    fling(page, '#chat-listbox', 1500, () => {
-      const element = document.querySelector('#chat-listbox');
-      const loaded = Number(element?.querySelector('[role=option]')?.getAttribute('aria-setsize') ?? 0);
-      return loaded >= Number(document.body.dataset.budgetChats) && element.scrollTop + element.clientHeight >= element.scrollHeight - 2;
-    }, 180_000),
+    fling(
+      page,
+      '#chat-listbox',
+      1500,
+      () => {
+        const element = document.querySelector('#chat-listbox');
+        const loaded = Number(element?.querySelector('[role=option]')?.getAttribute('aria-setsize') ?? 0);
+        return (
+          loaded >= Number(document.body.dataset.budgetChats) &&
+          element.scrollTop + element.clientHeight >= element.scrollHeight - 2
+        );
+      },
+      180_000,
+    ),
   );
-  await page.locator('#chat-listbox').evaluate((element) => { element.scrollTop = 0; });
+  await page.locator('#chat-listbox').evaluate((element) => {
+    element.scrollTop = 0;
+  });
 
   await phase(page, `open "${BIG_CHAT}" (newest page)`, async () => {
     await chatList.getByRole('option').filter({ hasText: BIG_CHAT }).click();
     await page.locator('.message-list article').first().waitFor();
   });
   await phase(page, `scroll back ${PAGES} pages (${PAGES * 50} messages)`, () =>
-    fling(page, '.message-list', -900, () =>
-      performance.getEntriesByType('resource').filter((entry) => entry.name.includes('before=')).length >= Number(document.body.dataset.budgetPages)
-      && !document.querySelector('.edge-loading'), 300_000),
+    fling(
+      page,
+      '.message-list',
+      -900,
+      () =>
+        performance.getEntriesByType('resource').filter((entry) => entry.name.includes('before=')).length >=
+          Number(document.body.dataset.budgetPages) && !document.querySelector('.edge-loading'),
+      300_000,
+    ),
   );
   await phase(page, 'search → jump to the middle of the chat', async () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -119,16 +139,30 @@ async function run(page) {
     await page.locator('.bubble-highlight').waitFor();
   });
   await phase(page, 'scroll forward from the hit (3 s)', () =>
-    fling(page, '.message-list', 900, () => performance.now() - Number(document.body.dataset.flingStart ?? (document.body.dataset.flingStart = performance.now())) > 3000, 60_000),
+    fling(
+      page,
+      '.message-list',
+      900,
+      () =>
+        performance.now() -
+          Number(document.body.dataset.flingStart ?? (document.body.dataset.flingStart = performance.now())) >
+        3000,
+      60_000,
+    ),
   );
 }
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: browserArgs });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.addInitScript(longTaskObserver);
-await page.addInitScript(([chats, pages]) => {
-  document.addEventListener('DOMContentLoaded', () => Object.assign(document.body.dataset, { budgetChats: chats, budgetPages: pages }));
-}, [String(CHATS), String(PAGES)]);
+await page.addInitScript(
+  ([chats, pages]) => {
+    document.addEventListener('DOMContentLoaded', () =>
+      Object.assign(document.body.dataset, { budgetChats: chats, budgetPages: pages }),
+    );
+  },
+  [String(CHATS), String(PAGES)],
+);
 try {
   await run(page);
   const all = figures.flatMap((figure) => figure.tasks);

@@ -15,7 +15,10 @@ try {
     const dialogs = [];
     const console_ = [];
     const failed = [];
-    page.on('dialog', async (dialog) => { dialogs.push(dialog.message()); await dialog.dismiss(); });
+    page.on('dialog', async (dialog) => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
     page.on('console', (message) => console_.push(message.text()));
     page.on('requestfailed', (request) => failed.push(request.url()));
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
@@ -25,7 +28,10 @@ try {
     const shown = await page.evaluate(() => ({
       title: document.title,
       articles: [...document.querySelectorAll('article.msg')].map((a) => a.innerText),
-      images: [...document.querySelectorAll('img')].map((img) => ({ src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0 })),
+      images: [...document.querySelectorAll('img')].map((img) => ({
+        src: img.getAttribute('src'),
+        loaded: img.complete && img.naturalWidth > 0,
+      })),
       links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
       scripts: document.scripts.length,
       background: getComputedStyle(document.body).backgroundColor,

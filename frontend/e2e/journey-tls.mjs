@@ -30,21 +30,24 @@ const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 /** Runs in the page: fetches a URL of the app (same origin, the session cookie goes along). */
 async function fetchInPage(page, url, range) {
-  return page.evaluate(async ({ url, range }) => {
-    const response = await fetch(url, range ? { headers: { Range: range } } : {});
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-    const header = (name) => response.headers.get(name);
-    return {
-      status: response.status,
-      type: header('content-type'),
-      disposition: header('content-disposition'),
-      nosniff: header('x-content-type-options'),
-      contentRange: header('content-range'),
-      head: [...bytes.slice(0, 4)].map((byte) => String.fromCharCode(byte)).join(''),
-      sha256: [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join(''),
-    };
-  }, { url, range });
+  return page.evaluate(
+    async ({ url, range }) => {
+      const response = await fetch(url, range ? { headers: { Range: range } } : {});
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      const header = (name) => response.headers.get(name);
+      return {
+        status: response.status,
+        type: header('content-type'),
+        disposition: header('content-disposition'),
+        nosniff: header('x-content-type-options'),
+        contentRange: header('content-range'),
+        head: [...bytes.slice(0, 4)].map((byte) => String.fromCharCode(byte)).join(''),
+        sha256: [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join(''),
+      };
+    },
+    { url, range },
+  );
 }
 
 async function signIn(page, context) {
@@ -54,13 +57,19 @@ async function signIn(page, context) {
   const cookies = await context.cookies(BASE);
   const session = cookies.find((cookie) => cookie.name === SESSION_COOKIE);
   check(session?.secure && session.httpOnly, `the session cookie is Secure and HttpOnly: ${JSON.stringify(session)}`);
-  check(cookies.every((cookie) => cookie.secure), `every cookie is Secure: ${cookies.map((cookie) => cookie.name)}`);
+  check(
+    cookies.every((cookie) => cookie.secure),
+    `every cookie is Secure: ${cookies.map((cookie) => cookie.name)}`,
+  );
 }
 
 async function photo(page) {
   await openChat(page, 'Anna', 'Are you coming tonight?');
   const { src, width } = await openPhoto(page);
-  check(new URL(src).origin === ORIGIN.origin && new URL(src).pathname.startsWith('/api/media/'), `photo from the app: ${src}`);
+  check(
+    new URL(src).origin === ORIGIN.origin && new URL(src).pathname.startsWith('/api/media/'),
+    `photo from the app: ${src}`,
+  );
   check(width === EXPECT.photo_width, `the recorded photo's width: ${width}`);
   await page.keyboard.press('Escape');
 }
@@ -71,9 +80,15 @@ async function voiceNote(page) {
   const played = await audio.evaluate(async (element) => {
     await element.play();
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no progress: ${element.currentTime} s, error ${element.error?.message}`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no progress: ${element.currentTime} s, error ${element.error?.message}`)),
+        10_000,
+      );
       element.addEventListener('timeupdate', () => {
-        if (element.currentTime > 0.2) { clearTimeout(timer); resolve(); }
+        if (element.currentTime > 0.2) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
     });
     element.pause();
@@ -84,8 +99,13 @@ async function voiceNote(page) {
   const whole = await fetchInPage(page, played.src);
   check(whole.sha256 === EXPECT.voice.sha256, `the voice note's bytes: ${whole.sha256}`);
   const part = await fetchInPage(page, played.src, 'bytes=0-3');
-  check(part.status === 206 && part.head === 'OggS' && part.contentRange?.startsWith('bytes 0-3/'), `a range: ${JSON.stringify(part)}`);
-  console.log(`voice note: ${played.duration.toFixed(2)} s, played to ${played.at.toFixed(2)} s, range ${part.contentRange}`);
+  check(
+    part.status === 206 && part.head === 'OggS' && part.contentRange?.startsWith('bytes 0-3/'),
+    `a range: ${JSON.stringify(part)}`,
+  );
+  console.log(
+    `voice note: ${played.duration.toFixed(2)} s, played to ${played.at.toFixed(2)} s, range ${part.contentRange}`,
+  );
 }
 
 async function downloadedBytes(download) {
@@ -129,9 +149,15 @@ async function openInTab(context, page, doc, href) {
   check((await link.getAttribute('href')) === href, `Open links to ${href}`);
   // A tab that only downloads is closed by Chromium at once; the download is reported on the opener
   // too, so that is where it is awaited (from before the click: it may come before the tab's event).
-  const downloaded = page.waitForEvent('download', { timeout: 5_000 }).then((download) => download, () => null);
+  const downloaded = page.waitForEvent('download', { timeout: 5_000 }).then(
+    (download) => download,
+    () => null,
+  );
   const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
-  const shown = tab.waitForURL(new URL(href, BASE).href, { waitUntil: 'load', timeout: 5_000 }).then(() => true, () => false);
+  const shown = tab.waitForURL(new URL(href, BASE).href, { waitUntil: 'load', timeout: 5_000 }).then(
+    () => true,
+    () => false,
+  );
   const first = await Promise.race([downloaded, shown.then((loaded) => (loaded ? 'shown' : downloaded))]);
   const title = await tab.title().catch(() => '');
   await tab.close();
@@ -146,12 +172,17 @@ async function pasteAddress(context, page, href, doc) {
   const tab = await context.newPage();
   const [download] = await Promise.all([
     tab.waitForEvent('download'),
-    tab.goto(new URL(href, BASE).href).catch((error) => check(/Download is starting/.test(error.message), error.message)),
+    tab
+      .goto(new URL(href, BASE).href)
+      .catch((error) => check(/Download is starting/.test(error.message), error.message)),
   ]);
   check(sha256(await downloadedBytes(download)) === doc.sha256, `${doc.name} opened directly: the same bytes`);
   await tab.close();
   await page.waitForTimeout(300); // a script that ran would have asked for the marker by now
-  check(!requests.some((url) => url.includes(EXPECT.marker)), `the hostile script never ran: ${requests.filter((url) => url.includes(EXPECT.marker))}`);
+  check(
+    !requests.some((url) => url.includes(EXPECT.marker)),
+    `the hostile script never ran: ${requests.filter((url) => url.includes(EXPECT.marker))}`,
+  );
   check((await page.title()) !== 'pwned', 'the app page is untouched');
 }
 

@@ -46,7 +46,8 @@ async function main(page, shot) {
     const options = chatOptions(page);
     await options.filter({ hasText: GROUP }).waitFor();
     const names = await options.locator('.chat-row-name').allInnerTexts();
-    for (const name of [GROUP, 'Anna', 'Carla', 'David', 'Book club']) check(names.includes(name), `chat list has ${name}: ${names}`);
+    for (const name of [GROUP, 'Anna', 'Carla', 'David', 'Book club'])
+      check(names.includes(name), `chat list has ${name}: ${names}`);
     // Profile pictures (the sample's 96 px JPEGs) over the initials; a chat without one keeps them.
     for (const name of ['Anna', GROUP]) {
       const picture = options.filter({ hasText: name }).first().locator('img.avatar-picture');
@@ -68,9 +69,16 @@ async function main(page, shot) {
   await shot('04-scrolled-back', async () => {
     const list = page.locator('.message-list');
     for (let n = 1; n <= 2; n += 1) {
-      await list.evaluate((element) => { element.scrollTop = 0; });
-      await page.waitForFunction((count) => performance.getEntriesByType('resource')
-        .filter((entry) => entry.name.includes('/messages?') && entry.name.includes('before=')).length >= count, n);
+      await list.evaluate((element) => {
+        element.scrollTop = 0;
+      });
+      await page.waitForFunction(
+        (count) =>
+          performance
+            .getEntriesByType('resource')
+            .filter((entry) => entry.name.includes('/messages?') && entry.name.includes('before=')).length >= count,
+        n,
+      );
       await page.locator('.edge-loading.top').waitFor({ state: 'detached' });
     }
     check(messagePages('before').length === 2, `two older pages: ${messagePages('before').length}`);
@@ -83,7 +91,9 @@ async function main(page, shot) {
     const list = page.locator('.message-list');
     const photo = page.getByRole('button', { name: 'Open photo' });
     for (let step = 0; step < 80 && (await photo.count()) === 0; step += 1) {
-      await list.evaluate((element) => { element.scrollTop += 250; });
+      await list.evaluate((element) => {
+        element.scrollTop += 250;
+      });
       await page.waitForTimeout(40);
     }
     const { src, width } = await openPhoto(page);
@@ -121,13 +131,15 @@ async function main(page, shot) {
     await toggle.click({ force: true }); // the input is visually replaced by the switch track
     // The switch turns once the API has answered; on a loaded machine that may take a moment, and
     // the row's aria-busy may not be set yet when this step looks, so wait for the switch itself.
-    const untracked = await toggle
-      .evaluate((el) => new Promise((done) => {
-        const over = () => done(!el.checked);
-        if (!el.checked) return over();
-        const watch = setInterval(() => !el.checked && (clearInterval(watch), over()), 50);
-        setTimeout(() => (clearInterval(watch), over()), 10_000);
-      }));
+    const untracked = await toggle.evaluate(
+      (el) =>
+        new Promise((done) => {
+          const over = () => done(!el.checked);
+          if (!el.checked) return over();
+          const watch = setInterval(() => !el.checked && (clearInterval(watch), over()), 50);
+          setTimeout(() => (clearInterval(watch), over()), 10_000);
+        }),
+    );
     check(untracked, `${UNTRACK} shown untracked`);
     const tracking = await (await page.request.get(`${BASE}/api/tracking`)).json();
     const row = (tracking.items ?? tracking).find((item) => item.name === UNTRACK);
@@ -145,10 +157,16 @@ async function main(page, shot) {
     // The archive is not empty: the connector losing its link is a banner, the open chat stays.
     const banner = page.locator('.connector-banner');
     await banner.getByRole('button', { name: 'Link WhatsApp' }).waitFor({ timeout: 10_000 });
-    check((await banner.getAttribute('role')) === 'status' && (await banner.getAttribute('aria-live')) === 'polite', 'a polite live region');
+    check(
+      (await banner.getAttribute('role')) === 'status' && (await banner.getAttribute('aria-live')) === 'polite',
+      'a polite live region',
+    );
     check((await banner.innerText()).includes('not linked'), `the banner names the state: ${await banner.innerText()}`);
     check(await page.getByRole('region', { name: `Chat ${GROUP}` }).isVisible(), 'the chat stays open');
-    check((await page.getByRole('heading', { name: 'Link WhatsApp' }).count()) === 0, 'no pairing screen instead of the chat');
+    check(
+      (await page.getByRole('heading', { name: 'Link WhatsApp' }).count()) === 0,
+      'no pairing screen instead of the chat',
+    );
   });
   await shot('11-pairing-dialog', async () => {
     await page.locator('.connector-banner').getByRole('button', { name: 'Link WhatsApp' }).click();
@@ -158,7 +176,10 @@ async function main(page, shot) {
   });
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'detached' });
-  check(await page.getByRole('region', { name: `Chat ${GROUP}` }).isVisible(), 'the chat is still open under the pairing dialog');
+  check(
+    await page.getByRole('region', { name: `Chat ${GROUP}` }).isVisible(),
+    'the chat is still open under the pairing dialog',
+  );
   await annaSteps(page, shot);
 }
 
@@ -183,7 +204,10 @@ async function annaSteps(page, shot) {
     check(many.includes('↪↪ Forwarded many times'), `forwarded many times: ${many}`);
     const pinned = bubble(page, ANNA.edited).getByRole('img', { name: 'Pinned' });
     check((await pinned.count()) === 1, 'the message we pinned has its pin mark');
-    check((await page.locator('.message-list article').getByRole('img', { name: 'Pinned' }).count()) === 1, 'only that one');
+    check(
+      (await page.locator('.message-list article').getByRole('img', { name: 'Pinned' }).count()) === 1,
+      'only that one',
+    );
   });
 
   await shot('13-call', async () => {
@@ -205,7 +229,10 @@ async function annaSteps(page, shot) {
     const history = edited.getByRole('list', { name: 'Edit history' });
     await history.waitFor();
     const versions = await history.getByRole('listitem').allInnerTexts();
-    check(versions.some((v) => v.startsWith('Original') && v.includes(ANNA.original)), `the original kept: ${versions}`);
+    check(
+      versions.some((v) => v.startsWith('Original') && v.includes(ANNA.original)),
+      `the original kept: ${versions}`,
+    );
   });
 }
 
@@ -213,7 +240,9 @@ async function annaSteps(page, shot) {
 function policyViolationObserver() {
   window.__policyViolations = [];
   document.addEventListener('securitypolicyviolation', (event) => {
-    window.__policyViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`);
+    window.__policyViolations.push(
+      `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`,
+    );
   });
 }
 
@@ -226,13 +255,17 @@ page.on('request', (request) => requests.push(request.url()));
 // The app runs under the API's Content-Security-Policy and Permissions-Policy: any report fails the run.
 const policyMessages = [];
 page.on('console', (message) => {
-  if (/content security policy|refused to|permissions.policy/i.test(message.text())) policyMessages.push(message.text());
+  if (/content security policy|refused to|permissions.policy/i.test(message.text()))
+    policyMessages.push(message.text());
 });
 const shot = screenshotter(page, SHOTS);
 try {
   await main(page, shot);
   const documentHeaders = (await page.request.get(BASE)).headers();
-  check((documentHeaders['content-security-policy'] ?? '').includes("script-src 'self'"), 'the UI is served with its CSP');
+  check(
+    (documentHeaders['content-security-policy'] ?? '').includes("script-src 'self'"),
+    'the UI is served with its CSP',
+  );
   const violations = [...(await page.evaluate(() => window.__policyViolations ?? [])), ...policyMessages];
   check(violations.length === 0, `no CSP / permissions-policy violation: ${violations.join(' | ')}`);
   console.log(`long tasks during the journey: ${summarize(await readLongTasks(page))}`);

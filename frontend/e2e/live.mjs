@@ -34,7 +34,10 @@ async function published(what) {
 
 const bubble = (page, text) => page.locator('.message-list article').filter({ hasText: text });
 const listGeometry = (page) =>
-  page.locator('.message-list').evaluate((element) => ({ top: element.scrollTop, gap: element.scrollHeight - element.scrollTop - element.clientHeight }));
+  page.locator('.message-list').evaluate((element) => ({
+    top: element.scrollTop,
+    gap: element.scrollHeight - element.scrollTop - element.clientHeight,
+  }));
 
 async function within(started, what, waits) {
   await Promise.all(waits.map((wait) => wait({ timeout: BUDGET_MS + 500 })));
@@ -50,7 +53,9 @@ async function main(page, shot) {
   await openChat(page, GROUP, 'Dinner at 8 on Sunday?');
   await page.waitForTimeout(1500); // the first poll (the starting revision) and the list's measurements
   let navigations = 0;
-  page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations += 1; });
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations += 1;
+  });
 
   await shot('live-message', async () => {
     const started = await published('message');
@@ -65,7 +70,9 @@ async function main(page, shot) {
   });
 
   await shot('live-edit-reaction', async () => {
-    await page.locator('.message-list').evaluate((element) => { element.scrollTop -= 120; });
+    await page.locator('.message-list').evaluate((element) => {
+      element.scrollTop -= 120;
+    });
     await page.waitForTimeout(400);
     const before = await listGeometry(page);
     check(before.gap > 60, `scrolled up a little (${before.gap} px below)`);

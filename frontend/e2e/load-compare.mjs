@@ -15,9 +15,19 @@ function serve(dir, port) {
   return new Promise((ok) => {
     const server = createServer(async (req, res) => {
       const path = new URL(req.url, 'http://x').pathname;
-      if (path.startsWith('/api/')) { res.writeHead(path === '/api/session' ? 401 : 404, { 'Content-Type': 'application/json' }); res.end('{"error":{"code":"unauthorized","message":"no"}}'); return; }
-      try { const body = await readFile(join(dir, path === '/' ? 'index.html' : path)); res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'text/html' }); res.end(body); }
-      catch { res.writeHead(404); res.end(); }
+      if (path.startsWith('/api/')) {
+        res.writeHead(path === '/api/session' ? 401 : 404, { 'Content-Type': 'application/json' });
+        res.end('{"error":{"code":"unauthorized","message":"no"}}');
+        return;
+      }
+      try {
+        const body = await readFile(join(dir, path === '/' ? 'index.html' : path));
+        res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'text/html' });
+        res.end(body);
+      } catch {
+        res.writeHead(404);
+        res.end();
+      }
     }).listen(port, '127.0.0.1', () => ok(server));
   });
 }
@@ -40,14 +50,21 @@ for (let i = 0; i < Number(process.env.RUNS ?? 20); i++) {
     const { metrics } = await cdp.send('Performance.getMetrics');
     const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
     const tasks = await readLongTasks(page);
-    out[name].push({ visible, script: Math.round(m.ScriptDuration * 1000), task: Math.round(m.TaskDuration * 1000), long: tasks });
+    out[name].push({
+      visible,
+      script: Math.round(m.ScriptDuration * 1000),
+      task: Math.round(m.TaskDuration * 1000),
+      long: tasks,
+    });
     await context.close();
   }
 }
 for (const name of ['before', 'after']) {
   const rows = out[name];
   const med = (k) => rows.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(rows.length / 2)];
-  console.log(`${name}: login visible median ${med('visible')} ms, main-thread script ${med('script')} ms, all tasks ${med('task')} ms; long tasks: ${rows.map((r) => r.long.length ? `${r.long.length}(max ${Math.max(...r.long)})` : '0').join(' ')}`);
+  console.log(
+    `${name}: login visible median ${med('visible')} ms, main-thread script ${med('script')} ms, all tasks ${med('task')} ms; long tasks: ${rows.map((r) => (r.long.length ? `${r.long.length}(max ${Math.max(...r.long)})` : '0')).join(' ')}`,
+  );
 }
 await browser.close();
 for (const s of Object.values(builds)) s.close();

@@ -35,17 +35,24 @@ async function waitForOrder(message) {
 async function fitsTheScreen(page, where) {
   const { scrollWidth, innerWidth, outside } = await page.evaluate(() => {
     const width = window.innerWidth;
-    const name = (element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}[${element.getAttribute('aria-label') ?? ''}]`;
+    const name = (element) =>
+      `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}[${element.getAttribute('aria-label') ?? ''}]`;
     const outside = [...document.querySelectorAll('body *')]
       .filter((element) => {
         const box = element.getBoundingClientRect();
         return box.width > 0 && box.height > 0 && (box.right > width + 0.5 || box.left < -0.5);
       })
       .slice(0, 6)
-      .map((element) => `${name(element)} ${Math.round(element.getBoundingClientRect().left)}..${Math.round(element.getBoundingClientRect().right)}`);
+      .map(
+        (element) =>
+          `${name(element)} ${Math.round(element.getBoundingClientRect().left)}..${Math.round(element.getBoundingClientRect().right)}`,
+      );
     return { scrollWidth: document.scrollingElement.scrollWidth, innerWidth: width, outside };
   });
-  check(scrollWidth <= innerWidth, `${where}: no sideways scroll (${scrollWidth} px of content at ${innerWidth} px): ${outside.join(', ')}`);
+  check(
+    scrollWidth <= innerWidth,
+    `${where}: no sideways scroll (${scrollWidth} px of content at ${innerWidth} px): ${outside.join(', ')}`,
+  );
   check(outside.length === 0, `${where}: nothing sticks out of the screen: ${outside.join(', ')}`);
 }
 
@@ -57,7 +64,12 @@ async function touchTargets(page, where) {
       .filter((element) => {
         const box = element.getBoundingClientRect();
         const style = getComputedStyle(element);
-        const shown = box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && box.bottom > 0 && box.top < window.innerHeight;
+        const shown =
+          box.width > 0 &&
+          box.height > 0 &&
+          style.visibility !== 'hidden' &&
+          box.bottom > 0 &&
+          box.top < window.innerHeight;
         return shown && (box.width < minimum - 0.5 || box.height < minimum - 0.5);
       })
       .map((element) => {
@@ -90,7 +102,10 @@ async function main(page, shot) {
 
   await shot('phone-03-chat', async () => {
     await openChat(page, 'Anna', 'Are you coming tonight');
-    check(!(await page.getByRole('listbox', { name: 'Chats' }).isVisible()), 'one column: the list gives way to the chat');
+    check(
+      !(await page.getByRole('listbox', { name: 'Chats' }).isVisible()),
+      'one column: the list gives way to the chat',
+    );
     const voice = page.getByLabel('Voice message');
     await voice.waitFor();
     const fit = await voice.evaluate((audio) => {
@@ -98,7 +113,10 @@ async function main(page, shot) {
       const bubble = audio.closest('.bubble').getBoundingClientRect();
       return { player: [player.left, player.right], bubble: [bubble.left, bubble.right] };
     });
-    check(fit.player[0] >= fit.bubble[0] - 0.5 && fit.player[1] <= fit.bubble[1] + 0.5, `the voice note's player fits its bubble: ${JSON.stringify(fit)}`);
+    check(
+      fit.player[0] >= fit.bubble[0] - 0.5 && fit.player[1] <= fit.bubble[1] + 0.5,
+      `the voice note's player fits its bubble: ${JSON.stringify(fit)}`,
+    );
     await checkScreen(page, 'chat');
   });
 
@@ -124,7 +142,10 @@ async function main(page, shot) {
   await shot('phone-06-jump', async () => {
     await page.getByRole('listbox', { name: 'Search results' }).getByRole('button').first().click();
     await page.locator('.bubble-highlight').waitFor();
-    check((await page.getByRole('complementary', { name: 'Search panel' }).count()) === 0, 'the search panel gives way to the hit');
+    check(
+      (await page.getByRole('complementary', { name: 'Search panel' }).count()) === 0,
+      'the search panel gives way to the hit',
+    );
     await checkScreen(page, 'search hit');
   });
 
@@ -149,12 +170,18 @@ async function main(page, shot) {
 
   await shot('phone-09-menu', async () => {
     await page.getByRole('button', { name: 'Menu' }).click();
-    await page.getByRole('group', { name: 'Account and connector' }).getByRole('button', { name: 'Sign out' }).waitFor();
+    await page
+      .getByRole('group', { name: 'Account and connector' })
+      .getByRole('button', { name: 'Sign out' })
+      .waitFor();
     await checkScreen(page, 'menu');
   });
 
   await shot('phone-10-pairing', async () => {
-    await page.getByRole('group', { name: 'Account and connector' }).getByRole('button', { name: 'Link WhatsApp' }).click();
+    await page
+      .getByRole('group', { name: 'Account and connector' })
+      .getByRole('button', { name: 'Link WhatsApp' })
+      .click();
     await page.getByRole('dialog', { name: 'Link WhatsApp' }).waitFor();
     await checkScreen(page, 'pairing dialog');
   });
@@ -165,7 +192,10 @@ async function main(page, shot) {
     const number = dialog.getByLabel('Phone number of the WhatsApp account');
     await number.fill('0151 1234 5678');
     await dialog.getByRole('button', { name: 'Get code' }).click();
-    check((await dialog.getByRole('alert').innerText()).includes('country code'), 'a number without its country code is refused here');
+    check(
+      (await dialog.getByRole('alert').innerText()).includes('country code'),
+      'a number without its country code is refused here',
+    );
     await number.fill(PAIR_PHONE);
     await dialog.getByRole('button', { name: 'Get code' }).click();
     await dialog.getByText('Waiting for the code from WhatsApp').waitFor();
@@ -176,14 +206,20 @@ async function main(page, shot) {
     const code = dialog.getByLabel('Your code');
     await code.waitFor({ timeout: 10_000 });
     check((await code.innerText()) === LINK_CODE, `the link code: ${await code.innerText()}`);
-    check((await dialog.innerText()).includes(`Link with phone number instead → enter ${LINK_CODE}`), 'the steps on the phone name the code');
+    check(
+      (await dialog.innerText()).includes(`Link with phone number instead → enter ${LINK_CODE}`),
+      'the steps on the phone name the code',
+    );
     const size = await code.evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
     check(size >= 28, `the code is big: ${size} px`);
     await checkScreen(page, 'link code');
   });
   await page.evaluate(() => window.history.back());
   await page.getByRole('dialog').waitFor({ state: 'detached' });
-  check(await page.getByRole('region', { name: 'Chat Family' }).isVisible(), 'back closes the pairing dialog, the chat is still open');
+  check(
+    await page.getByRole('region', { name: 'Chat Family' }).isVisible(),
+    'back closes the pairing dialog, the chat is still open',
+  );
 
   await shot('phone-13-narrow', async () => {
     // the narrowest phones in use: the open chat (with its banner), the list, Anna's voice note

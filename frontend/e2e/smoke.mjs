@@ -8,14 +8,22 @@ import { chromium } from 'playwright-core';
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:4173';
 const PASSWORD = process.env.E2E_PASSWORD ?? 'e2e';
 const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-dev-shm-usage',
+];
 
 await mkdir(SHOTS, { recursive: true });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 await page.addInitScript(() => {
   window.__longTasks = [];
-  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => Math.round(e.duration)))).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) =>
+    window.__longTasks.push(...list.getEntries().map((e) => Math.round(e.duration))),
+  ).observe({ type: 'longtask', buffered: true });
 });
 const shot = (name) => page.screenshot({ path: `${SHOTS}${name}.png` });
 const step = async (name, action) => {
@@ -33,7 +41,11 @@ try {
   });
   await step('02-chats', () => page.getByRole('listbox', { name: 'Chats' }).getByRole('option').first().waitFor());
   await step('03-group', async () => {
-    await page.getByRole('option').filter({ has: page.getByRole('img', { name: 'Group' }) }).first().click();
+    await page
+      .getByRole('option')
+      .filter({ has: page.getByRole('img', { name: 'Group' }) })
+      .first()
+      .click();
     await page.locator('.message-list article').first().waitFor();
   });
   await step('04-scrolled-back', async () => {
@@ -41,10 +53,16 @@ try {
     const before = await list.locator('article').first().getAttribute('data-message-id');
     for (let pageNo = 0; pageNo < 2; pageNo += 1) {
       const previous = await list.evaluate((el) => el.scrollHeight);
-      await list.evaluate((el) => { el.scrollTop = 0; });
-      await page.waitForFunction((h) => document.querySelector('.message-list').scrollHeight > h, previous, { timeout: 5000 });
+      await list.evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await page.waitForFunction((h) => document.querySelector('.message-list').scrollHeight > h, previous, {
+        timeout: 5000,
+      });
     }
-    console.log(`   first visible message before: ${before}, after: ${await list.locator('article').first().getAttribute('data-message-id')}`);
+    console.log(
+      `   first visible message before: ${before}, after: ${await list.locator('article').first().getAttribute('data-message-id')}`,
+    );
   });
   await step('05-lightbox', async () => {
     await page.getByRole('button', { name: 'Open photo' }).first().click();
@@ -74,7 +92,9 @@ try {
     });
   } else console.log('skip 08-qr: needs an unpaired connector (E2E_MOCK=1 switches the mock)');
   const longTasks = await page.evaluate(() => window.__longTasks);
-  console.log(`long tasks > 50 ms: ${longTasks.length}${longTasks.length ? ` (max ${Math.max(...longTasks)} ms)` : ''}`);
+  console.log(
+    `long tasks > 50 ms: ${longTasks.length}${longTasks.length ? ` (max ${Math.max(...longTasks)} ms)` : ''}`,
+  );
 } catch (error) {
   await shot('failure');
   console.error(error);

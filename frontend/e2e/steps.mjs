@@ -34,5 +34,8 @@ export async function openChat(page, name, someText) {
 export async function openPhoto(page) {
   await page.locator('button[aria-label="Open photo"]:not([disabled])').first().click();
   await page.waitForFunction(() => document.querySelector('.lightbox img')?.naturalWidth > 0);
-  return page.getByRole('dialog').locator('img').evaluate((img) => ({ src: img.src, width: img.naturalWidth }));
+  return page
+    .getByRole('dialog')
+    .locator('img')
+    .evaluate((img) => ({ src: img.src, width: img.naturalWidth }));
 }

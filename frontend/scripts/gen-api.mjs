@@ -17,7 +17,10 @@ const target = join(root, 'src', 'lib', 'api-schema.d.ts');
 const cli = join(dirname(createRequire(import.meta.url).resolve('openapi-typescript/package.json')), 'bin', 'cli.js');
 
 function generate(out) {
-  execFileSync(process.execPath, [cli, relative(root, spec), '--output', out], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [cli, relative(root, spec), '--output', out], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 if (process.argv.includes('--check')) {
@@ -32,7 +35,9 @@ if (process.argv.includes('--check')) {
       // missing: stale
     }
     if (current !== readFileSync(fresh, 'utf8')) {
-      console.error(`${relative(root, target)} differs from a fresh generation out of openapi.json: run npm run gen:api`);
+      console.error(
+        `${relative(root, target)} differs from a fresh generation out of openapi.json: run npm run gen:api`,
+      );
       process.exitCode = 1;
     } else {
       console.log(`${relative(root, target)} matches openapi.json`);

@@ -19,6 +19,10 @@ void sessionStatus().then((status) => {
     warmUp: () => void loadApp().then((app) => app.preloadWhileIdle()),
     // The cookie is set: if the app's chunks cannot be loaded now (a new release replaced them), a
     // reload starts the signed-in app from the new index.html.
-    signedIn: () => void loadApp().then((app) => app.startApp(page, 'authenticated'), () => window.location.reload()),
+    signedIn: () =>
+      void loadApp().then(
+        (app) => app.startApp(page, 'authenticated'),
+        () => window.location.reload(),
+      ),
   });
 });

@@ -6,7 +6,6 @@ import { useAuthStore } from '@/stores/auth-store';
 import { LoginScreen } from '@/features/auth/components/login-screen';
 import { preloads, SignedIn } from '@/app/chunks';
 
-
 /** Later, when the page is idle: work the first signed-in screen would otherwise do in one task. */
 function whenIdle(work: () => void): () => void {
   if (typeof requestIdleCallback === 'function') {
@@ -26,7 +25,13 @@ export function preloadWhileIdle(): () => void {
   const next = (step: number) => {
     const load = preloads[step];
     if (cancelled || !load) return;
-    cancel = whenIdle(() => void load().then(() => next(step + 1), () => {}));
+    cancel = whenIdle(
+      () =>
+        void load().then(
+          () => next(step + 1),
+          () => {},
+        ),
+    );
   };
   cancel = whenIdle(() => void warmIntlOffThread().then(() => next(0)));
   return () => {
@@ -49,7 +54,8 @@ export function App() {
     api.get('/api/session', { signal: controller.signal }).then(
       () => setStatus('authenticated'),
       (error: unknown) => {
-        if (!controller.signal.aborted && !(error instanceof ApiError && error.status === 401)) setStatus('authenticated');
+        if (!controller.signal.aborted && !(error instanceof ApiError && error.status === 401))
+          setStatus('authenticated');
       },
     );
     return () => controller.abort();

@@ -18,14 +18,24 @@ function chunk<P extends object>(load: () => Promise<ComponentType<P>>) {
 }
 
 const signedIn = chunk(() => import('@/app/signed-in').then((module) => module.default));
-const chatWindow = chunk(() => import('@/features/messages/components/chat-window').then((module) => module.ChatWindow));
+const chatWindow = chunk(() =>
+  import('@/features/messages/components/chat-window').then((module) => module.ChatWindow),
+);
 const search = chunk(() => import('@/features/search/components/search-panel').then((module) => module.SearchPanel));
-const chatInfo = chunk(() => import('@/features/chats/components/chat-info-panel').then((module) => module.ChatInfoPanel));
+const chatInfo = chunk(() =>
+  import('@/features/chats/components/chat-info-panel').then((module) => module.ChatInfoPanel),
+);
 const admin = chunk(() => import('@/features/admin/components/admin-panel').then((module) => module.AdminPanel));
-const pairing = chunk(() => import('@/features/pairing/components/pairing-screen').then((module) => module.PairingScreen));
+const pairing = chunk(() =>
+  import('@/features/pairing/components/pairing-screen').then((module) => module.PairingScreen),
+);
 const statusPane = chunk(() => import('@/app/status-pane').then((module) => module.StatusPane));
-const accounts = chunk(() => import('@/features/accounts/components/accounts-panel').then((module) => module.AccountsPanel));
-const transfer = chunk(() => import('@/features/transfer/components/transfer-panel').then((module) => module.TransferPanel));
+const accounts = chunk(() =>
+  import('@/features/accounts/components/accounts-panel').then((module) => module.AccountsPanel),
+);
+const transfer = chunk(() =>
+  import('@/features/transfer/components/transfer-panel').then((module) => module.TransferPanel),
+);
 
 export const SignedIn = signedIn.Chunk;
 export const ChatWindow = chatWindow.Chunk;
@@ -41,4 +51,6 @@ export const TransferPanel = transfer.Chunk;
 export const StatusPane = statusPane.Chunk;
 
 /** In the order a session needs them. */
-export const preloads: (() => Promise<unknown>)[] = [signedIn, chatWindow, search, chatInfo, admin, pairing].map((item) => item.preload);
+export const preloads: (() => Promise<unknown>)[] = [signedIn, chatWindow, search, chatInfo, admin, pairing].map(
+  (item) => item.preload,
+);

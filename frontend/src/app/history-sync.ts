@@ -52,7 +52,11 @@ function apply(layers: Layers) {
 /** Another account (its URL names it): a new entry with nothing open, so back returns to the
  * account before, as it was. */
 export function pushAccountEntry(url: string): void {
-  window.history.pushState({ ...(window.history.state as object | null), [KEY]: { layers: NONE, pushed: false } }, '', url);
+  window.history.pushState(
+    { ...(window.history.state as object | null), [KEY]: { layers: NONE, pushed: false } },
+    '',
+    url,
+  );
 }
 
 export function useHistorySync(): void {

@@ -13,11 +13,22 @@ afterEach(() => resetNavigationStore());
 describe('MainPane', () => {
   it('opens the Status chat as the status view, each post drawn as a message', async () => {
     const status = makeChat(1, { jid: STATUS, name: 'Status', kind: 'status' });
-    const post = makeMessage({ id: 'S1', chat_jid: STATUS, sender_jid: ANNA, sender_name: 'Anna', text: 'Erster Schnee' });
+    const post = makeMessage({
+      id: 'S1',
+      chat_jid: STATUS,
+      sender_jid: ANNA,
+      sender_name: 'Anna',
+      text: 'Erster Schnee',
+    });
     const { calls } = mockFetch({
       [`GET /api/chats/${STATUS}`]: () => json({ ...status, message_count: 1, participants: [] }),
       'GET /api/status': () =>
-        json({ contacts: [{ sender_jid: ANNA, sender_name: 'Anna', from_me: false, latest_at: post.timestamp, posts: [post] }], next_cursor: null }),
+        json({
+          contacts: [
+            { sender_jid: ANNA, sender_name: 'Anna', from_me: false, latest_at: post.timestamp, posts: [post] },
+          ],
+          next_cursor: null,
+        }),
     });
     useNavigationStore.getState().openChat(STATUS);
     render(<MainPane />);

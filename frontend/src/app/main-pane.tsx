@@ -20,7 +20,9 @@ export function MainPane() {
   return (
     <section className="chat-window" aria-label={`Chat ${title}`}>
       <header className="chat-header">
-        <button type="button" className="ghost back" onClick={closeChat} aria-label="Back to chats">←</button>
+        <button type="button" className="ghost back" onClick={closeChat} aria-label="Back to chats">
+          ←
+        </button>
         <Avatar name={title} seed={jid} size={36} src={chat?.avatar_url} />
         <div className="chat-header-title">
           <span className="strong">{title}</span>
@@ -31,7 +33,9 @@ export function MainPane() {
             </span>
           )}
         </div>
-        <button type="button" className="ghost" onClick={() => toggleRightPanel('info')}>Info</button>
+        <button type="button" className="ghost" onClick={() => toggleRightPanel('info')}>
+          Info
+        </button>
       </header>
       {chat && <ChatCalls key={`calls-${jid}`} jid={jid} />}
       {chat && (

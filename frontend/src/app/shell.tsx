@@ -27,9 +27,15 @@ function TopBar({ session, refreshSession }: Omit<ShellProps, 'sessionError'>) {
       <span className="brand">DeepLens</span>
       <AccountSwitcher />
       <nav aria-label="Views" className="tabs">
-        <button type="button" aria-pressed={view === 'chats'} onClick={() => setView('chats')}>Chats</button>
-        <button type="button" aria-pressed={view === 'admin'} onClick={() => setView('admin')}>Tracking</button>
-        <button type="button" aria-pressed={rightPanel === 'search'} onClick={() => toggleRightPanel('search')}>Search</button>
+        <button type="button" aria-pressed={view === 'chats'} onClick={() => setView('chats')}>
+          Chats
+        </button>
+        <button type="button" aria-pressed={view === 'admin'} onClick={() => setView('admin')}>
+          Tracking
+        </button>
+        <button type="button" aria-pressed={rightPanel === 'search'} onClick={() => toggleRightPanel('search')}>
+          Search
+        </button>
       </nav>
       <AccountMenu session={session} onChanged={refreshSession} />
     </header>
@@ -43,9 +49,20 @@ function RightPanel() {
   if (rightPanel === 'none') return null;
   return (
     <aside className="right-panel" aria-label={rightPanel === 'search' ? 'Search panel' : 'Chat info panel'}>
-      <button type="button" className="ghost close-panel" onClick={() => toggleRightPanel(rightPanel)} aria-label="Close panel">✕</button>
+      <button
+        type="button"
+        className="ghost close-panel"
+        onClick={() => toggleRightPanel(rightPanel)}
+        aria-label="Close panel"
+      >
+        ✕
+      </button>
       <Suspense fallback={<Loading />}>
-        {rightPanel === 'search' ? <SearchPanel currentChatJid={selected} /> : selected ? <ChatInfoPanel jid={selected} /> : null}
+        {rightPanel === 'search' ? (
+          <SearchPanel currentChatJid={selected} />
+        ) : selected ? (
+          <ChatInfoPanel jid={selected} />
+        ) : null}
       </Suspense>
     </aside>
   );
@@ -98,7 +115,17 @@ export function Shell({ session, sessionError, refreshSession }: ShellProps) {
           </nav>
         )}
         <main className="main">
-          <Suspense fallback={<Loading />}>{view === 'admin' ? <AdminPanel /> : view === 'transfer' ? <TransferPanel /> : view === 'accounts' ? <AccountsPanel /> : <MainPane />}</Suspense>
+          <Suspense fallback={<Loading />}>
+            {view === 'admin' ? (
+              <AdminPanel />
+            ) : view === 'transfer' ? (
+              <TransferPanel />
+            ) : view === 'accounts' ? (
+              <AccountsPanel />
+            ) : (
+              <MainPane />
+            )}
+          </Suspense>
         </main>
         <RightPanel />
       </div>

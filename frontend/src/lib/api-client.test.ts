@@ -26,7 +26,9 @@ describe('apiRequest', () => {
       'GET /api/chats': () => apiError(401, 'unauthorized', 'no credentials'),
       'POST /api/auth/login': () => apiError(401, 'unauthorized', 'wrong password'),
     });
-    await expect(apiRequest('/api/auth/login', { method: 'POST', body: { password: 'x' } })).rejects.toThrow('wrong password');
+    await expect(apiRequest('/api/auth/login', { method: 'POST', body: { password: 'x' } })).rejects.toThrow(
+      'wrong password',
+    );
     expect(listener).not.toHaveBeenCalled();
     await expect(apiRequest('/api/chats')).rejects.toThrow('no credentials');
     expect(listener).toHaveBeenCalledOnce();
@@ -34,7 +36,10 @@ describe('apiRequest', () => {
   });
 
   it('turns a network failure into a readable error', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     await expect(apiRequest('/api/x')).rejects.toMatchObject({ code: 'network_error' });
   });
 });
@@ -42,10 +47,14 @@ describe('apiRequest', () => {
 describe('api (typed by the OpenAPI document)', () => {
   it('fills the path template URL-encoded, sends the query and the method, and answers the JSON', async () => {
     const { calls } = mockFetch({
-      'GET /api/chats/1203@g.us/messages': () => json({ items: [], has_older: false, has_newer: false, older_cursor: null, newer_cursor: null }),
+      'GET /api/chats/1203@g.us/messages': () =>
+        json({ items: [], has_older: false, has_newer: false, older_cursor: null, newer_cursor: null }),
       'PATCH /api/tracking/a/b@s.whatsapp.net': () => json({ jid: 'a/b@s.whatsapp.net' }),
     });
-    const page = await api.get('/api/chats/{jid}/messages', { path: { jid: '1203@g.us' }, query: { before: 'c', limit: 5 } });
+    const page = await api.get('/api/chats/{jid}/messages', {
+      path: { jid: '1203@g.us' },
+      query: { before: 'c', limit: 5 },
+    });
     expect(page.has_older).toBe(false);
     await api.patch('/api/tracking/{jid}', { path: { jid: 'a/b@s.whatsapp.net' }, body: { is_tracked: true } });
     expect(calls.map((call) => `${call.method} ${call.url.pathname}${call.url.search}`)).toEqual([

@@ -42,7 +42,8 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>): stri
 }
 
 /** Until the account store chooses: the URL's `?account=`, so that the start's session check names it. */
-let scopeAccount: string | null = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('account') || null;
+let scopeAccount: string | null =
+  typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('account') || null;
 
 /** The account scoped calls name, null: none (the API's only account). Set by the account store
  * (src/stores/account-store.ts), which subscribes: this module imports no store, so the start
@@ -69,7 +70,8 @@ export function scopedUrl(url: string | null): string | null;
 export function scopedUrl(url: string | null | undefined): string | null | undefined;
 export function scopedUrl(url: string | null | undefined): string | null | undefined {
   const account = scopeAccount;
-  if (!url || account === null || !url.startsWith('/api/') || UNSCOPED.test(url) || /[?&]account=/.test(url)) return url;
+  if (!url || account === null || !url.startsWith('/api/') || UNSCOPED.test(url) || /[?&]account=/.test(url))
+    return url;
   return `${url}${url.includes('?') ? '&' : '?'}account=${encodeURIComponent(account)}`; // per avatar row: no parsing
 }
 
@@ -81,7 +83,10 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     response = await fetch(buildUrl(path, withAccount(path, query)), {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers:
+        body === undefined
+          ? { Accept: 'application/json' }
+          : { Accept: 'application/json', 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
@@ -100,7 +105,9 @@ type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
 
 /** The API's paths, as its templates (`/api/chats/{jid}`), that answer `M`: a path or method the API
  * lacks does not typecheck. */
-export type ApiPath<M extends HttpMethod> = { [P in keyof paths]: paths[P][M] extends undefined ? never : P }[keyof paths];
+export type ApiPath<M extends HttpMethod> = {
+  [P in keyof paths]: paths[P][M] extends undefined ? never : P;
+}[keyof paths];
 type Operation<P extends keyof paths, M extends HttpMethod> = Exclude<paths[P][M], undefined>;
 
 type PathParams<Op> = Op extends { parameters: { path: infer V } } ? V : never;
@@ -110,16 +117,24 @@ type JsonBody<Op> = Op extends { requestBody: { content: { 'application/json': i
 export type ApiAnswer<Op> = Op extends { responses: infer R }
   ? {
       [S in keyof R]: S extends 200 | 201 | 202
-        ? R[S] extends { content: { 'application/json': infer B } } ? B : never
-        : S extends 204 ? undefined : never;
+        ? R[S] extends { content: { 'application/json': infer B } }
+          ? B
+          : never
+        : S extends 204
+          ? undefined
+          : never;
     }[keyof R]
   : never;
 
-type CallOptions<Op> = { signal?: AbortSignal }
-  & ([PathParams<Op>] extends [never] ? { path?: never } : { path: PathParams<Op> })
-  & ([QueryParams<Op>] extends [never] ? { query?: never }
-    : Op extends { parameters: { query: object } } ? { query: QueryParams<Op> } : { query?: QueryParams<Op> })
-  & ([JsonBody<Op>] extends [never] ? { body?: never } : { body: JsonBody<Op> });
+type CallOptions<Op> = { signal?: AbortSignal } & ([PathParams<Op>] extends [never]
+  ? { path?: never }
+  : { path: PathParams<Op> }) &
+  ([QueryParams<Op>] extends [never]
+    ? { query?: never }
+    : Op extends { parameters: { query: object } }
+      ? { query: QueryParams<Op> }
+      : { query?: QueryParams<Op> }) &
+  ([JsonBody<Op>] extends [never] ? { body?: never } : { body: JsonBody<Op> });
 type CallArgs<O> = Partial<Record<keyof O, never>> extends O ? [options?: O] : [options: O];
 
 /** A path template filled with its parameters, each URL-encoded. */
@@ -132,8 +147,16 @@ export function apiUrl<P extends keyof paths>(path: P, params: Record<string, st
 }
 
 function operation<M extends HttpMethod>(method: M) {
-  return <P extends ApiPath<M>>(path: P, ...[options]: CallArgs<CallOptions<Operation<P, M>>>): Promise<ApiAnswer<Operation<P, M>>> => {
-    const { path: params, query, body, signal } = (options ?? {}) as {
+  return <P extends ApiPath<M>>(
+    path: P,
+    ...[options]: CallArgs<CallOptions<Operation<P, M>>>
+  ): Promise<ApiAnswer<Operation<P, M>>> => {
+    const {
+      path: params,
+      query,
+      body,
+      signal,
+    } = (options ?? {}) as {
       path?: Record<string, string | number>;
       query?: Record<string, QueryValue>;
       body?: unknown;
@@ -177,4 +200,5 @@ export function errorMessage(error: unknown): string {
 }
 
 export const mediaUrl = (fileId: string): string => scopedUrl(apiUrl('/api/media/{file_id}', { file_id: fileId }));
-export const thumbnailUrl = (fileId: string): string => scopedUrl(apiUrl('/api/media/{file_id}/thumbnail', { file_id: fileId }));
+export const thumbnailUrl = (fileId: string): string =>
+  scopedUrl(apiUrl('/api/media/{file_id}/thumbnail', { file_id: fileId }));

@@ -20,16 +20,35 @@ export type ChatKind = Schemas['Chat']['kind'];
  * string (an archive may hold types this UI does not know yet). */
 export type MessageType = NonNullable<NonNullable<operations['search_messages']['parameters']['query']>['type']>;
 const MESSAGE_TYPE_SET: Record<MessageType, true> = {
-  text: true, image: true, video: true, audio: true, voice: true, document: true, sticker: true, location: true,
-  contact: true, poll: true, unknown: true,
+  text: true,
+  image: true,
+  video: true,
+  audio: true,
+  voice: true,
+  document: true,
+  sticker: true,
+  location: true,
+  contact: true,
+  poll: true,
+  unknown: true,
 }; // a type the API adds or drops fails the typecheck here
 export const MESSAGE_TYPES = Object.keys(MESSAGE_TYPE_SET) as readonly MessageType[];
 
 /** The connector's states as the UI names them; ConnectorSession.state is an open string (new
  * states must not break the UI). */
 export type ConnectionState =
-  | 'unknown' | 'starting' | 'waiting_for_qr' | 'paired' | 'connecting' | 'connected' | 'reconnecting'
-  | 'offline' | 'logged_out' | 'replaced' | 'outdated' | 'failed';
+  | 'unknown'
+  | 'starting'
+  | 'waiting_for_qr'
+  | 'paired'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'offline'
+  | 'logged_out'
+  | 'replaced'
+  | 'outdated'
+  | 'failed';
 
 export type ConnectorSession = Schemas['ConnectorSession'];
 export type PairPhoneRequest = Schemas['PairPhoneRequest'];

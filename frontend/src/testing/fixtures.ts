@@ -1,4 +1,12 @@
-import type { Chat, ConnectorSession, MediaInfo, Message, MessageFlags, SearchHit, TrackingItem } from '@/lib/api-types';
+import type {
+  Chat,
+  ConnectorSession,
+  MediaInfo,
+  Message,
+  MessageFlags,
+  SearchHit,
+  TrackingItem,
+} from '@/lib/api-types';
 import type { Account } from '@/stores/account-store';
 
 const BASE_TS = Date.UTC(2025, 10, 24, 10, 0, 0);
@@ -80,7 +88,12 @@ export function makeChat(index: number, overrides: Partial<Chat> = {}): Chat {
     is_tracked: true,
     auto_download_media: false,
     last_message: {
-      id: `LAST${index}`, type: 'text', text: `Last words ${index}`, sender_jid: null, from_me: false, deleted: false,
+      id: `LAST${index}`,
+      type: 'text',
+      text: `Last words ${index}`,
+      sender_jid: null,
+      from_me: false,
+      deleted: false,
       timestamp: BASE_TS - index * 60_000,
     },
     ...overrides,
@@ -89,7 +102,7 @@ export function makeChat(index: number, overrides: Partial<Chat> = {}): Chat {
 
 export function makeTracking(index: number, overrides: Partial<TrackingItem> = {}): TrackingItem {
   return {
-    jid: `120363000000${String(index).padStart(3, "0")}@g.us`,
+    jid: `120363000000${String(index).padStart(3, '0')}@g.us`,
     name: `Group ${index}`,
     kind: 'group',
     is_tracked: true,
@@ -101,14 +114,30 @@ export function makeTracking(index: number, overrides: Partial<TrackingItem> = {
 }
 
 export function makeHit(overrides: Partial<SearchHit> = {}): SearchHit {
-  return { ...makeMessage(), chat_name: 'Family', rank: 0.5, snippet: 'see <mark>you</mark> soon', account: 'primary_agent', ...overrides };
+  return {
+    ...makeMessage(),
+    chat_name: 'Family',
+    rank: 0.5,
+    snippet: 'see <mark>you</mark> soon',
+    account: 'primary_agent',
+    ...overrides,
+  };
 }
 
 export function makeSession(overrides: Partial<ConnectorSession> = {}): ConnectorSession {
   return {
-    session_id: 'primary_agent', state: 'connected', detail: null, qr_code: null, qr_expires_at: null,
-    account_jid: '4915100000000@s.whatsapp.net', history_progress: null, updated_at: null,
-    pair_code: null, pair_code_expires_at: null, has_archive: true, ...overrides,
+    session_id: 'primary_agent',
+    state: 'connected',
+    detail: null,
+    qr_code: null,
+    qr_expires_at: null,
+    account_jid: '4915100000000@s.whatsapp.net',
+    history_progress: null,
+    updated_at: null,
+    pair_code: null,
+    pair_code_expires_at: null,
+    has_archive: true,
+    ...overrides,
   };
 }
 
@@ -119,9 +148,17 @@ export const unpairedSession = (overrides: Partial<ConnectorSession> = {}): Conn
 /** An account as GET /api/accounts lists it. */
 export function makeAccount(id: string, overrides: Partial<Account> = {}): Account {
   return {
-    id, display_name: id, phone: null, account_jid: null, state: 'active', connection: 'connected',
-    track_groups: null, track_private: null, created_at: '2026-12-01T10:00:00Z', updated_at: '2026-12-01T10:00:00Z',
-    rejected_batches: 0, ...overrides,
+    id,
+    display_name: id,
+    phone: null,
+    account_jid: null,
+    state: 'active',
+    connection: 'connected',
+    track_groups: null,
+    track_private: null,
+    created_at: '2026-12-01T10:00:00Z',
+    updated_at: '2026-12-01T10:00:00Z',
+    rejected_batches: 0,
+    ...overrides,
   };
 }
-

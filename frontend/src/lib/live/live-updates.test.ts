@@ -5,7 +5,13 @@ import { useAccountStore } from '@/stores/account-store';
 import { useNavigationStore } from '@/stores/navigation-store';
 import { json, mockFetch } from '@/testing/mock-fetch';
 
-const answer = (revision: number, extra: Partial<Changes> = {}): Changes => ({ revision, reset: false, chats: [], messages: [], ...extra });
+const answer = (revision: number, extra: Partial<Changes> = {}): Changes => ({
+  revision,
+  reset: false,
+  chats: [],
+  messages: [],
+  ...extra,
+});
 
 describe('subscribeChanges', () => {
   afterEach(() => vi.useRealTimers());
@@ -55,7 +61,9 @@ describe('subscribeChanges', () => {
     await vi.advanceTimersByTimeAsync(VISIBLE_MS);
     await vi.advanceTimersByTimeAsync(VISIBLE_MS);
     stop();
-    expect(calls.map((call) => `${call.url.searchParams.get('account')} ${call.url.searchParams.get('since')}`)).toEqual([
+    expect(
+      calls.map((call) => `${call.url.searchParams.get('account')} ${call.url.searchParams.get('since')}`),
+    ).toEqual([
       'home null',
       'home 40',
       'sales null', // not home's 41: another account's revisions are another sequence
@@ -64,4 +72,3 @@ describe('subscribeChanges', () => {
     expect(seen).toEqual(['41 home@s.whatsapp.net', '4 sales@s.whatsapp.net']);
   });
 });
-

@@ -12,7 +12,9 @@ describe('mergeChats', () => {
 
   it('moves a chat with a new message to the top and replaces its entry', () => {
     const bobNow = { ...b, last_message_at: 400 };
-    const merged = mergeChats({ items: [a, b, c], complete: true, query: '' }, [{ jid: b.jid, chat: bobNow, message_ids: ['m'] }]);
+    const merged = mergeChats({ items: [a, b, c], complete: true, query: '' }, [
+      { jid: b.jid, chat: bobNow, message_ids: ['m'] },
+    ]);
     expect(jids(merged)).toEqual([b.jid, a.jid, c.jid]);
     expect(merged[0]).toBe(bobNow);
   });
@@ -28,9 +30,13 @@ describe('mergeChats', () => {
 
   it('leaves a new chat past the loaded pages, or not matching the filter, to the next load', () => {
     const old = makeChat(5, { jid: 'e@s.whatsapp.net', name: 'Eve', last_message_at: 50 });
-    expect(jids(mergeChats({ items: [a, b], complete: false, query: '' }, [{ jid: old.jid, chat: old, message_ids: [] }]))).toEqual([a.jid, b.jid]);
+    expect(
+      jids(mergeChats({ items: [a, b], complete: false, query: '' }, [{ jid: old.jid, chat: old, message_ids: [] }])),
+    ).toEqual([a.jid, b.jid]);
     const top = { ...old, last_message_at: 900 };
-    expect(jids(mergeChats({ items: [a], complete: true, query: 'ann' }, [{ jid: top.jid, chat: top, message_ids: [] }]))).toEqual([a.jid]);
+    expect(
+      jids(mergeChats({ items: [a], complete: true, query: 'ann' }, [{ jid: top.jid, chat: top, message_ids: [] }])),
+    ).toEqual([a.jid]);
   });
 });
 

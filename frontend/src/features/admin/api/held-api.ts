@@ -11,4 +11,5 @@ export const heldStatus = (signal?: AbortSignal): Promise<HeldStatus> => api.get
 
 export const forgetAllHeld = (): Promise<HeldForgotten> => api.delete('/api/tracking/held');
 
-export const forgetHeld = (jid: string): Promise<HeldForgotten> => api.delete('/api/tracking/{jid}/held', { path: { jid } });
+export const forgetHeld = (jid: string): Promise<HeldForgotten> =>
+  api.delete('/api/tracking/{jid}/held', { path: { jid } });

@@ -46,35 +46,52 @@ export function useTracking(): Tracking {
     const rows = outcomes.flatMap(({ jid, row }) => (row ? [[jid, row] as const] : []));
     const failed = outcomes.filter((outcome) => !outcome.row);
     if (rows.length) setConfirmed((previous) => ({ ...previous, ...Object.fromEntries(rows) }));
-    if (failed.length) setFailures((previous) => [...previous, ...failed.map(({ jid, error }) => `${jid}: ${errorMessage(error)}`)]);
+    if (failed.length)
+      setFailures((previous) => [...previous, ...failed.map(({ jid, error }) => `${jid}: ${errorMessage(error)}`)]);
     const done = new Set(outcomes.map(({ jid }) => jid));
     setOptimistic((previous) => Object.fromEntries(Object.entries(previous).filter(([jid]) => !done.has(jid))));
   }, []);
 
-  const updateMany = useCallback(async (jids: string[], change: TrackingUpdate) => {
-    setOptimistic((previous) => ({ ...previous, ...Object.fromEntries(jids.map((jid) => [jid, { ...previous[jid], ...change }])) }));
-    const queue = [...jids];
-    let answered: Outcome[] = [];
-    const flush = () => {
-      settle(answered);
-      answered = [];
-    };
-    const worker = async () => {
-      for (let jid = queue.shift(); jid !== undefined; jid = queue.shift()) {
-        try {
-          answered.push({ jid, row: await updateTracking(jid, change) });
-        } catch (error) {
-          answered.push({ jid, error });
+  const updateMany = useCallback(
+    async (jids: string[], change: TrackingUpdate) => {
+      setOptimistic((previous) => ({
+        ...previous,
+        ...Object.fromEntries(jids.map((jid) => [jid, { ...previous[jid], ...change }])),
+      }));
+      const queue = [...jids];
+      let answered: Outcome[] = [];
+      const flush = () => {
+        settle(answered);
+        answered = [];
+      };
+      const worker = async () => {
+        for (let jid = queue.shift(); jid !== undefined; jid = queue.shift()) {
+          try {
+            answered.push({ jid, row: await updateTracking(jid, change) });
+          } catch (error) {
+            answered.push({ jid, error });
+          }
+          if (answered.length >= BULK_FLUSH) flush();
         }
-        if (answered.length >= BULK_FLUSH) flush();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, jids.length) }, worker));
-    flush();
-  }, [settle]);
+      };
+      await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, jids.length) }, worker));
+      flush();
+    },
+    [settle],
+  );
 
   const update = useCallback((jid: string, change: TrackingUpdate) => updateMany([jid], change), [updateMany]);
 
   const dismissFailures = useCallback(() => setFailures([]), []);
-  return { items, loading: remote.loading, error: remote.error, reload: remote.reload, pending, failures, update, updateMany, dismissFailures };
+  return {
+    items,
+    loading: remote.loading,
+    error: remote.error,
+    reload: remote.reload,
+    pending,
+    failures,
+    update,
+    updateMany,
+    dismissFailures,
+  };
 }

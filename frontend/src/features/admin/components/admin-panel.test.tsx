@@ -59,7 +59,9 @@ describe('AdminPanel', () => {
     const auto = screen.getByRole('switch', { name: 'Auto-download media of Anna' }) as HTMLInputElement;
     await userEvent.click(auto);
     expect((await screen.findByRole('alert')).textContent).toContain('no such chat');
-    expect((screen.getByRole('switch', { name: 'Auto-download media of Anna' }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('switch', { name: 'Auto-download media of Anna' }) as HTMLInputElement).checked).toBe(
+      true,
+    );
   });
 
   it('filters by kind and state', async () => {
@@ -123,7 +125,10 @@ describe('AdminPanel', () => {
 });
 
 describe('AdminPanel held history', () => {
-  const held = (replays = {}) => () => json({ retention_days: 30, replays });
+  const held =
+    (replays = {}) =>
+    () =>
+      json({ retention_days: 30, replays });
 
   it('says how long untracked chats are held and forgets them all', async () => {
     const { calls } = mockFetch({
@@ -168,7 +173,10 @@ describe('AdminPanel held history', () => {
   });
 
   it('says nothing is held when the retention is 0, and shows no Forget', async () => {
-    mockFetch({ 'GET /api/tracking': () => json(items), 'GET /api/tracking/held': () => json({ retention_days: 0, replays: {} }) });
+    mockFetch({
+      'GET /api/tracking': () => json(items),
+      'GET /api/tracking/held': () => json({ retention_days: 0, replays: {} }),
+    });
     render(<AdminPanel />);
     expect(await screen.findByText(/Untracked chats are not held/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Forget/ })).toBeNull();

@@ -11,7 +11,11 @@ import { useAdminFilterStore, type TrackingStateFilter } from '@/features/admin/
 
 const KINDS: ChatKind[] = ['group', 'community', 'direct', 'newsletter', 'broadcast', 'status'];
 const STATES: Record<TrackingStateFilter, string> = {
-  all: 'All', tracked: 'Tracked', untracked: 'Untracked', auto_download: 'Auto-download on', no_auto_download: 'Auto-download off',
+  all: 'All',
+  tracked: 'Tracked',
+  untracked: 'Untracked',
+  auto_download: 'Auto-download on',
+  no_auto_download: 'Auto-download off',
 };
 const MATCHES: Record<TrackingStateFilter, (item: TrackingItem) => boolean> = {
   all: () => true,
@@ -30,7 +34,9 @@ interface RowData {
 
 function Row({ index, style, items, pending, onChange, onForget }: RowComponentProps<RowData>) {
   const item = items[index];
-  return item ? <TrackingRow item={item} pending={pending.has(item.jid)} style={style} onChange={onChange} onForget={onForget} /> : null;
+  return item ? (
+    <TrackingRow item={item} pending={pending.has(item.jid)} style={style} onChange={onChange} onForget={onForget} />
+  ) : null;
 }
 
 function Counts({ items }: { items: TrackingItem[] }) {
@@ -79,7 +85,13 @@ export function AdminPanel() {
       </header>
       <HeldHistory held={held} />
       <div className="admin-filters">
-        <input type="search" aria-label="Filter by name" placeholder="Filter by name" value={text} onChange={(event) => setText(event.target.value)} />
+        <input
+          type="search"
+          aria-label="Filter by name"
+          placeholder="Filter by name"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+        />
         <select aria-label="Kind" value={kind} onChange={(event) => setKind(event.target.value as ChatKind | 'all')}>
           <option value="all">All kinds</option>
           {KINDS.map((value) => (
@@ -88,7 +100,11 @@ export function AdminPanel() {
             </option>
           ))}
         </select>
-        <select aria-label="State" value={state} onChange={(event) => setState(event.target.value as TrackingStateFilter)}>
+        <select
+          aria-label="State"
+          value={state}
+          onChange={(event) => setState(event.target.value as TrackingStateFilter)}
+        >
           {Object.entries(STATES).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -98,25 +114,62 @@ export function AdminPanel() {
       </div>
       <div className="bulk" role="group" aria-label={`Bulk actions on the ${shown.length} shown chats`}>
         <span className="muted small">{shown.length} shown:</span>
-        <button type="button" className="ghost" onClick={() => bulk({ is_tracked: true })} disabled={shown.length === 0}>Track all</button>
-        <button type="button" className="ghost" onClick={() => bulk({ is_tracked: false })} disabled={shown.length === 0}>Untrack all</button>
-        <button type="button" className="ghost" onClick={() => bulk({ auto_download_media: true })} disabled={shown.length === 0}>Auto-download all</button>
-        <button type="button" className="ghost" onClick={() => bulk({ auto_download_media: false })} disabled={shown.length === 0}>No auto-download</button>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => bulk({ is_tracked: true })}
+          disabled={shown.length === 0}
+        >
+          Track all
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => bulk({ is_tracked: false })}
+          disabled={shown.length === 0}
+        >
+          Untrack all
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => bulk({ auto_download_media: true })}
+          disabled={shown.length === 0}
+        >
+          Auto-download all
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => bulk({ auto_download_media: false })}
+          disabled={shown.length === 0}
+        >
+          No auto-download
+        </button>
       </div>
       {tracking.failures.length > 0 && (
         <div role="alert" className="banner banner-error">
           <span>Not saved, rolled back: {tracking.failures.join('; ')}</span>
-          <button type="button" className="ghost" onClick={tracking.dismissFailures}>Dismiss</button>
+          <button type="button" className="ghost" onClick={tracking.dismissFailures}>
+            Dismiss
+          </button>
         </div>
       )}
       {tracking.error ? <ErrorNotice error={tracking.error} onRetry={tracking.reload} /> : null}
       {tracking.loading && tracking.items.length === 0 && <Loading label="Loading chats…" />}
       {!tracking.loading && !tracking.error && shown.length === 0 && <Empty>No chat matches these filters.</Empty>}
       {shown.length > 0 && (
-        <div role="table" aria-label="Chats and their tracking" aria-rowcount={shown.length + 1} className="tracking-table">
+        <div
+          role="table"
+          aria-label="Chats and their tracking"
+          aria-rowcount={shown.length + 1}
+          className="tracking-table"
+        >
           <div role="row" className="tracking-row tracking-header">
             <span role="columnheader">Chat</span>
-            <span role="columnheader" className="num">Messages</span>
+            <span role="columnheader" className="num">
+              Messages
+            </span>
             <span role="columnheader">Last activity</span>
             <span role="columnheader">Track</span>
             <span role="columnheader">Auto-download</span>

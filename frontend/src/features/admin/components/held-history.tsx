@@ -17,14 +17,16 @@ export function HeldHistory({ held }: { held: Held }) {
     <div className="held-history" role="region" aria-label="Held history of untracked chats">
       {status.retention_days > 0 ? (
         <p>
-          Untracked chats are not archived, but their messages are held for {status.retention_days} days: track a chat within that
-          time and its history comes back.{' '}
+          Untracked chats are not archived, but their messages are held for {status.retention_days} days: track a chat
+          within that time and its history comes back.{' '}
           <button type="button" className="ghost" onClick={() => void held.forget(null)}>
             Forget now (all chats)
           </button>
         </p>
       ) : (
-        <p className="muted small">Untracked chats are not held: tracking a chat later archives only what arrives from then on.</p>
+        <p className="muted small">
+          Untracked chats are not held: tracking a chat later archives only what arrives from then on.
+        </p>
       )}
       {held.notice && (
         <p role="status" className="muted small">

@@ -12,10 +12,27 @@ interface TrackingRowProps {
   onForget?: (jid: string) => void;
 }
 
-function Toggle({ label, checked, disabled, onChange }: { label: string; checked: boolean; disabled: boolean; onChange: (value: boolean) => void }) {
+function Toggle({
+  label,
+  checked,
+  disabled,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  disabled: boolean;
+  onChange: (value: boolean) => void;
+}) {
   return (
     <label className="switch">
-      <input type="checkbox" role="switch" aria-label={label} checked={checked} disabled={disabled} onChange={(event) => onChange(event.target.checked)} />
+      <input
+        type="checkbox"
+        role="switch"
+        aria-label={label}
+        checked={checked}
+        disabled={disabled}
+        onChange={(event) => onChange(event.target.checked)}
+      />
       <span className="switch-track" aria-hidden="true" />
     </label>
   );
@@ -28,15 +45,29 @@ export function TrackingRow({ item, pending, style, onChange, onForget }: Tracki
       <span role="cell" className="tracking-name">
         <KindIcon kind={item.kind} /> <span title={item.jid}>{title}</span>
         {onForget && !item.is_tracked && (
-          <button type="button" className="ghost small" aria-label={`Forget the held history of ${title}`} onClick={() => onForget(item.jid)}>
+          <button
+            type="button"
+            className="ghost small"
+            aria-label={`Forget the held history of ${title}`}
+            onClick={() => onForget(item.jid)}
+          >
             Forget
           </button>
         )}
       </span>
-      <span role="cell" className="num">{item.message_count.toLocaleString()}</span>
-      <span role="cell" className="muted small">{item.last_activity ? formatListTime(item.last_activity) : '—'}</span>
+      <span role="cell" className="num">
+        {item.message_count.toLocaleString()}
+      </span>
+      <span role="cell" className="muted small">
+        {item.last_activity ? formatListTime(item.last_activity) : '—'}
+      </span>
       <span role="cell">
-        <Toggle label={`Track ${title}`} checked={item.is_tracked} disabled={pending} onChange={(value) => onChange(item.jid, { is_tracked: value })} />
+        <Toggle
+          label={`Track ${title}`}
+          checked={item.is_tracked}
+          disabled={pending}
+          onChange={(value) => onChange(item.jid, { is_tracked: value })}
+        />
       </span>
       <span role="cell">
         <Toggle

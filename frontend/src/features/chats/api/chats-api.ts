@@ -20,7 +20,11 @@ export const listChats = (
 ): Promise<ChatPage> =>
   api.get('/api/chats', {
     query: {
-      cursor: params.cursor, q: params.q, limit: params.limit ?? CHAT_PAGE_SIZE, archived: params.archived, pinned: params.pinned,
+      cursor: params.cursor,
+      q: params.q,
+      limit: params.limit ?? CHAT_PAGE_SIZE,
+      archived: params.archived,
+      pinned: params.pinned,
     },
     signal,
   });
@@ -32,9 +36,11 @@ export function folderQuery(folder: ChatFolder, query: string): FolderQuery {
   return folder === 'archived' ? { archived: true } : { archived: false, pinned: false };
 }
 
-const belongsTo = (wanted: FolderQuery) => (chat: Chat): boolean =>
-  (wanted.archived === undefined || !!chat.is_archived === wanted.archived) &&
-  (wanted.pinned === undefined || chat.is_pinned === wanted.pinned);
+const belongsTo =
+  (wanted: FolderQuery) =>
+  (chat: Chat): boolean =>
+    (wanted.archived === undefined || !!chat.is_archived === wanted.archived) &&
+    (wanted.pinned === undefined || chat.is_pinned === wanted.pinned);
 
 export const getChat = (jid: string, signal?: AbortSignal): Promise<ChatDetail> =>
   api.get('/api/chats/{jid}', { path: { jid }, signal });
@@ -61,7 +67,14 @@ export interface ChatList {
 }
 
 const fresh = (query: string, folder: ChatFolder, nonce = 0): ChatListState => ({
-  query, folder, items: [], cursor: null, done: false, wanted: true, error: null, nonce,
+  query,
+  folder,
+  items: [],
+  cursor: null,
+  done: false,
+  wanted: true,
+  error: null,
+  nonce,
 });
 
 /** Keyset pages of chats for a name filter and folder, appended as the list scrolls. */
@@ -75,7 +88,11 @@ export function useChatList(query: string, folder: ChatFolder = 'chats'): ChatLi
     if (!loading) return;
     const controller = new AbortController();
     const settle = (update: (base: ChatListState) => ChatListState) =>
-      setState((previous) => update(previous.query === query && previous.folder === folder ? previous : fresh(query, folder, previous.nonce)));
+      setState((previous) =>
+        update(
+          previous.query === query && previous.folder === folder ? previous : fresh(query, folder, previous.nonce),
+        ),
+      );
     const first = state.cursor === null;
     listChats({ cursor: state.cursor, q: query || undefined, ...folderQuery(folder, query) }, controller.signal).then(
       (page) => {
@@ -101,7 +118,9 @@ export function useChatList(query: string, folder: ChatFolder = 'chats'): ChatLi
   const loadMore = useCallback(
     () =>
       setState((previous) =>
-        previous.query === query && previous.folder === folder && !previous.wanted ? { ...previous, wanted: true } : previous,
+        previous.query === query && previous.folder === folder && !previous.wanted
+          ? { ...previous, wanted: true }
+          : previous,
       ),
     [query, folder],
   );
@@ -113,7 +132,10 @@ export function useChatList(query: string, folder: ChatFolder = 'chats'): ChatLi
     setState((previous) =>
       !same(previous) || previous.items.length === 0
         ? previous
-        : { ...previous, items: mergeChats({ items: previous.items, complete: previous.done, query, belongs }, changes.chats) },
+        : {
+            ...previous,
+            items: mergeChats({ items: previous.items, complete: previous.done, query, belongs }, changes.chats),
+          },
     );
   });
   return { items: state.items, loading, error: state.error, hasMore: !state.done, loadMore, reload };

@@ -41,7 +41,12 @@ export function ChatInfoPanel({ jid }: { jid: string }) {
           <ul className="participants">
             {chat.participants.map((person) => (
               <li key={person.jid}>
-                <Avatar name={person.name ?? jidLabel(person.jid)} seed={person.jid} size={28} src={person.avatar_url} />
+                <Avatar
+                  name={person.name ?? jidLabel(person.jid)}
+                  seed={person.jid}
+                  size={28}
+                  src={person.avatar_url}
+                />
                 <span>{person.name ?? jidLabel(person.jid)}</span>
                 {(person.is_admin || person.is_super_admin) && (
                   <span className="tag">{person.is_super_admin ? 'owner' : 'admin'}</span>

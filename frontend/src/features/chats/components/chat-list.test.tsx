@@ -9,7 +9,18 @@ import { apiError, json, mockFetch } from '@/testing/mock-fetch';
 const chats = [
   makeChat(1, { name: 'Anna Schmidt', unread_count: 3 }),
   makeChat(2, { jid: '120363012345678901@g.us', name: 'Family', kind: 'group', is_tracked: false }),
-  makeChat(3, { name: 'Carl', last_message: { id: 'L3', type: 'image', text: null, sender_jid: null, from_me: true, deleted: false, timestamp: 1 } }),
+  makeChat(3, {
+    name: 'Carl',
+    last_message: {
+      id: 'L3',
+      type: 'image',
+      text: null,
+      sender_jid: null,
+      from_me: true,
+      deleted: false,
+      timestamp: 1,
+    },
+  }),
 ];
 
 describe('ChatList', () => {
@@ -66,7 +77,9 @@ describe('ChatList', () => {
     const second = [makeChat(100, { name: 'Zelda' })];
     const { calls } = mockFetch({
       'GET /api/chats': ({ url }) =>
-        url.searchParams.get('cursor') === 'c2' ? json({ items: second, next_cursor: null }) : json({ items: first, next_cursor: 'c2' }),
+        url.searchParams.get('cursor') === 'c2'
+          ? json({ items: second, next_cursor: null })
+          : json({ items: first, next_cursor: 'c2' }),
     });
     render(<ChatList />);
     await screen.findByRole('listbox');

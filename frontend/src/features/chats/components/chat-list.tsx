@@ -54,7 +54,9 @@ export function ChatList() {
   const { items: paged, loading, error, hasMore, loadMore, reload } = useChatList(query, folder);
   const pinned = usePinnedChats(mainList);
   const hasArchived = useHasArchived(mainList);
-  const items = pinned.length ? [...pinned, ...paged.filter((chat) => !pinned.some((top) => top.jid === chat.jid))] : paged;
+  const items = pinned.length
+    ? [...pinned, ...paged.filter((chat) => !pinned.some((top) => top.jid === chat.jid))]
+    : paged;
   const view = query ? 'filter' : folder;
   const [active, setActive] = useState({ view, index: 0 });
   const activeIndex = active.view === view ? Math.min(active.index, Math.max(items.length - 1, 0)) : 0;

@@ -5,9 +5,18 @@ import { KindIcon } from '@/components/kind-icon';
 import { chatTitle, formatDateTime, formatListTime } from '@/lib/format';
 
 const TYPE_PREVIEW: Record<string, string> = {
-  image: '📷 Photo', video: '🎥 Video', audio: '🎵 Audio', voice: '🎤 Voice message', document: '📄 Document',
-  sticker: 'Sticker', location: '📍 Location', contact: '👤 Contact', poll: '📊 Poll', unknown: 'Message',
-  system: 'Group changed', call: '📞 Call',
+  image: '📷 Photo',
+  video: '🎥 Video',
+  audio: '🎵 Audio',
+  voice: '🎤 Voice message',
+  document: '📄 Document',
+  sticker: 'Sticker',
+  location: '📍 Location',
+  contact: '👤 Contact',
+  poll: '📊 Poll',
+  unknown: 'Message',
+  system: 'Group changed',
+  call: '📞 Call',
 };
 
 export function previewOf(message: LastMessage | null): string {

@@ -21,7 +21,12 @@ describe('useMessageWindow live updates', () => {
     const edited = makeMessage({ id: 'M2', chat_jid: JID, text: 'message 2, edited', timestamp: at(2) });
     const answers = [
       quiet(4),
-      { revision: 5, reset: false, chats: [{ jid: JID, chat: null, message_ids: ['LIVE1', 'M2'] }], messages: [edited, arrived] },
+      {
+        revision: 5,
+        reset: false,
+        chats: [{ jid: JID, chat: null, message_ids: ['LIVE1', 'M2'] }],
+        messages: [edited, arrived],
+      },
     ];
     const { calls } = mockFetch({
       [`GET /api/chats/${JID}/messages`]: () => json(newest),
@@ -30,7 +35,9 @@ describe('useMessageWindow live updates', () => {
 
     const { result } = renderHook(() => useMessageWindow(JID, null, 0));
 
-    await waitFor(() => expect(result.current.items.map((m) => m.id)).toEqual(['M1', 'M2', 'M3', 'LIVE1']), { timeout: 4000 });
+    await waitFor(() => expect(result.current.items.map((m) => m.id)).toEqual(['M1', 'M2', 'M3', 'LIVE1']), {
+      timeout: 4000,
+    });
     expect(result.current.items[1]?.text).toBe('message 2, edited');
     const polls = calls.filter((call) => call.url.pathname === '/api/changes');
     expect(polls[1]?.url.searchParams.get('since')).toBe('4');
@@ -43,6 +50,8 @@ describe('useMessageWindow live updates', () => {
       'GET /api/changes': () => json(answers.shift() ?? quiet(90)),
     });
     renderHook(() => useMessageWindow(JID, null, 0));
-    await waitFor(() => expect(calls.filter((call) => call.url.pathname.endsWith('/messages'))).toHaveLength(2), { timeout: 4000 });
+    await waitFor(() => expect(calls.filter((call) => call.url.pathname.endsWith('/messages'))).toHaveLength(2), {
+      timeout: 4000,
+    });
   });
 });

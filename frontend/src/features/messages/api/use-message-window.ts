@@ -76,19 +76,33 @@ export function useMessageWindow(jid: string, anchorId: string | null, anchorNon
       inFlight.current = true;
       apply((base) => ({ ...base, busy: direction, error: null }));
       const position = direction === 'older' ? { before: cursor } : { after: cursor };
-      listMessages(jid, position).finally(() => {
-        inFlight.current = false;
-      }).then(
-        (page) =>
-          apply((base) => {
-            const known = new Set(base.items.map((message) => message.id));
-            const fresh = page.items.filter((message) => !known.has(message.id));
-            return direction === 'older'
-              ? { ...base, busy: null, items: [...fresh, ...base.items], olderCursor: page.older_cursor, hasOlder: page.has_older }
-              : { ...base, busy: null, items: [...base.items, ...fresh], newerCursor: page.newer_cursor, hasNewer: page.has_newer };
-          }),
-        (error: unknown) => apply((base) => ({ ...base, busy: null, error })),
-      );
+      listMessages(jid, position)
+        .finally(() => {
+          inFlight.current = false;
+        })
+        .then(
+          (page) =>
+            apply((base) => {
+              const known = new Set(base.items.map((message) => message.id));
+              const fresh = page.items.filter((message) => !known.has(message.id));
+              return direction === 'older'
+                ? {
+                    ...base,
+                    busy: null,
+                    items: [...fresh, ...base.items],
+                    olderCursor: page.older_cursor,
+                    hasOlder: page.has_older,
+                  }
+                : {
+                    ...base,
+                    busy: null,
+                    items: [...base.items, ...fresh],
+                    newerCursor: page.newer_cursor,
+                    hasNewer: page.has_newer,
+                  };
+            }),
+          (error: unknown) => apply((base) => ({ ...base, busy: null, error })),
+        );
     },
     [jid],
   );
@@ -110,7 +124,11 @@ export function useMessageWindow(jid: string, anchorId: string | null, anchorNon
         return items === previous.items ? previous : { ...previous, items };
       });
     if (changed.message_ids !== null) merge(changes.messages.filter((message) => message.chat_jid === jid));
-    else listMessages(jid, {}).then((page) => merge(page.items), () => undefined);
+    else
+      listMessages(jid, {}).then(
+        (page) => merge(page.items),
+        () => undefined,
+      );
   });
 
   return {

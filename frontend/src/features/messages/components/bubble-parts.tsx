@@ -11,23 +11,43 @@ const RECEIPTS = [
 export function ReceiptTicks({ status }: { status: number }) {
   const receipt = RECEIPTS[Math.max(0, Math.min(3, status))] ?? RECEIPTS[0];
   return (
-    <span className={`ticks${status >= 2 ? ' ticks-read' : ''}`} role="img" aria-label={receipt?.label} title={receipt?.label}>
+    <span
+      className={`ticks${status >= 2 ? ' ticks-read' : ''}`}
+      role="img"
+      aria-label={receipt?.label}
+      title={receipt?.label}
+    >
       {receipt?.glyph}
     </span>
   );
 }
 
 const QUOTED_TYPE: Record<string, string> = {
-  image: '📷 Photo', video: '🎥 Video', audio: '🎵 Audio', voice: '🎤 Voice message', document: '📄 Document',
-  sticker: 'Sticker', location: '📍 Location', contact: '👤 Contact', poll: '📊 Poll',
+  image: '📷 Photo',
+  video: '🎥 Video',
+  audio: '🎵 Audio',
+  voice: '🎤 Voice message',
+  document: '📄 Document',
+  sticker: 'Sticker',
+  location: '📍 Location',
+  contact: '👤 Contact',
+  poll: '📊 Poll',
 };
 
 export function QuotedReply({ quoted, onJump }: { quoted: Quoted; onJump: (messageId: string) => void }) {
   const archived = quoted.sender_jid !== null;
   const preview = quoted.text ?? (quoted.type ? QUOTED_TYPE[quoted.type] : null) ?? 'Message';
   return (
-    <button type="button" className="quoted" onClick={() => onJump(quoted.id)} disabled={!archived} aria-label="Go to the quoted message">
-      <span className="quoted-sender">{archived && quoted.sender_jid ? jidLabel(quoted.sender_jid) : 'Quoted message'}</span>
+    <button
+      type="button"
+      className="quoted"
+      onClick={() => onJump(quoted.id)}
+      disabled={!archived}
+      aria-label="Go to the quoted message"
+    >
+      <span className="quoted-sender">
+        {archived && quoted.sender_jid ? jidLabel(quoted.sender_jid) : 'Quoted message'}
+      </span>
       <span className="quoted-text">{archived ? preview : 'Not in the archive'}</span>
     </button>
   );
@@ -36,7 +56,8 @@ export function QuotedReply({ quoted, onJump }: { quoted: Quoted; onJump: (messa
 export function Reactions({ reactions }: { reactions: Reaction[] }) {
   if (reactions.length === 0) return null;
   const counts = new Map<string, string[]>();
-  for (const reaction of reactions) counts.set(reaction.emoji, [...(counts.get(reaction.emoji) ?? []), jidLabel(reaction.reactor_jid)]);
+  for (const reaction of reactions)
+    counts.set(reaction.emoji, [...(counts.get(reaction.emoji) ?? []), jidLabel(reaction.reactor_jid)]);
   return (
     <ul className="reactions" aria-label="Reactions">
       {[...counts].map(([emoji, who]) => (

@@ -9,7 +9,11 @@ const MINUTE = 60_000;
 
 const page = (from: number, count: number, hasOlder: boolean) => ({
   items: Array.from({ length: count }, (_, n) =>
-    makeMessage({ id: `M${from + n}`, text: `message ${from + n}`, timestamp: Date.UTC(2025, 10, 1) + (from + n) * MINUTE }),
+    makeMessage({
+      id: `M${from + n}`,
+      text: `message ${from + n}`,
+      timestamp: Date.UTC(2025, 10, 1) + (from + n) * MINUTE,
+    }),
   ),
   older_cursor: hasOlder ? `before-${from}` : null,
   newer_cursor: null,
@@ -41,12 +45,18 @@ beforeEach(() => {
   });
   Object.defineProperty(Element.prototype, 'scrollTop', {
     configurable: true,
-    get(this: Element) { return scrollTops.get(this) ?? 0; },
-    set(this: Element, value: number) { scrollTops.set(this, Math.max(0, value)); },
+    get(this: Element) {
+      return scrollTops.get(this) ?? 0;
+    },
+    set(this: Element, value: number) {
+      scrollTops.set(this, Math.max(0, value));
+    },
   });
   Object.defineProperty(Element.prototype, 'clientHeight', {
     configurable: true,
-    get(this: Element) { return this.classList.contains('message-list') ? 700 : 0; },
+    get(this: Element) {
+      return this.classList.contains('message-list') ? 700 : 0;
+    },
   });
 });
 afterEach(() => {

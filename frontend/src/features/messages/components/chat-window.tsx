@@ -20,7 +20,9 @@ export function ChatWindow({ jid, kind }: ChatWindowProps) {
   const rows = useMemo(() => buildRows(window.items, kind === 'group' || kind === 'community'), [window.items, kind]);
   const onJump = useCallback((messageId: string) => jumpTo(jid, messageId), [jumpTo, jid]);
   const windowKey = `${jid}|${anchor?.messageId ?? ''}|${anchor?.nonce ?? 0}`;
-  const targetIndex = anchor ? rows.findIndex((row) => row.kind === 'message' && row.message.id === anchor.messageId) : -1;
+  const targetIndex = anchor
+    ? rows.findIndex((row) => row.kind === 'message' && row.message.id === anchor.messageId)
+    : -1;
 
   if (!window.ready && window.error) return <ErrorNotice error={window.error} onRetry={window.retry} />;
   if (!window.ready) return <Loading label="Loading messages…" />;

@@ -43,10 +43,23 @@ export function ImageContent({ message }: { message: Message }) {
   const alt = message.text ?? 'Photo';
   return (
     <>
-      <button type="button" className="media-frame" style={box} onClick={() => media.url && setOpen(true)} aria-label="Open photo" disabled={!media.url}>
+      <button
+        type="button"
+        className="media-frame"
+        style={box}
+        onClick={() => media.url && setOpen(true)}
+        aria-label="Open photo"
+        disabled={!media.url}
+      >
         {media.thumbnail_url && !loaded && <img className="media-thumb" src={media.thumbnail_url} alt="" />}
         {media.url && (
-          <img className={loaded ? 'media-full' : 'media-full loading'} src={media.url} alt={alt} loading="lazy" onLoad={() => setLoaded(true)} />
+          <img
+            className={loaded ? 'media-full' : 'media-full loading'}
+            src={media.url}
+            alt={alt}
+            loading="lazy"
+            onLoad={() => setLoaded(true)}
+          />
         )}
       </button>
       {!media.url && <MediaNotice media={media} />}
@@ -59,7 +72,14 @@ export function VideoContent({ media: raw }: { media: MediaInfo | null }) {
   const media = scopedMedia(raw);
   if (!media?.url) return <MediaNotice media={media} />;
   return (
-    <video className="media-video" controls preload="none" poster={media.thumbnail_url ?? undefined} src={media.url} style={boxOf(media)}>
+    <video
+      className="media-video"
+      controls
+      preload="none"
+      poster={media.thumbnail_url ?? undefined}
+      src={media.url}
+      style={boxOf(media)}
+    >
       <track kind="captions" />
     </video>
   );
@@ -83,11 +103,19 @@ export function DocumentContent({ media: raw }: { media: MediaInfo | null }) {
   const details = [media?.mime, formatBytes(media?.size ?? null)].filter(Boolean).join(' · ');
   return (
     <div className="media-document">
-      <span className="doc-icon" aria-hidden="true">📄</span>
+      <span className="doc-icon" aria-hidden="true">
+        📄
+      </span>
       <div className="doc-body">
         {media?.url ? (
           // A new tab: PDFs show in the browser's viewer; the API sends any other type as a download.
-          <a className="doc-name" href={media.url} target="_blank" rel="noopener noreferrer" aria-label={`Open ${name}`}>
+          <a
+            className="doc-name"
+            href={media.url}
+            target="_blank"
+            rel="noopener noreferrer"
+            aria-label={`Open ${name}`}
+          >
             {name}
           </a>
         ) : (

@@ -44,7 +44,9 @@ describe('MessageBubble', () => {
 
   it('renders video, audio and voice players on the media URL', () => {
     const media = makeMedia({ mime: 'video/mp4', duration_s: 65 });
-    const { container, rerender } = render(<MessageBubble message={makeMessage({ type: 'video', text: null, media })} />);
+    const { container, rerender } = render(
+      <MessageBubble message={makeMessage({ type: 'video', text: null, media })} />,
+    );
     expect(container.querySelector('video')?.getAttribute('src')).toBe('/api/media/file_abc123');
     rerender(<MessageBubble message={makeMessage({ type: 'audio', text: null, media })} />);
     expect(screen.getByLabelText('Audio').getAttribute('src')).toBe('/api/media/file_abc123');
@@ -74,13 +76,24 @@ describe('MessageBubble', () => {
   });
 
   it('renders a sticker without a bubble', () => {
-    const { container } = render(<MessageBubble message={makeMessage({ type: 'sticker', text: null, media: makeMedia({ mime: 'image/webp' }) })} />);
+    const { container } = render(
+      <MessageBubble
+        message={makeMessage({ type: 'sticker', text: null, media: makeMedia({ mime: 'image/webp' }) })}
+      />,
+    );
     expect(screen.getByAltText('Sticker')).toBeTruthy();
     expect(container.querySelector('.bubble-sticker')).not.toBeNull();
   });
 
   it('renders a location with coordinates and a map link', () => {
-    const content = { locationMessage: { degreesLatitude: 52.521918, degreesLongitude: 13.413215, name: 'Alexanderplatz', address: '10178 Berlin' } };
+    const content = {
+      locationMessage: {
+        degreesLatitude: 52.521918,
+        degreesLongitude: 13.413215,
+        name: 'Alexanderplatz',
+        address: '10178 Berlin',
+      },
+    };
     render(<MessageBubble message={makeMessage({ type: 'location', text: null, content })} />);
     expect(screen.getByText('Alexanderplatz')).toBeTruthy();
     expect(screen.getByText('52.521918, 13.413215')).toBeTruthy();
@@ -88,14 +101,29 @@ describe('MessageBubble', () => {
   });
 
   it('renders a contact card with name and phone', () => {
-    const vcard = 'BEGIN:VCARD\nVERSION:3.0\nFN:Max Mustermann\nTEL;type=CELL;waid=4915199999999:+49 151 99999999\nEND:VCARD';
-    render(<MessageBubble message={makeMessage({ type: 'contact', text: null, content: { contactMessage: { displayName: 'Max Mustermann', vcard } } })} />);
+    const vcard =
+      'BEGIN:VCARD\nVERSION:3.0\nFN:Max Mustermann\nTEL;type=CELL;waid=4915199999999:+49 151 99999999\nEND:VCARD';
+    render(
+      <MessageBubble
+        message={makeMessage({
+          type: 'contact',
+          text: null,
+          content: { contactMessage: { displayName: 'Max Mustermann', vcard } },
+        })}
+      />,
+    );
     expect(screen.getByText('Max Mustermann')).toBeTruthy();
     expect(screen.getByText('+49 151 99999999')).toBeTruthy();
   });
 
   it('renders a poll with its options', () => {
-    const content = { pollCreationMessageV3: { name: 'Wann?', options: [{ optionName: 'Freitag' }, { optionName: 'Samstag' }], selectableOptionsCount: 1 } };
+    const content = {
+      pollCreationMessageV3: {
+        name: 'Wann?',
+        options: [{ optionName: 'Freitag' }, { optionName: 'Samstag' }],
+        selectableOptionsCount: 1,
+      },
+    };
     render(<MessageBubble message={makeMessage({ type: 'poll', text: null, content })} />);
     expect(screen.getByText('📊 Wann?')).toBeTruthy();
     const options = within(screen.getByRole('list', { name: 'Poll options' })).getAllByRole('listitem');
@@ -103,8 +131,14 @@ describe('MessageBubble', () => {
     expect(screen.getByLabelText('Poll voters').textContent).toBe('0 voters');
   });
 
-  it('counts each voter\'s current choices per option', () => {
-    const content = { pollCreationMessageV3: { name: 'Wann?', options: [{ optionName: 'Freitag' }, { optionName: 'Samstag' }], selectableOptionsCount: 2 } };
+  it("counts each voter's current choices per option", () => {
+    const content = {
+      pollCreationMessageV3: {
+        name: 'Wann?',
+        options: [{ optionName: 'Freitag' }, { optionName: 'Samstag' }],
+        selectableOptionsCount: 2,
+      },
+    };
     const poll_votes = [
       { voter_jid: 'a@s.whatsapp.net', selected_options: ['Samstag'], voted_at: 1 },
       { voter_jid: 'b@s.whatsapp.net', selected_options: ['Freitag', 'Samstag'], voted_at: 2 },
@@ -130,10 +164,14 @@ describe('MessageBubble', () => {
   it('marks an edited message and loads its version history', async () => {
     const { calls } = mockFetch({
       'GET /api/messages/120363012345678901@g.us/MSG1/versions': () =>
-        json({ chat_jid: '120363012345678901@g.us', message_id: 'MSG1', versions: [
-          { edited_at: 1, is_original: true, text: 'first draft' },
-          { edited_at: 2, is_original: false, text: 'Hello' },
-        ] }),
+        json({
+          chat_jid: '120363012345678901@g.us',
+          message_id: 'MSG1',
+          versions: [
+            { edited_at: 1, is_original: true, text: 'first draft' },
+            { edited_at: 2, is_original: false, text: 'Hello' },
+          ],
+        }),
     });
     render(<MessageBubble message={makeMessage({ edited_at: 2, versions_count: 1 })} />);
     await userEvent.click(screen.getByRole('button', { name: 'edited' }));
@@ -177,7 +215,15 @@ describe('MessageBubble', () => {
   });
 
   it('marks view-once messages and names unsupported types', () => {
-    render(<MessageBubble message={makeMessage({ type: 'unknown', text: null, content: { viewOnceMessageV2: { message: { imageMessage: { viewOnce: true } } } } })} />);
+    render(
+      <MessageBubble
+        message={makeMessage({
+          type: 'unknown',
+          text: null,
+          content: { viewOnceMessageV2: { message: { imageMessage: { viewOnce: true } } } },
+        })}
+      />,
+    );
     expect(screen.getByText('view once')).toBeTruthy();
     expect(screen.getByText('Unsupported message (unknown)')).toBeTruthy();
   });

@@ -2,11 +2,22 @@ import { memo, useState } from 'react';
 import { Avatar } from '@/components/avatar';
 import type { Message } from '@/lib/api-types';
 import { formatDateTime } from '@/lib/format';
-import { clockOf, QuotedReply, Reactions, ReceiptTicks, senderHue, senderLabel } from '@/features/messages/components/bubble-parts';
+import {
+  clockOf,
+  QuotedReply,
+  Reactions,
+  ReceiptTicks,
+  senderHue,
+  senderLabel,
+} from '@/features/messages/components/bubble-parts';
 import { LinkedText } from '@/features/messages/components/linked-text';
 import { FlagLine, StateMarks } from '@/features/messages/components/message-flags';
 import {
-  AudioContent, DocumentContent, ImageContent, StickerContent, VideoContent,
+  AudioContent,
+  DocumentContent,
+  ImageContent,
+  StickerContent,
+  VideoContent,
 } from '@/features/messages/components/media-content';
 import { ContactContent, LocationContent, PollContent } from '@/features/messages/components/structured-content';
 import { VersionHistory } from '@/features/messages/components/version-history';
@@ -43,7 +54,11 @@ function Body({ message }: { message: Message }) {
     case 'text':
       return message.text ? <LinkedText text={message.text} /> : <em className="muted">(empty message)</em>;
     default:
-      return message.text ? <LinkedText text={message.text} /> : <em className="muted">Unsupported message ({message.type})</em>;
+      return message.text ? (
+        <LinkedText text={message.text} />
+      ) : (
+        <em className="muted">Unsupported message ({message.type})</em>
+      );
   }
 }
 
@@ -67,7 +82,12 @@ function DeletedContent({ message }: { message: Message }) {
     <>
       <div className="deleted-note">
         <span>🚫 This message was deleted{when}</span>
-        <button type="button" className="link-button" onClick={() => setRevealed((value) => !value)} aria-expanded={revealed}>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => setRevealed((value) => !value)}
+          aria-expanded={revealed}
+        >
           {revealed ? 'Hide original' : 'Show original'}
         </button>
       </div>
@@ -82,19 +102,40 @@ function DeletedContent({ message }: { message: Message }) {
 
 /** One message of any type, WhatsApp-style: own messages on the right with receipt ticks. Memoized:
  * a page loaded above or below re-renders the list's rows, not their bubbles. */
-export const MessageBubble = memo(function MessageBubble({ message, showSender = false, highlighted = false, onJumpToMessage }: MessageBubbleProps) {
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  showSender = false,
+  highlighted = false,
+  onJumpToMessage,
+}: MessageBubbleProps) {
   const [showVersions, setShowVersions] = useState(false);
   const markers = markersOf(message.content);
   const sticker = message.type === 'sticker' && !message.deleted_at;
-  const classes = ['bubble', message.from_me ? 'bubble-own' : 'bubble-other', sticker ? 'bubble-sticker' : '', highlighted ? 'bubble-highlight' : '', message.deleted_at ? 'bubble-deleted' : '']
+  const classes = [
+    'bubble',
+    message.from_me ? 'bubble-own' : 'bubble-other',
+    sticker ? 'bubble-sticker' : '',
+    highlighted ? 'bubble-highlight' : '',
+    message.deleted_at ? 'bubble-deleted' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
-    <article className={classes} data-message-id={message.id} data-type={message.type} aria-label={`Message from ${senderLabel(message)}`}>
+    <article
+      className={classes}
+      data-message-id={message.id}
+      data-type={message.type}
+      aria-label={`Message from ${senderLabel(message)}`}
+    >
       {showSender && !message.from_me && (
         <div className="sender" style={{ color: `hsl(${senderHue(message.sender_jid)} 60% 45%)` }}>
           <span className="sender-avatar">
-            <Avatar name={senderLabel(message)} seed={message.sender_jid ?? message.id} size={20} src={message.sender_avatar_url} />
+            <Avatar
+              name={senderLabel(message)}
+              seed={message.sender_jid ?? message.id}
+              size={20}
+              src={message.sender_avatar_url}
+            />
           </span>
           {senderLabel(message)}
         </div>
@@ -104,7 +145,12 @@ export const MessageBubble = memo(function MessageBubble({ message, showSender =
       {message.deleted_at ? <DeletedContent message={message} /> : <Content message={message} />}
       <div className="meta">
         {message.edited_at !== null && (
-          <button type="button" className="link-button edited" onClick={() => setShowVersions((value) => !value)} aria-expanded={showVersions}>
+          <button
+            type="button"
+            className="link-button edited"
+            onClick={() => setShowVersions((value) => !value)}
+            aria-expanded={showVersions}
+          >
             edited{message.versions_count > 1 ? ` ×${message.versions_count}` : ''}
           </button>
         )}

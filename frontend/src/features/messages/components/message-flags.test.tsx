@@ -18,7 +18,13 @@ describe('Message flags in the bubble', () => {
   });
 
   it('names the disappearing timer, @everyone and the sender kind', () => {
-    const flags = makeFlags({ ephemeral: true, ephemeral_timer_s: 604_800, mentions_everyone: true, from_business: true, from_bot: true });
+    const flags = makeFlags({
+      ephemeral: true,
+      ephemeral_timer_s: 604_800,
+      mentions_everyone: true,
+      from_business: true,
+      from_bot: true,
+    });
     render(<MessageBubble message={makeMessage({ flags })} />);
     expect(screen.getByText('⏱ Disappears after 7 days')).toBeTruthy();
     expect(screen.getByText('@ everyone')).toBeTruthy();

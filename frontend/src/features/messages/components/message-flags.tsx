@@ -52,7 +52,12 @@ export function StateMarks({ flags }: { flags: MessageFlags }) {
   return (
     <>
       {flags.pinned_at !== null && (
-        <span className="state-mark" role="img" aria-label="Pinned" title={`Pinned · ${formatDateTime(flags.pinned_at)}`}>
+        <span
+          className="state-mark"
+          role="img"
+          aria-label="Pinned"
+          title={`Pinned · ${formatDateTime(flags.pinned_at)}`}
+        >
           📌
         </span>
       )}

@@ -48,18 +48,25 @@ function Row({ index, style, rows, highlightedId, onJump, observe }: RowComponen
         ref={observe}
         data-row-key={row.key}
         data-row-index={index}
-        className={row.kind === 'day' ? 'day-row' : `message-row-inner${row.message.from_me && !isTimelineEntry(row.message) ? ' own' : ''}`}
+        className={
+          row.kind === 'day'
+            ? 'day-row'
+            : `message-row-inner${row.message.from_me && !isTimelineEntry(row.message) ? ' own' : ''}`
+        }
       >
         {row.kind === 'day' ? (
           <span className="day-separator" role="separator" aria-label={row.label}>
             {row.label}
           </span>
+        ) : isTimelineEntry(row.message) ? (
+          <SystemLine message={row.message} />
         ) : (
-          isTimelineEntry(row.message) ? (
-            <SystemLine message={row.message} />
-          ) : (
-            <MessageBubble message={row.message} showSender={row.showSender} highlighted={row.message.id === highlightedId} onJumpToMessage={onJump} />
-          )
+          <MessageBubble
+            message={row.message}
+            showSender={row.showSender}
+            highlighted={row.message.id === highlightedId}
+            onJumpToMessage={onJump}
+          />
         )}
       </div>
     </div>
@@ -81,7 +88,15 @@ interface MessageListProps {
 /** Virtualized, variable-height rows; keeps the reading position when older pages are prepended.
  * Until the user scrolls, the initial row stays pinned (bottom-aligned for the newest, centred for a
  * jump target) while rows are measured, and no edge page is fetched. */
-export function MessageList({ windowKey, rows, initialIndex, highlightedId, onReachTop, onReachBottom, onJump }: MessageListProps) {
+export function MessageList({
+  windowKey,
+  rows,
+  initialIndex,
+  highlightedId,
+  onReachTop,
+  onReachBottom,
+  onJump,
+}: MessageListProps) {
   const listRef = useListRef(null);
   const heights = useRef(new Map<string, number>());
   const firstVisible = useRef(0);
@@ -99,16 +114,16 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
   const [version, setVersion] = useState(0);
   const frame = useRef<number | null>(null);
 
-  const heightOf = useCallback(
-    (row: MessageRow) => heights.current.get(row.key) ?? estimateRowHeight(row),
-    [],
-  );
+  const heightOf = useCallback((row: MessageRow) => heights.current.get(row.key) ?? estimateRowHeight(row), []);
   // Recreated when measurements change, so the list lays rows out again.
-  const rowHeight = useCallback((index: number, data: RowData) => {
-    void version;
-    const row = data.rows[index];
-    return row ? heightOf(row) : 0;
-  }, [heightOf, version]);
+  const rowHeight = useCallback(
+    (index: number, data: RowData) => {
+      void version;
+      const row = data.rows[index];
+      return row ? heightOf(row) : 0;
+    },
+    [heightOf, version],
+  );
 
   const rememberScroll = useCallback(() => {
     ownScrollTop.current = listRef.current?.element?.scrollTop ?? null;
@@ -147,24 +162,30 @@ export function MessageList({ windowKey, rows, initialIndex, highlightedId, onRe
   }, []);
 
   const observer = useRef<ResizeObserver | null>(null);
-  const observe = useCallback((element: HTMLDivElement | null) => {
-    if (!element || typeof ResizeObserver === 'undefined') return undefined;
-    observer.current ??= new ResizeObserver((entries) => {
-      for (const entry of entries) {
-        const target = entry.target as HTMLElement;
-        const height = entry.borderBoxSize?.[0]?.blockSize ?? target.offsetHeight;
-        onMeasure(Number(target.dataset.rowIndex), target.dataset.rowKey ?? '', Math.round(height));
-      }
-    });
-    const current = observer.current;
-    current.observe(element);
-    return () => current.unobserve(element);
-  }, [onMeasure]);
+  const observe = useCallback(
+    (element: HTMLDivElement | null) => {
+      if (!element || typeof ResizeObserver === 'undefined') return undefined;
+      observer.current ??= new ResizeObserver((entries) => {
+        for (const entry of entries) {
+          const target = entry.target as HTMLElement;
+          const height = entry.borderBoxSize?.[0]?.blockSize ?? target.offsetHeight;
+          onMeasure(Number(target.dataset.rowIndex), target.dataset.rowKey ?? '', Math.round(height));
+        }
+      });
+      const current = observer.current;
+      current.observe(element);
+      return () => current.unobserve(element);
+    },
+    [onMeasure],
+  );
 
-  useEffect(() => () => {
-    if (frame.current !== null) cancelAnimationFrame(frame.current);
-    observer.current?.disconnect();
-  }, []);
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      observer.current?.disconnect();
+    },
+    [],
+  );
 
   // The list has laid out new measurements: re-pin, or compensate what grew above the viewport.
   useLayoutEffect(() => {

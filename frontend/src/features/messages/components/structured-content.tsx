@@ -59,7 +59,9 @@ export function PollContent({ message }: { message: Message }) {
           return (
             <li key={option} className="poll-option">
               <span className="poll-option-name">{option}</span>
-              <span className="poll-option-votes" aria-label={`${votes} ${votes === 1 ? 'vote' : 'votes'}`}>{votes}</span>
+              <span className="poll-option-votes" aria-label={`${votes} ${votes === 1 ? 'vote' : 'votes'}`}>
+                {votes}
+              </span>
               <span className="poll-option-bar" style={{ width: `${share}%` }} aria-hidden="true" />
             </li>
           );

@@ -108,8 +108,6 @@ describe('estimateRowHeight', () => {
     const base = estimateRowHeight(row({ text: null }));
     expect(estimateRowHeight(row({ type: 'poll', text: 'long question\nwith lines' }))).toBe(base + 140);
     expect(estimateRowHeight(row({ type: 'location', text: 'somewhere' }))).toBe(base + 96);
-    expect(estimateRowHeight(row({ deleted_at: DAY1, text: 'gone', type: 'image', media: makeMedia() }))).toBe(
-      46 + 28,
-    );
+    expect(estimateRowHeight(row({ deleted_at: DAY1, text: 'gone', type: 'image', media: makeMedia() }))).toBe(46 + 28);
   });
 });

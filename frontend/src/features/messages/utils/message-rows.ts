@@ -2,8 +2,7 @@ import type { Message } from '@/lib/api-types';
 import { dayKey, formatDay } from '@/lib/format';
 
 export type MessageRow =
-  | { kind: 'day'; key: string; label: string }
-  | { kind: 'message'; key: string; message: Message; showSender: boolean };
+  { kind: 'day'; key: string; label: string } | { kind: 'message'; key: string; message: Message; showSender: boolean };
 
 /** Messages (oldest first) with a date separator before each new day; sender names in groups
  * on the first message of a run by the same person. */
@@ -18,7 +17,12 @@ export function buildRows(messages: Message[], isGroup: boolean): MessageRow[] {
     lastDay = day;
     const entry = message.type === 'system' || message.type === 'call'; // a centred line: no name
     const sameSender = !newDay && previous?.sender_jid === message.sender_jid && previous?.from_me === message.from_me;
-    rows.push({ kind: 'message', key: `msg:${message.id}`, message, showSender: isGroup && !message.from_me && !sameSender && !entry });
+    rows.push({
+      kind: 'message',
+      key: `msg:${message.id}`,
+      message,
+      showSender: isGroup && !message.from_me && !sameSender && !entry,
+    });
     previous = entry ? null : message;
   }
   return rows;
@@ -69,6 +73,7 @@ export function estimateRowHeight(row: MessageRow): number {
   let height = 46 + (showSender ? 18 : 0) + (message.quoted ? 54 : 0) + (message.reactions.length ? 28 : 0);
   if (message.deleted_at) return height + 28;
   height += mediaHeight(message);
-  height += message.type === 'location' || message.type === 'contact' || message.type === 'poll' ? 0 : textHeight(message.text);
+  height +=
+    message.type === 'location' || message.type === 'contact' || message.type === 'poll' ? 0 : textHeight(message.text);
   return height;
 }

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { contactsOf, locationOf, mapLink, markersOf, pollOf } from '@/features/messages/utils/raw-content';
 
-const VCARD = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna Schmidt\r\nTEL;type=CELL:+49 151 1111\r\nTEL:+49 30 2222\r\nEND:VCARD';
+const VCARD =
+  'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna Schmidt\r\nTEL;type=CELL:+49 151 1111\r\nTEL:+49 30 2222\r\nEND:VCARD';
 
 describe('locationOf', () => {
   it('reads a location, also inside a view-once or ephemeral wrapper, numbers given as strings too', () => {
     const location = { degreesLatitude: 52.52, degreesLongitude: '13.405', name: 'Berlin', address: '' };
     const expected = { latitude: 52.52, longitude: 13.405, name: 'Berlin', address: null, live: false };
     expect(locationOf({ locationMessage: location })).toEqual(expected);
-    expect(locationOf({ ephemeralMessage: { message: { viewOnceMessage: { message: { locationMessage: location } } } } })).toEqual(
-      expected,
-    );
+    expect(
+      locationOf({ ephemeralMessage: { message: { viewOnceMessage: { message: { locationMessage: location } } } } }),
+    ).toEqual(expected);
   });
 
   it('marks a live location, and finds nothing without both coordinates', () => {
@@ -71,9 +72,15 @@ describe('pollOf', () => {
 
 describe('markersOf', () => {
   it('sees view-once from the wrapper or the flag on the typed message, ephemeral from its wrapper', () => {
-    expect(markersOf({ viewOnceMessageV2: { message: { imageMessage: {} } } })).toEqual({ viewOnce: true, ephemeral: false });
+    expect(markersOf({ viewOnceMessageV2: { message: { imageMessage: {} } } })).toEqual({
+      viewOnce: true,
+      ephemeral: false,
+    });
     expect(markersOf({ imageMessage: { viewOnce: true } })).toEqual({ viewOnce: true, ephemeral: false });
-    expect(markersOf({ ephemeralMessage: { message: { conversation: 'x' } } })).toEqual({ viewOnce: false, ephemeral: true });
+    expect(markersOf({ ephemeralMessage: { message: { conversation: 'x' } } })).toEqual({
+      viewOnce: false,
+      ephemeral: true,
+    });
   });
 
   it('finds no marker on a plain message or no content', () => {

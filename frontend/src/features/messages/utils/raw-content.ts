@@ -3,7 +3,8 @@
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const num = (value: unknown): number | null => {
   const parsed = typeof value === 'string' ? Number(value) : value;
@@ -75,7 +76,10 @@ export function contactsOf(content: Json | null): ContactInfo[] {
   if (single) return [contactFrom(single)].filter((c): c is ContactInfo => c !== null);
   const many = field(content, 'contactsArrayMessage')?.contacts;
   if (!Array.isArray(many)) return [];
-  return many.filter(isObject).map(contactFrom).filter((c): c is ContactInfo => c !== null);
+  return many
+    .filter(isObject)
+    .map(contactFrom)
+    .filter((c): c is ContactInfo => c !== null);
 }
 
 export interface PollInfo {
@@ -88,7 +92,9 @@ export function pollOf(content: Json | null): PollInfo | null {
   const poll = field(content, 'pollCreationMessageV3', 'pollCreationMessageV2', 'pollCreationMessage');
   if (!poll) return null;
   const options = Array.isArray(poll.options)
-    ? poll.options.map((option) => (isObject(option) ? str(option.optionName) : null)).filter((o): o is string => o !== null)
+    ? poll.options
+        .map((option) => (isObject(option) ? str(option.optionName) : null))
+        .filter((o): o is string => o !== null)
     : [];
   return { question: str(poll.name) ?? 'Poll', options, selectableCount: num(poll.selectableOptionsCount) ?? 0 };
 }

@@ -23,6 +23,7 @@ export function checkPhone(input: string): { phone: string } | { error: string }
   if (!/^\+?\d+$/.test(compact)) return { error: 'Only one leading + is allowed: +49 151 1234 5678.' };
   const digits = compact.replace('+', '');
   if (digits.startsWith('0')) return { error: 'Start with the country code (+49 …), not a leading 0.' };
-  if (digits.length < 7 || digits.length > 15) return { error: 'A phone number with its country code has 7 to 15 digits.' };
+  if (digits.length < 7 || digits.length > 15)
+    return { error: 'A phone number with its country code has 7 to 15 digits.' };
   return { phone: `+${digits}` };
 }

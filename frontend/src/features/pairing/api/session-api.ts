@@ -4,8 +4,7 @@ import type { ConnectorSession } from '@/lib/api-types';
 
 export const POLL_INTERVAL_MS = 2000;
 
-export const getSession = (signal?: AbortSignal): Promise<ConnectorSession> =>
-  api.get('/api/session', { signal });
+export const getSession = (signal?: AbortSignal): Promise<ConnectorSession> => api.get('/api/session', { signal });
 
 export interface SessionPoll {
   session: ConnectorSession | null;
@@ -113,17 +112,29 @@ export interface BannerNotice {
 export function bannerNotice(session: ConnectorSession): BannerNotice | null {
   const reason = session.detail ? ` (${session.detail})` : '';
   if (session.state === 'logged_out') {
-    return { tone: 'error', text: `WhatsApp logged this device out${reason}: new messages are not archived.`, actions: ['link'] };
+    return {
+      tone: 'error',
+      text: `WhatsApp logged this device out${reason}: new messages are not archived.`,
+      actions: ['link'],
+    };
   }
   switch (session.state) {
     case 'offline':
-      return { tone: 'warning', text: `The connector is offline${reason}: new messages wait on the phone.`, actions: ['restart'] };
+      return {
+        tone: 'warning',
+        text: `The connector is offline${reason}: new messages wait on the phone.`,
+        actions: ['restart'],
+      };
     case 'failed':
       return { tone: 'error', text: `The connector failed${reason}.`, actions: ['restart'] };
     case 'replaced':
       return { tone: 'error', text: `Another connector took over this session${reason}.`, actions: ['restart'] };
     case 'outdated':
-      return { tone: 'error', text: `WhatsApp refused this client version${reason}: update the connector.`, actions: [] };
+      return {
+        tone: 'error',
+        text: `WhatsApp refused this client version${reason}: update the connector.`,
+        actions: [],
+      };
     case 'starting':
       return { tone: 'info', text: 'The connector is restarting…', actions: [] };
     case 'connecting':

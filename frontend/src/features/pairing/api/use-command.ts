@@ -13,7 +13,11 @@ export interface CommandState {
 /** One connector command behind a button: busy while it runs, its outcome in words, then
  * `onDone` (the session poll asks again at once). 409 means the connector is already there. */
 export function useCommand(send: () => Promise<ConnectorCommand>, done: string, onDone?: () => void): CommandState {
-  const [state, setState] = useState<{ busy: boolean; message: string | null; failed: boolean }>({ busy: false, message: null, failed: false });
+  const [state, setState] = useState<{ busy: boolean; message: string | null; failed: boolean }>({
+    busy: false,
+    message: null,
+    failed: false,
+  });
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;

@@ -26,7 +26,14 @@ describe('ConnectorBanner', () => {
   it('names the offline reason and restarts the connector', async () => {
     const { calls } = mockFetch({ 'POST /api/connector/restart': () => json({ command: 'restart' }, 202) });
     const onRetry = vi.fn();
-    render(<ConnectorBanner session={makeSession({ state: 'offline', detail: 'network down' })} error={null} onLink={vi.fn()} onRetry={onRetry} />);
+    render(
+      <ConnectorBanner
+        session={makeSession({ state: 'offline', detail: 'network down' })}
+        error={null}
+        onLink={vi.fn()}
+        onRetry={onRetry}
+      />,
+    );
     expect(banner().textContent).toContain('offline (network down)');
     await userEvent.click(screen.getByRole('button', { name: 'Restart connector' }));
     expect(await screen.findByText(/Restart requested/)).toBeTruthy();
@@ -35,21 +42,42 @@ describe('ConnectorBanner', () => {
   });
 
   it('says a restart is under way, without actions', () => {
-    render(<ConnectorBanner session={makeSession({ state: 'reconnecting' })} error={null} onLink={vi.fn()} onRetry={vi.fn()} />);
+    render(
+      <ConnectorBanner
+        session={makeSession({ state: 'reconnecting' })}
+        error={null}
+        onLink={vi.fn()}
+        onRetry={vi.fn()}
+      />,
+    );
     expect(banner().textContent).toContain('Reconnecting');
     expect(screen.queryByRole('button')).toBeNull();
   });
 
   it('offers Retry when the status cannot be read', async () => {
     const onRetry = vi.fn();
-    render(<ConnectorBanner session={null} error={new ApiError(503, { code: 'unavailable', message: 'redis down' })} onLink={vi.fn()} onRetry={onRetry} />);
+    render(
+      <ConnectorBanner
+        session={null}
+        error={new ApiError(503, { code: 'unavailable', message: 'redis down' })}
+        onLink={vi.fn()}
+        onRetry={onRetry}
+      />,
+    );
     expect(banner().textContent).toContain('redis down');
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(onRetry).toHaveBeenCalled();
   });
 
   it('shows the history sync progress', () => {
-    render(<ConnectorBanner session={makeSession({ history_progress: 42 })} error={null} onLink={vi.fn()} onRetry={vi.fn()} />);
+    render(
+      <ConnectorBanner
+        session={makeSession({ history_progress: 42 })}
+        error={null}
+        onLink={vi.fn()}
+        onRetry={vi.fn()}
+      />,
+    );
     expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('42');
   });
 });

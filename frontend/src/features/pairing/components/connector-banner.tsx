@@ -29,7 +29,9 @@ export function ConnectorBanner({ session, error, onLink, onRetry }: ConnectorBa
         <div className="banner-line">
           <span className="banner-text">Connector status unavailable: {errorMessage(error)}</span>
           <span className="banner-actions">
-            <button type="button" className="ghost" onClick={onRetry}>Retry</button>
+            <button type="button" className="ghost" onClick={onRetry}>
+              Retry
+            </button>
           </span>
         </div>
       ) : null}
@@ -49,7 +51,9 @@ function NoticeLine({ notice, onLink, onRetry }: { notice: BannerNotice; onLink:
       </span>
       <span className="banner-actions">
         {notice.actions.includes('link') && (
-          <button type="button" className="primary" onClick={onLink}>Link WhatsApp</button>
+          <button type="button" className="primary" onClick={onLink}>
+            Link WhatsApp
+          </button>
         )}
         {notice.actions.includes('restart') && (
           <button type="button" className="ghost" onClick={() => void restart.run()} disabled={restart.busy}>

@@ -49,7 +49,11 @@ export function ConnectorControls({ session, onChanged, only }: ConnectorControl
 /** Logging the device out ends the link on the phone too: it asks before it sends. */
 export function LogoutDevice({ onChanged }: { onChanged?: () => void }) {
   const [asking, setAsking] = useState(false);
-  const logout = useCommand(logoutDevice, 'This device was logged out. Link it again to archive new messages.', onChanged);
+  const logout = useCommand(
+    logoutDevice,
+    'This device was logged out. Link it again to archive new messages.',
+    onChanged,
+  );
   const questionId = useId();
   if (!asking) {
     return (
@@ -57,7 +61,9 @@ export function LogoutDevice({ onChanged }: { onChanged?: () => void }) {
         <button type="button" className="ghost danger" onClick={() => setAsking(true)} disabled={logout.busy}>
           Log out this device…
         </button>
-        <span aria-live="polite"><Outcome command={logout} /></span>
+        <span aria-live="polite">
+          <Outcome command={logout} />
+        </span>
       </div>
     );
   }

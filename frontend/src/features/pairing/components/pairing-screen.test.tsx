@@ -16,7 +16,11 @@ describe('PairingScreen', () => {
   });
 
   it('explains a logged-out device and shows the new code', () => {
-    render(<PairingScreen session={unpairedSession({ state: 'logged_out', detail: 'removed from phone', qr_code: '2@new' })} />);
+    render(
+      <PairingScreen
+        session={unpairedSession({ state: 'logged_out', detail: 'removed from phone', qr_code: '2@new' })}
+      />,
+    );
     const status = screen.getAllByRole('status')[0];
     expect(status?.textContent).toContain('logged out');
     expect(status?.textContent).toContain('removed from phone');
@@ -59,7 +63,12 @@ describe('PairingScreen', () => {
     expect(onChanged).toHaveBeenCalled();
 
     const expires = new Date(Date.now() + 3 * 60_000).toISOString();
-    rerender(<PairingScreen session={unpairedSession({ pair_code: 'ABCD-EFGH', pair_code_expires_at: expires })} onChanged={onChanged} />);
+    rerender(
+      <PairingScreen
+        session={unpairedSession({ pair_code: 'ABCD-EFGH', pair_code_expires_at: expires })}
+        onChanged={onChanged}
+      />,
+    );
     const code = screen.getByLabelText('Your code');
     expect(code.textContent).toBe('ABCD-EFGH');
     expect(code.className).toContain('pair-code');
@@ -78,7 +87,10 @@ describe('PairingScreen', () => {
   });
 
   it("shows the API's refusal of a number", async () => {
-    mockFetch({ 'POST /api/connector/pair-phone': () => apiError(400, 'invalid_request', 'not a phone number WhatsApp knows', 'phone') });
+    mockFetch({
+      'POST /api/connector/pair-phone': () =>
+        apiError(400, 'invalid_request', 'not a phone number WhatsApp knows', 'phone'),
+    });
     render(<PairingScreen session={unpairedSession()} />);
     await userEvent.click(screen.getByRole('button', { name: 'Link with phone number' }));
     await userEvent.type(screen.getByLabelText('Phone number of the WhatsApp account'), '+1 555 0100');

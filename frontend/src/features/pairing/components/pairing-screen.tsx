@@ -31,7 +31,9 @@ export function PairingScreen({ session, onChanged, onBrowse, onClose }: Pairing
   const card = (
     <div className="pairing-card">
       {onClose && (
-        <button type="button" className="ghost close-panel" onClick={onClose} aria-label="Close">✕</button>
+        <button type="button" className="ghost close-panel" onClick={onClose} aria-label="Close">
+          ✕
+        </button>
       )}
       <h1 id="pairing-title">Link WhatsApp</h1>
       <p className={problem ? 'error-text' : 'muted'} role="status" aria-live="polite">
@@ -44,10 +46,18 @@ export function PairingScreen({ session, onChanged, onBrowse, onClose }: Pairing
       {unpaired && (
         <>
           <div className="segmented" role="group" aria-label="How to link">
-            <button type="button" aria-pressed={method === 'qr'} onClick={() => setMethod('qr')}>QR code</button>
-            <button type="button" aria-pressed={method === 'phone'} onClick={() => setMethod('phone')}>Link with phone number</button>
+            <button type="button" aria-pressed={method === 'qr'} onClick={() => setMethod('qr')}>
+              QR code
+            </button>
+            <button type="button" aria-pressed={method === 'phone'} onClick={() => setMethod('phone')}>
+              Link with phone number
+            </button>
           </div>
-          {method === 'qr' ? <QrMethod session={session} onChanged={onChanged} /> : <PhoneMethod session={session} onChanged={onChanged} />}
+          {method === 'qr' ? (
+            <QrMethod session={session} onChanged={onChanged} />
+          ) : (
+            <PhoneMethod session={session} onChanged={onChanged} />
+          )}
         </>
       )}
       <HistoryProgress progress={session.history_progress} />
@@ -58,7 +68,9 @@ export function PairingScreen({ session, onChanged, onBrowse, onClose }: Pairing
         </button>
       )}
       {onClose && !unpaired && (
-        <button type="button" className="primary" onClick={onClose}>Back to the archive</button>
+        <button type="button" className="primary" onClick={onClose}>
+          Back to the archive
+        </button>
       )}
     </div>
   );
@@ -77,7 +89,9 @@ function PairingDialog({ onClose, children }: { onClose: () => void; children: R
   useEffect(() => {
     const node = dialog.current;
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const below = [...(node?.parentElement?.children ?? [])].filter((element) => element !== node && !element.hasAttribute('inert'));
+    const below = [...(node?.parentElement?.children ?? [])].filter(
+      (element) => element !== node && !element.hasAttribute('inert'),
+    );
     for (const element of below) element.setAttribute('inert', '');
     node?.focus();
     return () => {
@@ -118,11 +132,19 @@ function QrMethod({ session, onChanged }: { session: ConnectorSession; onChanged
           </div>
         )}
       </div>
-      <p className="small">On your phone: WhatsApp → Settings → Linked devices → Link a device, then point it at this code.</p>
-      {session.qr_expires_at && session.qr_code && <p className="muted small">The code rotates; this page follows it.</p>}
+      <p className="small">
+        On your phone: WhatsApp → Settings → Linked devices → Link a device, then point it at this code.
+      </p>
+      {session.qr_expires_at && session.qr_code && (
+        <p className="muted small">The code rotates; this page follows it.</p>
+      )}
       <div className="control-row">
-        <button type="button" className="ghost" onClick={() => void newCode.run()} disabled={newCode.busy}>New QR code</button>
-        <span aria-live="polite" className={newCode.failed ? 'error-text small' : 'muted small'}>{newCode.message}</span>
+        <button type="button" className="ghost" onClick={() => void newCode.run()} disabled={newCode.busy}>
+          New QR code
+        </button>
+        <span aria-live="polite" className={newCode.failed ? 'error-text small' : 'muted small'}>
+          {newCode.message}
+        </span>
       </div>
     </section>
   );
@@ -168,14 +190,24 @@ function PhoneMethod({ session, onChanged }: { session: ConnectorSession; onChan
             aria-invalid={problem !== null}
             aria-describedby={problem ? 'pair-phone-problem' : undefined}
           />
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Asking…' : 'Get code'}</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Asking…' : 'Get code'}
+          </button>
         </div>
-        {problem && <p id="pair-phone-problem" className="error-text small" role="alert">{problem}</p>}
+        {problem && (
+          <p id="pair-phone-problem" className="error-text small" role="alert">
+            {problem}
+          </p>
+        )}
       </form>
       {session.pair_code ? (
         <PairCode code={session.pair_code} expiresAt={session.pair_code_expires_at} />
       ) : (
-        requested && <p className="muted small" role="status">Waiting for the code from WhatsApp…</p>
+        requested && (
+          <p className="muted small" role="status">
+            Waiting for the code from WhatsApp…
+          </p>
+        )
       )}
     </section>
   );
@@ -200,17 +232,27 @@ function PairCode({ code, expiresAt }: { code: string; expiresAt: string | null 
   const expires = expiresAt ? Date.parse(expiresAt) : NaN;
   return (
     <div className="pair-code-box">
-      <span className="muted small" id="pair-code-label">Your code</span>
-      <output className="pair-code mono" aria-labelledby="pair-code-label" ref={output}>{code}</output>
+      <span className="muted small" id="pair-code-label">
+        Your code
+      </span>
+      <output className="pair-code mono" aria-labelledby="pair-code-label" ref={output}>
+        {code}
+      </output>
       <div className="control-row">
-        <button type="button" className="ghost" onClick={() => void copy()}>Copy code</button>
-        <span className="muted small" aria-live="polite">{copied}</span>
+        <button type="button" className="ghost" onClick={() => void copy()}>
+          Copy code
+        </button>
+        <span className="muted small" aria-live="polite">
+          {copied}
+        </span>
       </div>
       <p className="small">
         On your phone: WhatsApp → Settings → Linked devices → Link a device → Link with phone number instead → enter{' '}
         <strong className="mono">{code}</strong>
       </p>
-      {Number.isFinite(expires) && <p className="muted small">Valid until {formatClock(expires)}; a new one can be asked for then.</p>}
+      {Number.isFinite(expires) && (
+        <p className="muted small">Valid until {formatClock(expires)}; a new one can be asked for then.</p>
+      )}
     </div>
   );
 }

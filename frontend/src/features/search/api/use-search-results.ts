@@ -29,7 +29,12 @@ export interface SearchResults {
 }
 
 const paramsOf = ({ q, filters }: SubmittedSearch): SearchParams => ({
-  q, chat: filters.chat, sender: filters.sender, from: filters.from, to: filters.to, type: filters.type || null,
+  q,
+  chat: filters.chat,
+  sender: filters.sender,
+  from: filters.from,
+  to: filters.to,
+  type: filters.type || null,
   ...(filters.accounts === 'all' ? { account: null } : {}),
 });
 
@@ -47,13 +52,20 @@ export function useSearchResults(submitted: SubmittedSearch | null): SearchResul
     inFlight.current = true;
     const settle = (update: (base: MorePages) => MorePages) =>
       setMore((previous) => (previous?.key === key ? update(previous) : previous));
-    setMore((previous) => ({ ...(previous?.key === key ? previous : { key, items: [], cursor }), busy: true, error: null }));
-    searchMessages({ ...paramsOf(submitted), cursor }).finally(() => {
-      inFlight.current = false;
-    }).then(
-      (page) => settle((base) => ({ ...base, items: [...base.items, ...page.items], cursor: page.next_cursor, busy: false })),
-      (error: unknown) => settle((base) => ({ ...base, busy: false, error })),
-    );
+    setMore((previous) => ({
+      ...(previous?.key === key ? previous : { key, items: [], cursor }),
+      busy: true,
+      error: null,
+    }));
+    searchMessages({ ...paramsOf(submitted), cursor })
+      .finally(() => {
+        inFlight.current = false;
+      })
+      .then(
+        (page) =>
+          settle((base) => ({ ...base, items: [...base.items, ...page.items], cursor: page.next_cursor, busy: false })),
+        (error: unknown) => settle((base) => ({ ...base, busy: false, error })),
+      );
   }, [submitted, key, cursor]);
 
   return {

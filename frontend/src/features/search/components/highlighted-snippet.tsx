@@ -1,6 +1,13 @@
 import type { ReactNode } from 'react';
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#39;': "'" };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#x27;': "'",
+  '&#39;': "'",
+};
 
 /** Undo the API's HTML escaping; the result is rendered as text, so it stays inert. */
 export function unescapeHtml(text: string): string {

@@ -10,7 +10,8 @@ import { apiError, json, mockFetch } from '@/testing/mock-fetch';
 
 describe('HighlightedSnippet', () => {
   it('renders <mark> as highlights and escaped HTML as inert text', () => {
-    const snippet = '&lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark>Treffen</mark> am <mark>Freitag</mark> &lt;img src=x onerror=alert(2)&gt;';
+    const snippet =
+      '&lt;script&gt;alert(1)&lt;/script&gt; &amp; <mark>Treffen</mark> am <mark>Freitag</mark> &lt;img src=x onerror=alert(2)&gt;';
     const { container } = render(<HighlightedSnippet snippet={snippet} />);
     expect([...container.querySelectorAll('mark')].map((mark) => mark.textContent)).toEqual(['Treffen', 'Freitag']);
     expect(container.querySelector('script, img')).toBeNull();
@@ -18,7 +19,7 @@ describe('HighlightedSnippet', () => {
   });
 
   it('does not turn escaped mark tags from the message into highlights', () => {
-    const { container } = render(<HighlightedSnippet snippet={"&lt;mark&gt;fake&lt;/mark&gt; <mark>real</mark>"} />);
+    const { container } = render(<HighlightedSnippet snippet={'&lt;mark&gt;fake&lt;/mark&gt; <mark>real</mark>'} />);
     expect([...container.querySelectorAll('mark')].map((mark) => mark.textContent)).toEqual(['real']);
     expect(container.textContent).toBe('<mark>fake</mark> real');
   });
@@ -42,12 +43,20 @@ describe('SearchPanel', () => {
     expect(query?.get('type')).toBe('text');
     expect(query?.has('sender')).toBe(false);
     await userEvent.click(within(results).getByRole('button'));
-    expect(useNavigationStore.getState().jumpTarget).toMatchObject({ chatJid: '120363012345678901@g.us', messageId: 'HIT1' });
+    expect(useNavigationStore.getState().jumpTarget).toMatchObject({
+      chatJid: '120363012345678901@g.us',
+      messageId: 'HIT1',
+    });
     expect(useNavigationStore.getState().selectedChatJid).toBe('120363012345678901@g.us');
   });
 
   it('shows the empty state and the API error with its field', async () => {
-    mockFetch({ 'GET /api/search': ({ url }) => (url.searchParams.get('q') === 'bad' ? apiError(422, 'invalid_request', 'bad date', 'from') : json({ items: [], next_cursor: null })) });
+    mockFetch({
+      'GET /api/search': ({ url }) =>
+        url.searchParams.get('q') === 'bad'
+          ? apiError(422, 'invalid_request', 'bad date', 'from')
+          : json({ items: [], next_cursor: null }),
+    });
     render(<SearchPanel currentChatJid={null} />);
     const box = screen.getByRole('searchbox', { name: 'Search messages' });
     await userEvent.type(box, 'nothing{Enter}');
@@ -83,7 +92,13 @@ describe('SearchPanel', () => {
     });
     const { calls } = mockFetch({
       'GET /api/search': () =>
-        json({ items: [makeHit({ id: 'H1', account: 'home' }), makeHit({ id: 'S1', account: 'sales', chat_jid: '4917@s.whatsapp.net' })], next_cursor: null }),
+        json({
+          items: [
+            makeHit({ id: 'H1', account: 'home' }),
+            makeHit({ id: 'S1', account: 'sales', chat_jid: '4917@s.whatsapp.net' }),
+          ],
+          next_cursor: null,
+        }),
     });
     const { container } = render(<SearchPanel currentChatJid={null} />);
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Accounts to search' }), 'all accounts');
@@ -100,7 +115,9 @@ describe('SearchPanel', () => {
 
   it('searches the account shown unless asked otherwise, and offers no choice with one account', async () => {
     useAccountStore.setState({ accounts: [makeAccount('home'), makeAccount('sales')], current: 'sales' });
-    const { calls } = mockFetch({ 'GET /api/search': () => json({ items: [makeHit({ account: 'sales' })], next_cursor: null }) });
+    const { calls } = mockFetch({
+      'GET /api/search': () => json({ items: [makeHit({ account: 'sales' })], next_cursor: null }),
+    });
     const { unmount } = render(<SearchPanel currentChatJid={null} />);
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search messages' }), 'you{Enter}');
     const results = await screen.findByRole('listbox', { name: 'Search results' });

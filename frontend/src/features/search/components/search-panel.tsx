@@ -9,7 +9,9 @@ import { HighlightedSnippet } from '@/features/search/components/highlighted-sni
 import { useSearchStore } from '@/features/search/stores/search-store';
 
 function Hit({ hit, onOpen, showAccount }: { hit: SearchHit; onOpen: (hit: SearchHit) => void; showAccount: boolean }) {
-  const account = useAccountStore((state) => (showAccount ? (state.accounts?.find((item) => item.id === hit.account)?.display_name ?? hit.account) : null));
+  const account = useAccountStore((state) =>
+    showAccount ? (state.accounts?.find((item) => item.id === hit.account)?.display_name ?? hit.account) : null,
+  );
   const sender = hit.from_me ? 'You' : (hit.sender_name ?? (hit.sender_jid ? jidLabel(hit.sender_jid) : ''));
   return (
     <li role="option" aria-selected={false} tabIndex={-1} className="search-hit">
@@ -47,7 +49,12 @@ function Results() {
     <>
       <ul className="search-results" role="listbox" aria-label="Search results">
         {results.items.map((hit) => (
-          <Hit key={`${hit.account}/${hit.chat_jid}/${hit.id}`} hit={hit} onOpen={open} showAccount={submitted.filters.accounts === 'all'} />
+          <Hit
+            key={`${hit.account}/${hit.chat_jid}/${hit.id}`}
+            hit={hit}
+            onOpen={open}
+            showAccount={submitted.filters.accounts === 'all'}
+          />
         ))}
       </ul>
       {results.moreError ? <ErrorNotice error={results.moreError} onRetry={results.loadMore} /> : null}
@@ -69,7 +76,11 @@ function AccountScope() {
   return (
     <label className="account-scope">
       In
-      <select aria-label="Accounts to search" value={scope} onChange={(event) => setFilter('accounts', event.target.value as 'shown' | 'all')}>
+      <select
+        aria-label="Accounts to search"
+        value={scope}
+        onChange={(event) => setFilter('accounts', event.target.value as 'shown' | 'all')}
+      >
         <option value="shown">this account</option>
         <option value="all">all accounts</option>
       </select>
@@ -86,13 +97,23 @@ export function SearchPanel({ currentChatJid }: { currentChatJid: string | null 
   return (
     <section className="search-panel" aria-label="Search">
       <form role="search" onSubmit={onSubmit} className="search-form">
-        <input type="search" aria-label="Search messages" placeholder="Search messages" value={draft} onChange={(event) => setDraft(event.target.value)} />
+        <input
+          type="search"
+          aria-label="Search messages"
+          placeholder="Search messages"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+        />
         <AccountScope />
         <details>
           <summary>Filters</summary>
           <label>
             Chat (JID)
-            <input value={filters.chat} onChange={(event) => setFilter('chat', event.target.value)} placeholder="any chat" />
+            <input
+              value={filters.chat}
+              onChange={(event) => setFilter('chat', event.target.value)}
+              placeholder="any chat"
+            />
           </label>
           {currentChatJid && (
             <button type="button" className="link-button" onClick={() => setFilter('chat', currentChatJid)}>
@@ -101,7 +122,11 @@ export function SearchPanel({ currentChatJid }: { currentChatJid: string | null 
           )}
           <label>
             Sender (JID)
-            <input value={filters.sender} onChange={(event) => setFilter('sender', event.target.value)} placeholder="anyone" />
+            <input
+              value={filters.sender}
+              onChange={(event) => setFilter('sender', event.target.value)}
+              placeholder="anyone"
+            />
           </label>
           <label>
             From
@@ -113,7 +138,10 @@ export function SearchPanel({ currentChatJid }: { currentChatJid: string | null 
           </label>
           <label>
             Type
-            <select value={filters.type} onChange={(event) => setFilter('type', event.target.value as MessageType | '')}>
+            <select
+              value={filters.type}
+              onChange={(event) => setFilter('type', event.target.value as MessageType | '')}
+            >
               <option value="">any</option>
               {MESSAGE_TYPES.map((type) => (
                 <option key={type} value={type}>

@@ -31,7 +31,8 @@ export const useSearchStore = create<SearchState>()((set) => ({
   ...initial,
   setDraft: (draft) => set({ draft }),
   setFilter: (key, value) => set((state) => ({ filters: { ...state.filters, [key]: value } })),
-  submit: () => set((state) => (state.draft.trim() ? { submitted: { q: state.draft.trim(), filters: state.filters } } : {})),
+  submit: () =>
+    set((state) => (state.draft.trim() ? { submitted: { q: state.draft.trim(), filters: state.filters } } : {})),
 }));
 
 export const resetSearchStore = (): void => useSearchStore.setState(initial);

@@ -12,7 +12,12 @@ const BOB = '4915187654321@s.whatsapp.net';
 const post = (id: string, sender: string, text: string, at: number): Message =>
   makeMessage({ id, chat_jid: 'status@broadcast', sender_jid: sender, text, timestamp: at });
 
-const contact = (sender: string, name: string | null, posts: Message[], overrides: Partial<StatusContact> = {}): StatusContact => ({
+const contact = (
+  sender: string,
+  name: string | null,
+  posts: Message[],
+  overrides: Partial<StatusContact> = {},
+): StatusContact => ({
   sender_jid: sender,
   sender_name: name,
   from_me: false,
@@ -44,7 +49,11 @@ describe('Status', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Older status posts' }));
     const anna = await screen.findByRole('list', { name: 'Status posts of Anna' });
     await within(anna).findByText('Anna am Morgen');
-    expect(within(anna).getAllByRole('listitem').map((item) => item.textContent)).toEqual(['Anna am Morgen', 'Anna am Abend']);
+    expect(
+      within(anna)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(['Anna am Morgen', 'Anna am Abend']);
     const reads = calls.filter((call) => call.url.pathname === '/api/status');
     expect(reads.map((call) => call.url.searchParams.get('cursor'))).toEqual([null, 'c1']);
     expect(screen.queryByRole('button', { name: 'Older status posts' })).toBeNull();
@@ -64,7 +73,10 @@ describe('Status', () => {
 
   it('renders hostile text as text, never as markup', async () => {
     const hostile = '<img src=x onerror="window.hacked=1">';
-    mockFetch({ 'GET /api/status': () => json({ contacts: [contact(ANNA, hostile, [post('S9', ANNA, 'x', 1)])], next_cursor: null }) });
+    mockFetch({
+      'GET /api/status': () =>
+        json({ contacts: [contact(ANNA, hostile, [post('S9', ANNA, 'x', 1)])], next_cursor: null }),
+    });
     render(<StatusView renderPost={drawn} />);
     expect(await screen.findByText(hostile)).toBeTruthy();
     expect(document.querySelector('img[src="x"]')).toBeNull();
@@ -72,7 +84,10 @@ describe('Status', () => {
 
   it('keeps a contact in its place when older pages bring more of its posts', () => {
     const shown = [contact(ANNA, 'Anna', [post('S3', ANNA, 'c', 10)]), contact(BOB, 'Bob', [post('S2', BOB, 'b', 5)])];
-    const older = [contact(BOB, 'Bob', [post('S0', BOB, 'z', 0)]), contact('4930123456@s.whatsapp.net', 'Carla', [post('S1', 'x', 'a', 1)])];
+    const older = [
+      contact(BOB, 'Bob', [post('S0', BOB, 'z', 0)]),
+      contact('4930123456@s.whatsapp.net', 'Carla', [post('S1', 'x', 'a', 1)]),
+    ];
     const merged = mergeContacts(shown, older);
     expect(merged.map((item) => [item.sender_name, item.posts.map((p) => p.id)])).toEqual([
       ['Anna', ['S3']],
@@ -88,7 +103,12 @@ describe('Status', () => {
     let revision = 1;
     mockFetch({
       'GET /api/status': () => json({ contacts: [contact(ANNA, 'Anna', posts)], next_cursor: null }),
-      'GET /api/changes': () => json({ revision, reset: false, chats: revision > 1 ? [{ jid: 'status@broadcast', chat: null, messages: null }] : [] }),
+      'GET /api/changes': () =>
+        json({
+          revision,
+          reset: false,
+          chats: revision > 1 ? [{ jid: 'status@broadcast', chat: null, messages: null }] : [],
+        }),
     });
     render(<StatusView renderPost={drawn} />);
     await screen.findByText('Anna am Morgen');

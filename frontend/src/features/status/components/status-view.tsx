@@ -82,12 +82,15 @@ export function StatusView({ renderPost }: { renderPost: (post: Message) => Reac
                 <Avatar name={contactName(contact)} seed={contact.sender_jid ?? ''} size={32} />
                 <span className="strong">{contactName(contact)}</span>
                 <span className="muted small">
-                  {' '}{contact.posts.length} · {formatDateTime(contact.latest_at)}
+                  {' '}
+                  {contact.posts.length} · {formatDateTime(contact.latest_at)}
                 </span>
               </summary>
               <div role="list" aria-label={`Status posts of ${contactName(contact)}`}>
                 {contact.posts.map((post) => (
-                  <div role="listitem" key={post.id}>{renderPost(post)}</div>
+                  <div role="listitem" key={post.id}>
+                    {renderPost(post)}
+                  </div>
                 ))}
               </div>
             </details>

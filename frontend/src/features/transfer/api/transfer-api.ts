@@ -1,17 +1,21 @@
 import { ApiError, api, scopedUrl } from '@/lib/api-client';
-import type { ExportCreate, ExportStatus, ImportCreate, ImportCreated, ImportStatus, UploadTarget } from '@/features/transfer/api/transfer-types';
+import type {
+  ExportCreate,
+  ExportStatus,
+  ImportCreate,
+  ImportCreated,
+  ImportStatus,
+  UploadTarget,
+} from '@/features/transfer/api/transfer-types';
 
-export const createImport = (body: ImportCreate): Promise<ImportCreated> =>
-  api.post('/api/imports', { body });
+export const createImport = (body: ImportCreate): Promise<ImportCreated> => api.post('/api/imports', { body });
 
-export const startImport = (id: string): Promise<ImportStatus> =>
-  api.post('/api/imports/{id}/start', { path: { id } });
+export const startImport = (id: string): Promise<ImportStatus> => api.post('/api/imports/{id}/start', { path: { id } });
 
 export const getImport = (id: string, signal?: AbortSignal): Promise<ImportStatus> =>
   api.get('/api/imports/{id}', { path: { id }, signal });
 
-export const createExport = (body: ExportCreate): Promise<ExportStatus> =>
-  api.post('/api/exports', { body });
+export const createExport = (body: ExportCreate): Promise<ExportStatus> => api.post('/api/exports', { body });
 
 export const getExport = (id: string, signal?: AbortSignal): Promise<ExportStatus> =>
   api.get('/api/exports/{id}', { path: { id }, signal });
@@ -29,7 +33,12 @@ export type UploadProgress = (loaded: number, total: number) => void;
 
 /** The file sent where the API said, with upload progress events (fetch has none for request
  * bodies): a PUT of the raw file to the API, or a form POST to the bucket (fields, then the file). */
-export function uploadFile(target: UploadTarget, file: Blob, onProgress: UploadProgress, signal?: AbortSignal): Promise<void> {
+export function uploadFile(
+  target: UploadTarget,
+  file: Blob,
+  onProgress: UploadProgress,
+  signal?: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(target.method, scopedUrl(target.url)); // the API's own upload URL: this account's

@@ -3,7 +3,11 @@ import { useEffect, useState } from 'react';
 export const POLL_MS = 700;
 
 /** A job's status, asked for every POLL_MS until `finished` says it is over (or the id changes). */
-export function useJob<T>(id: string | null, load: (id: string, signal: AbortSignal) => Promise<T>, finished: (status: T) => boolean) {
+export function useJob<T>(
+  id: string | null,
+  load: (id: string, signal: AbortSignal) => Promise<T>,
+  finished: (status: T) => boolean,
+) {
   const [status, setStatus] = useState<{ id: string; value: T } | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {

@@ -6,7 +6,11 @@ import { browserTimeZone } from '@/features/transfer/api/transfer-api';
 import type { ExportCreate, ExportFormat, ExportMedia } from '@/features/transfer/api/transfer-types';
 
 const FORMATS: Record<ExportFormat, string> = { html: 'Web pages (HTML)', json: 'JSON', txt: 'WhatsApp text' };
-const MEDIA: Record<ExportMedia, string> = { include: 'Files in the zip', links: 'Links to the archive', none: 'No media' };
+const MEDIA: Record<ExportMedia, string> = {
+  include: 'Files in the zip',
+  links: 'Links to the archive',
+  none: 'No media',
+};
 
 interface ExportFormProps {
   busy: boolean;
@@ -34,7 +38,14 @@ export function ExportForm({ busy, onSubmit }: ExportFormProps) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!ready) return;
-    onSubmit({ chats: all ? null : selected, since: since || null, until: until || null, time_zone: timeZone.trim() || 'UTC', formats, media });
+    onSubmit({
+      chats: all ? null : selected,
+      since: since || null,
+      until: until || null,
+      time_zone: timeZone.trim() || 'UTC',
+      formats,
+      media,
+    });
   };
 
   return (
@@ -45,8 +56,13 @@ export function ExportForm({ busy, onSubmit }: ExportFormProps) {
       {!all && (
         <label>
           Chats to export
-          <select aria-label="Chats to export" multiple size={Math.min(8, Math.max(3, choices.length))} value={selected}
-            onChange={(event) => setSelected([...event.target.selectedOptions].map((option) => option.value))}>
+          <select
+            aria-label="Chats to export"
+            multiple
+            size={Math.min(8, Math.max(3, choices.length))}
+            value={selected}
+            onChange={(event) => setSelected([...event.target.selectedOptions].map((option) => option.value))}
+          >
             {choices.map((item) => (
               <option key={item.jid} value={item.jid}>
                 {item.name ?? item.jid}
@@ -73,7 +89,12 @@ export function ExportForm({ busy, onSubmit }: ExportFormProps) {
         <legend>Formats</legend>
         {(Object.keys(FORMATS) as ExportFormat[]).map((format) => (
           <label key={format} className="inline">
-            <input type="checkbox" checked={formats.includes(format)} onChange={(event) => toggleFormat(format, event.target.checked)} /> {FORMATS[format]}
+            <input
+              type="checkbox"
+              checked={formats.includes(format)}
+              onChange={(event) => toggleFormat(format, event.target.checked)}
+            />{' '}
+            {FORMATS[format]}
           </label>
         ))}
       </fieldset>
@@ -87,7 +108,9 @@ export function ExportForm({ busy, onSubmit }: ExportFormProps) {
           ))}
         </select>
       </label>
-      <button type="submit" className="primary" disabled={busy || !ready}>Export</button>
+      <button type="submit" className="primary" disabled={busy || !ready}>
+        Export
+      </button>
     </form>
   );
 }

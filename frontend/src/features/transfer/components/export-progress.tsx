@@ -22,7 +22,11 @@ export function ExportProgress({ status, error, pollError }: ExportProgressProps
   if (!status && !error) return null;
   return (
     <div className="transfer-status" aria-live="polite">
-      {error ? <p role="alert" className="banner-error">{errorMessage(error)}</p> : null}
+      {error ? (
+        <p role="alert" className="banner-error">
+          {errorMessage(error)}
+        </p>
+      ) : null}
       {status && <p className="strong">{STATES[status.state]}</p>}
       {status && status.state !== 'failed' && (
         <ProgressBar
@@ -31,14 +35,19 @@ export function ExportProgress({ status, error, pollError }: ExportProgressProps
           max={status.state === 'done' ? 1 : status.messages_total}
         />
       )}
-      {status?.state === 'failed' && <p role="alert" className="banner-error">{status.error}</p>}
+      {status?.state === 'failed' && (
+        <p role="alert" className="banner-error">
+          {status.error}
+        </p>
+      )}
       {status?.state === 'done' && status.download_url && (
         <p>
           <a className="primary" href={scopedUrl(status.download_url)} download={status.file_name ?? true}>
             Download {status.file_name}
           </a>{' '}
           <span className="muted small">
-            {formatBytes(status.size)} · {status.files} {status.files === 1 ? 'file' : 'files'}{status.missing_files ? `, ${status.missing_files} missing` : ''}
+            {formatBytes(status.size)} · {status.files} {status.files === 1 ? 'file' : 'files'}
+            {status.missing_files ? `, ${status.missing_files} missing` : ''}
           </span>
         </p>
       )}

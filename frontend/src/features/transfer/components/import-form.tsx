@@ -46,7 +46,11 @@ export function ImportForm({ busy, onSubmit }: ImportFormProps) {
     <form className="transfer-form" onSubmit={submit} aria-label="Import a chat export">
       <label>
         WhatsApp export (.zip or .txt)
-        <input type="file" accept=".zip,.txt,application/zip,text/plain" onChange={(event) => setFile(event.target.files?.[0] ?? null)} />
+        <input
+          type="file"
+          accept=".zip,.txt,application/zip,text/plain"
+          onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+        />
       </label>
       <label>
         Chat
@@ -67,7 +71,12 @@ export function ImportForm({ busy, onSubmit }: ImportFormProps) {
       )}
       <label>
         Your name in the file
-        <input value={meName} onChange={(event) => setMeName(event.target.value)} maxLength={100} placeholder="as your lines show it" />
+        <input
+          value={meName}
+          onChange={(event) => setMeName(event.target.value)}
+          maxLength={100}
+          placeholder="as your lines show it"
+        />
       </label>
       <label>
         Phone's time zone
@@ -75,7 +84,11 @@ export function ImportForm({ busy, onSubmit }: ImportFormProps) {
       </label>
       <label>
         Date order
-        <select aria-label="Date order" value={dateOrder} onChange={(event) => setDateOrder(event.target.value as DateOrder | '')}>
+        <select
+          aria-label="Date order"
+          value={dateOrder}
+          onChange={(event) => setDateOrder(event.target.value as DateOrder | '')}
+        >
           <option value="">Detect from the file</option>
           <option value="day-first">Day first (31/12)</option>
           <option value="month-first">Month first (12/31)</option>
@@ -85,7 +98,9 @@ export function ImportForm({ busy, onSubmit }: ImportFormProps) {
         <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.target.checked)} />
         Check the senders first (imports nothing)
       </label>
-      <button type="submit" className="primary" disabled={busy || !ready}>{dryRun ? 'Check' : 'Import'}</button>
+      <button type="submit" className="primary" disabled={busy || !ready}>
+        {dryRun ? 'Check' : 'Import'}
+      </button>
     </form>
   );
 }

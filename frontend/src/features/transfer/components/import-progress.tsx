@@ -21,18 +21,29 @@ function Summary({ summary }: { summary: ImportSummary }) {
   return (
     <div className="transfer-summary" aria-label="Import summary">
       <dl>
-        <dt>Lines</dt><dd>{summary.lines}</dd>
-        <dt>Imported</dt><dd>{summary.imported}</dd>
-        <dt>Matched archived copies</dt><dd>{summary.matched}</dd>
-        <dt>Imported before</dt><dd>{summary.already_imported}</dd>
-        <dt>Skipped lines</dt><dd>{skipped}</dd>
-        <dt>Media</dt><dd>{summary.media_stored} stored, {summary.media_missing} not in the export</dd>
-        <dt>Dates</dt><dd>{summary.date_order}</dd>
+        <dt>Lines</dt>
+        <dd>{summary.lines}</dd>
+        <dt>Imported</dt>
+        <dd>{summary.imported}</dd>
+        <dt>Matched archived copies</dt>
+        <dd>{summary.matched}</dd>
+        <dt>Imported before</dt>
+        <dd>{summary.already_imported}</dd>
+        <dt>Skipped lines</dt>
+        <dd>{skipped}</dd>
+        <dt>Media</dt>
+        <dd>
+          {summary.media_stored} stored, {summary.media_missing} not in the export
+        </dd>
+        <dt>Dates</dt>
+        <dd>{summary.date_order}</dd>
       </dl>
       {summary.skipped.length > 0 && (
         <ul className="small" aria-label="Skipped lines by reason">
           {summary.skipped.map((item) => (
-            <li key={item.reason}>{item.count} × {item.reason}</li>
+            <li key={item.reason}>
+              {item.count} × {item.reason}
+            </li>
           ))}
         </ul>
       )}
@@ -60,7 +71,11 @@ function SendersReview({ summary, busy, onImport }: ReviewProps) {
   const [given, setGiven] = useState<Record<string, string>>({});
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const mapping = Object.fromEntries(Object.entries(given).map(([name, id]) => [name, id.trim()]).filter(([, id]) => id));
+    const mapping = Object.fromEntries(
+      Object.entries(given)
+        .map(([name, id]) => [name, id.trim()])
+        .filter(([, id]) => id),
+    );
     onImport(mapping);
   };
   return (
@@ -68,7 +83,9 @@ function SendersReview({ summary, busy, onImport }: ReviewProps) {
       {unknown.length === 0 ? (
         <p className="small">Every sender was recognized. Nothing was imported yet.</p>
       ) : (
-        <p className="small">Nothing was imported yet. Who are these senders? A phone number with its country code (or leave it empty).</p>
+        <p className="small">
+          Nothing was imported yet. Who are these senders? A phone number with its country code (or leave it empty).
+        </p>
       )}
       {unknown.map((sender) => (
         <label key={sender.name}>
@@ -81,7 +98,9 @@ function SendersReview({ summary, busy, onImport }: ReviewProps) {
           />
         </label>
       ))}
-      <button type="submit" className="primary" disabled={busy}>Import with these senders</button>
+      <button type="submit" className="primary" disabled={busy}>
+        Import with these senders
+      </button>
     </form>
   );
 }
@@ -96,7 +115,14 @@ interface ImportProgressProps {
 }
 
 /** Upload bar, then the job's state and ingest's progress, then the summary (or the reason). */
-export function ImportProgress({ upload, status, error, pollError, busy = false, onImportReviewed }: ImportProgressProps) {
+export function ImportProgress({
+  upload,
+  status,
+  error,
+  pollError,
+  busy = false,
+  onImportReviewed,
+}: ImportProgressProps) {
   const openChat = useNavigationStore((state) => state.openChat);
   if (!upload && !status && !error) return null;
   const applied = status?.batches_applied ?? 0;
@@ -106,17 +132,31 @@ export function ImportProgress({ upload, status, error, pollError, busy = false,
       {upload && <ProgressBar label="Upload" value={upload.loaded} max={upload.total} />}
       {status && <p className="strong">{STATES[status.state]}</p>}
       {status && (status.state === 'ingesting' || (status.state === 'done' && total > 0)) && (
-        <ProgressBar label={`Ingest: ${applied} of ${total} batches`} value={status.state === 'done' ? total : applied} max={total} />
+        <ProgressBar
+          label={`Ingest: ${applied} of ${total} batches`}
+          value={status.state === 'done' ? total : applied}
+          max={total}
+        />
       )}
-      {status?.state === 'failed' && <p role="alert" className="banner-error">{status.error}</p>}
-      {error ? <p role="alert" className="banner-error">{errorMessage(error)}</p> : null}
+      {status?.state === 'failed' && (
+        <p role="alert" className="banner-error">
+          {status.error}
+        </p>
+      )}
+      {error ? (
+        <p role="alert" className="banner-error">
+          {errorMessage(error)}
+        </p>
+      ) : null}
       {pollError ? <p className="muted small">Status not reachable, retrying: {errorMessage(pollError)}</p> : null}
       {status?.summary && <Summary summary={status.summary} />}
       {status?.state === 'done' && status.dry_run && status.summary && onImportReviewed && (
         <SendersReview key={status.id} summary={status.summary} busy={busy} onImport={onImportReviewed} />
       )}
       {status?.state === 'done' && !status.dry_run && (
-        <button type="button" className="ghost" onClick={() => openChat(status.chat_jid)}>Open the chat</button>
+        <button type="button" className="ghost" onClick={() => openChat(status.chat_jid)}>
+          Open the chat
+        </button>
       )}
     </div>
   );

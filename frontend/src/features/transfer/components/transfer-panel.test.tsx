@@ -12,22 +12,59 @@ const ANNA = makeTracking(1, { jid: '4915112345678@s.whatsapp.net', name: 'Anna'
 const CLUB = makeTracking(2, { name: 'Book club' });
 const JOB = '00000000-0000-4000-8000-00000000000a';
 const SUMMARY: ImportSummary = {
-  chat_jid: ANNA.jid, lines: 5, messages: 3, imported: 2, already_imported: 0, matched: 1,
-  skipped: [{ reason: 'deleted message', count: 1 }, { reason: 'system line: encryption notice', count: 1 }],
-  media_stored: 1, media_missing: 0, date_order: 'day-first (a day above 12)',
-  senders: [{ name: 'Anna', jid: ANNA.jid, from_me: false, how: 'direct chat' }, { name: 'Me', jid: '4915100000000@s.whatsapp.net', from_me: true, how: 'me' }],
+  chat_jid: ANNA.jid,
+  lines: 5,
+  messages: 3,
+  imported: 2,
+  already_imported: 0,
+  matched: 1,
+  skipped: [
+    { reason: 'deleted message', count: 1 },
+    { reason: 'system line: encryption notice', count: 1 },
+  ],
+  media_stored: 1,
+  media_missing: 0,
+  date_order: 'day-first (a day above 12)',
+  senders: [
+    { name: 'Anna', jid: ANNA.jid, from_me: false, how: 'direct chat' },
+    { name: 'Me', jid: '4915100000000@s.whatsapp.net', from_me: true, how: 'me' },
+  ],
   published: true,
 };
 
 const importStatus = (overrides: Partial<ImportStatus>): ImportStatus => ({
-  id: JOB, state: 'parsing', file_name: 'chat.zip', size: 10, chat_jid: ANNA.jid, dry_run: false, error: null,
-  batches_total: null, batches_applied: null, summary: null, created_at: '', updated_at: '', ...overrides,
+  id: JOB,
+  state: 'parsing',
+  file_name: 'chat.zip',
+  size: 10,
+  chat_jid: ANNA.jid,
+  dry_run: false,
+  error: null,
+  batches_total: null,
+  batches_applied: null,
+  summary: null,
+  created_at: '',
+  updated_at: '',
+  ...overrides,
 });
 
 const exportStatus = (overrides: Partial<ExportStatus>): ExportStatus => ({
-  id: JOB, state: 'running', chats_total: 2, chats_done: 0, messages_total: 200, messages_done: 50, files: 0,
-  missing_files: 0, current_chat: 'Anna', error: null, file_name: null, size: null, download_url: null,
-  created_at: '', updated_at: '', ...overrides,
+  id: JOB,
+  state: 'running',
+  chats_total: 2,
+  chats_done: 0,
+  messages_total: 200,
+  messages_done: 50,
+  files: 0,
+  missing_files: 0,
+  current_chat: 'Anna',
+  error: null,
+  file_name: null,
+  size: null,
+  download_url: null,
+  created_at: '',
+  updated_at: '',
+  ...overrides,
 });
 
 /** The browser's XHR at the network boundary: every upload reports half, then all, then 204. */
@@ -78,7 +115,15 @@ describe('TransferPanel: import', () => {
     vi.stubGlobal('XMLHttpRequest', FakeUpload);
     const { calls } = mockFetch({
       'GET /api/tracking': () => json([ANNA, CLUB]),
-      'POST /api/imports': () => json({ id: JOB, state: 'created', upload: { method: 'PUT', url: `/api/imports/${JOB}/file`, fields: {}, max_bytes: 10 } }, 201),
+      'POST /api/imports': () =>
+        json(
+          {
+            id: JOB,
+            state: 'created',
+            upload: { method: 'PUT', url: `/api/imports/${JOB}/file`, fields: {}, max_bytes: 10 },
+          },
+          201,
+        ),
       [`POST /api/imports/${JOB}/start`]: () => json(importStatus({ state: 'queued' }), 202),
       [`GET /api/imports/${JOB}`]: sequence(
         importStatus({ state: 'parsing' }),
@@ -89,7 +134,10 @@ describe('TransferPanel: import', () => {
     render(<TransferPanel />);
     const form = screen.getByRole('form', { name: 'Import a chat export' });
     await within(form).findByRole('option', { name: 'Anna' });
-    await userEvent.upload(within(form).getByLabelText(/WhatsApp export/), new File(['0123456789'], 'chat.zip', { type: 'application/zip' }));
+    await userEvent.upload(
+      within(form).getByLabelText(/WhatsApp export/),
+      new File(['0123456789'], 'chat.zip', { type: 'application/zip' }),
+    );
     await userEvent.selectOptions(within(form).getByLabelText('Chat'), ANNA.jid);
     await userEvent.type(within(form).getByLabelText('Your name in the file'), 'Me');
     await userEvent.click(within(form).getByRole('button', { name: 'Import' }));
@@ -97,14 +145,27 @@ describe('TransferPanel: import', () => {
     await screen.findByRole('progressbar', { name: 'Upload' });
     const created = calls.find((call) => call.method === 'POST' && call.url.pathname === '/api/imports');
     expect(created?.body).toEqual({
-      file_name: 'chat.zip', size: 10, chat_jid: ANNA.jid, chat_name: null, me_name: 'Me', time_zone: browserTimeZone(),
-      date_order: null, mapping: null, dry_run: false,
+      file_name: 'chat.zip',
+      size: 10,
+      chat_jid: ANNA.jid,
+      chat_name: null,
+      me_name: 'Me',
+      time_zone: browserTimeZone(),
+      date_order: null,
+      mapping: null,
+      dry_run: false,
     });
     expect(FakeUpload.sent).toHaveLength(1);
-    expect(FakeUpload.sent[0]).toMatchObject({ method: 'PUT', url: `/api/imports/${JOB}/file`, headers: { 'Content-Type': 'application/octet-stream' } });
+    expect(FakeUpload.sent[0]).toMatchObject({
+      method: 'PUT',
+      url: `/api/imports/${JOB}/file`,
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
 
     await screen.findByText('Adding to the archive', {}, { timeout: 3000 });
-    expect(screen.getByRole('progressbar', { name: 'Ingest: 1 of 2 batches' }).getAttribute('aria-valuenow')).toBe('50');
+    expect(screen.getByRole('progressbar', { name: 'Ingest: 1 of 2 batches' }).getAttribute('aria-valuenow')).toBe(
+      '50',
+    );
     expect(screen.getByRole('progressbar', { name: 'Upload' }).getAttribute('aria-valuenow')).toBe('100');
     await screen.findByText('Imported', { selector: 'p' }, { timeout: 3000 });
     const summary = screen.getByLabelText('Import summary');
@@ -118,19 +179,41 @@ describe('TransferPanel: import', () => {
     vi.stubGlobal('XMLHttpRequest', FakeUpload);
     const SECOND = '00000000-0000-4000-8000-00000000000b';
     const stranger = { name: 'Carla', jid: '00012345678901234567@lid', from_me: false, how: 'synthetic' };
-    const checked: ImportSummary = { ...SUMMARY, imported: 0, senders: [...SUMMARY.senders, stranger], published: false };
+    const checked: ImportSummary = {
+      ...SUMMARY,
+      imported: 0,
+      senders: [...SUMMARY.senders, stranger],
+      published: false,
+    };
     const mapped = { ...stranger, jid: '491701234567@s.whatsapp.net', how: 'mapped' };
     const { calls } = mockFetch({
       'GET /api/tracking': () => json([CLUB]),
       'POST /api/imports': sequence(
-        { id: JOB, state: 'created', upload: { method: 'PUT', url: `/api/imports/${JOB}/file`, fields: {}, max_bytes: 10 } },
-        { id: SECOND, state: 'created', upload: { method: 'PUT', url: `/api/imports/${SECOND}/file`, fields: {}, max_bytes: 10 } },
+        {
+          id: JOB,
+          state: 'created',
+          upload: { method: 'PUT', url: `/api/imports/${JOB}/file`, fields: {}, max_bytes: 10 },
+        },
+        {
+          id: SECOND,
+          state: 'created',
+          upload: { method: 'PUT', url: `/api/imports/${SECOND}/file`, fields: {}, max_bytes: 10 },
+        },
       ),
       [`POST /api/imports/${JOB}/start`]: () => json(importStatus({ state: 'queued', dry_run: true }), 202),
-      [`GET /api/imports/${JOB}`]: () => json(importStatus({ state: 'done', dry_run: true, batches_total: 0, summary: checked })),
+      [`GET /api/imports/${JOB}`]: () =>
+        json(importStatus({ state: 'done', dry_run: true, batches_total: 0, summary: checked })),
       [`POST /api/imports/${SECOND}/start`]: () => json(importStatus({ id: SECOND, state: 'queued' }), 202),
       [`GET /api/imports/${SECOND}`]: () =>
-        json(importStatus({ id: SECOND, state: 'done', batches_total: 1, batches_applied: 1, summary: { ...SUMMARY, senders: [mapped] } })),
+        json(
+          importStatus({
+            id: SECOND,
+            state: 'done',
+            batches_total: 1,
+            batches_applied: 1,
+            summary: { ...SUMMARY, senders: [mapped] },
+          }),
+        ),
     });
     render(<TransferPanel />);
     const form = screen.getByRole('form', { name: 'Import a chat export' });
@@ -147,12 +230,17 @@ describe('TransferPanel: import', () => {
     await userEvent.click(within(review).getByRole('button', { name: 'Import with these senders' }));
 
     await screen.findByRole('button', { name: 'Open the chat' }, { timeout: 3000 });
-    const bodies = calls.filter((call) => call.method === 'POST' && call.url.pathname === '/api/imports').map((call) => call.body);
+    const bodies = calls
+      .filter((call) => call.method === 'POST' && call.url.pathname === '/api/imports')
+      .map((call) => call.body);
     expect(bodies).toEqual([
       expect.objectContaining({ chat_jid: CLUB.jid, dry_run: true, mapping: null }),
       expect.objectContaining({ chat_jid: CLUB.jid, dry_run: false, mapping: { Carla: '+49 170 1234567' } }),
     ]);
-    expect(FakeUpload.sent.map((sent) => sent.url)).toEqual([`/api/imports/${JOB}/file`, `/api/imports/${SECOND}/file`]);
+    expect(FakeUpload.sent.map((sent) => sent.url)).toEqual([
+      `/api/imports/${JOB}/file`,
+      `/api/imports/${SECOND}/file`,
+    ]);
     expect(screen.getByText(/491701234567@s.whatsapp.net/)).toBeTruthy();
   });
 
@@ -160,9 +248,23 @@ describe('TransferPanel: import', () => {
     vi.stubGlobal('XMLHttpRequest', FakeUpload);
     mockFetch({
       'GET /api/tracking': () => json([ANNA]),
-      'POST /api/imports': () => json({ id: JOB, state: 'created', upload: { method: 'POST', url: 'https://bucket.example/media', fields: { key: 'uploads/x', policy: 'p' }, max_bytes: 10 } }, 201),
+      'POST /api/imports': () =>
+        json(
+          {
+            id: JOB,
+            state: 'created',
+            upload: {
+              method: 'POST',
+              url: 'https://bucket.example/media',
+              fields: { key: 'uploads/x', policy: 'p' },
+              max_bytes: 10,
+            },
+          },
+          201,
+        ),
       [`POST /api/imports/${JOB}/start`]: () => json(importStatus({ state: 'queued' }), 202),
-      [`GET /api/imports/${JOB}`]: () => json(importStatus({ state: 'failed', error: 'notes.txt: line 1 is not a WhatsApp message' })),
+      [`GET /api/imports/${JOB}`]: () =>
+        json(importStatus({ state: 'failed', error: 'notes.txt: line 1 is not a WhatsApp message' })),
     });
     render(<TransferPanel />);
     const form = screen.getByRole('form', { name: 'Import a chat export' });
@@ -185,7 +287,15 @@ describe('TransferPanel: export', () => {
       'POST /api/exports': () => json(exportStatus({ state: 'queued', messages_done: 0 }), 202),
       [`GET /api/exports/${JOB}`]: sequence(
         exportStatus({}),
-        exportStatus({ state: 'done', chats_done: 2, messages_done: 200, files: 3, file_name: 'deeplens-export.zip', size: 2048, download_url: `/api/exports/${JOB}/download` }),
+        exportStatus({
+          state: 'done',
+          chats_done: 2,
+          messages_done: 200,
+          files: 3,
+          file_name: 'deeplens-export.zip',
+          size: 2048,
+          download_url: `/api/exports/${JOB}/download`,
+        }),
       ),
     });
     render(<TransferPanel />);
@@ -201,7 +311,12 @@ describe('TransferPanel: export', () => {
 
     await waitFor(() => expect(calls.some((call) => call.method === 'POST')).toBe(true));
     expect(calls.find((call) => call.method === 'POST')?.body).toEqual({
-      chats: [ANNA.jid, CLUB.jid], since: null, until: null, time_zone: browserTimeZone(), formats: ['html', 'txt'], media: 'links',
+      chats: [ANNA.jid, CLUB.jid],
+      since: null,
+      until: null,
+      time_zone: browserTimeZone(),
+      formats: ['html', 'txt'],
+      media: 'links',
     });
     const link = await screen.findByRole('link', { name: 'Download deeplens-export.zip' }, { timeout: 3000 });
     expect(link.getAttribute('href')).toBe(`/api/exports/${JOB}/download`);

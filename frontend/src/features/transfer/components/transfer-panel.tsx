@@ -16,7 +16,8 @@ export function TransferPanel() {
         <section aria-labelledby="import-title" className="transfer-card">
           <h3 id="import-title">Import a WhatsApp export</h3>
           <p className="muted small">
-            On the phone: chat → ⋮ → More → Export chat (Include media gives a .zip with the photos). Nothing is imported twice.
+            On the phone: chat → ⋮ → More → Export chat (Include media gives a .zip with the photos). Nothing is
+            imported twice.
           </p>
           <ImportForm busy={importer.busy} onSubmit={(file, ask) => void importer.run(file, ask)} />
           <ImportProgress
