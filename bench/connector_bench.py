@@ -526,7 +526,7 @@ class AckClock:
         self.last: float | None = None
         self.sent = 0
 
-    def send(self, body: str, attributes: dict[str, str] | None = None) -> str:
+    def send(self, body: str, attributes: dict[str, str] | None = None, *, group: str | None = None) -> str:
         message_id: str = self._sink.send(body, attributes)
         self.last = time.perf_counter()
         self.first = self.first or self.last

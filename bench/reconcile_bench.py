@@ -69,7 +69,7 @@ class CountingQueue:
     def __init__(self) -> None:
         self.sent = 0
 
-    def send(self, body: str, attributes: dict[str, str] | None = None) -> str:
+    def send(self, body: str, attributes: dict[str, str] | None = None, *, group: str | None = None) -> str:
         self.sent += 1
         return str(self.sent)
 

@@ -57,7 +57,9 @@ class ObjectSink(Protocol):
 
 
 class MessageSink(Protocol):
-    def send(self, body: str, attributes: dict[str, str] | None = None) -> str: ...
+    def send(
+        self, body: str, attributes: dict[str, str] | None = None, *, group: str | None = None
+    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -327,13 +329,15 @@ class Publisher:
         """The pointer with its events inline; refused as invalid, the bare pointer (plain ASCII:
         ingest then reads the batch object)."""
         try:
-            self.messages.send(encode_pointer(pointer))
+            self.messages.send(encode_pointer(pointer), group=self.config.session)
         except RefusedMessage as refused:
             if pointer.events is None:
                 raise
             log.warning("queue refused the inline batch, sending the bare pointer",
                         extra={"batch": pointer.batch_id, "error": str(refused)})  # fmt: skip
-            self.messages.send(encode_pointer(pointer.model_copy(update={"events": None})))
+            self.messages.send(
+                encode_pointer(pointer.model_copy(update={"events": None})), group=self.config.session
+            )
 
     def _dead_letter(self, batch: SpooledBatch, refused: RefusedMessage) -> None:
         """Refused even as a bare pointer: retrying cannot help. The batch object is in the log, so

@@ -80,7 +80,7 @@ def enqueue_held(deps: TransferDeps, jid: str, sent: set[str]) -> int:
     for key in deps.events.keys(untracked_prefix(deps.session, jid)):
         if key in sent:
             continue
-        deps.queue.send(pointer_for_key(deps.events.bucket, key, deps.session))
+        deps.queue.send(pointer_for_key(deps.events.bucket, key, deps.session), group=deps.session)
         sent.add(key)
         count += 1
     return count

@@ -56,7 +56,9 @@ class Bucket(Protocol):
 
 
 class QueuePort(Protocol):
-    def send(self, body: str, attributes: dict[str, str] | None = None) -> str: ...
+    def send(
+        self, body: str, attributes: dict[str, str] | None = None, *, group: str | None = None
+    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,9 @@ def _publish(deps: ImportDeps, events: list[Event], digest: str, at_ms: int) -> 
         deps.events.put(key, encode_batch(chunk), "application/gzip", {"events": str(len(chunk))})
         keys.append(key)
     for key, chunk in zip(keys, chunks, strict=True):
-        deps.queue.send(encode_pointer(pointer_for(deps.events.bucket, key, deps.session, chunk)))
+        deps.queue.send(
+            encode_pointer(pointer_for(deps.events.bucket, key, deps.session, chunk)), group=deps.session
+        )
     return keys
 
 

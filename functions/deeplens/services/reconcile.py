@@ -43,7 +43,9 @@ class HeldObjects(EventObjects, Protocol):
 
 
 class Sender(Protocol):
-    def send(self, body: str, attributes: dict[str, str] | None = None) -> str: ...
+    def send(
+        self, body: str, attributes: dict[str, str] | None = None, *, group: str | None = None
+    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def _requeue_rejected(
     with pool.connection() as conn:
         keys = db.rejected_unapplied(conn, session, scan.limits.max_enqueued)
     for key in keys:
-        queue.send(pointer_for_key(store.bucket, key, session))
+        queue.send(pointer_for_key(store.bucket, key, session), group=session)
         scan.requeued.add(key)
         scan.enqueued += 1
 
@@ -190,7 +192,7 @@ def _scan_page(page: list[tuple[str, datetime]], target: _Target, scan: _Scan) -
             scan.stopped = True
             return
         else:
-            target.queue.send(pointer_for_key(target.store.bucket, key, session))
+            target.queue.send(pointer_for_key(target.store.bucket, key, session), group=session)
             scan.enqueued += 1
             scan.unsettled(key, prefix)
         scan.listed += 1
@@ -255,7 +257,7 @@ def replay(
         db.save_state(conn, session, WatermarkState(settled, None, None))
     keys = [key for key, _ in store.objects(log_prefix(session), start_after=start[:-1])]
     for key in keys:
-        queue.send(pointer_for_key(store.bucket, key, session))
+        queue.send(pointer_for_key(store.bucket, key, session), group=session)
     return ReconcileResult(len(keys), 0, len(keys), 0, started_after=start[:-1])
 
 
@@ -296,6 +298,6 @@ def replay_tracked_held(
         for key in (key for key in keys if key not in done):
             if enqueued >= limit:
                 return enqueued
-            queue.send(pointer_for_key(store.bucket, key, session))
+            queue.send(pointer_for_key(store.bucket, key, session), group=session)
             enqueued += 1
     return enqueued

@@ -128,3 +128,22 @@ def test_next_connector_drains_the_spool_when_previous_one_stopped_during_outage
     while poll_once(direct, invoke, LocalContext(), region="us-east-1", wait_s=1).received:
         pass
     assert rows(database_url, "SELECT count(*) FROM messages") == [(300,)]
+
+
+def test_every_pointer_names_its_account_as_the_fair_queue_tenant(
+    sinks: tuple[ObjectStore, Queue, Queue], local_queue_pair: Callable[..., Any], tmp_path: Path
+) -> None:
+    """On a standard SQS queue MessageGroupId is the fair-queue tenant id: one account's history sync
+    does not hold back another account's live messages. A redrive keeps it."""
+    store, _, direct = sinks
+    publisher = _publisher(tmp_path / "spool", store, direct)
+    for event in _events(250):
+        publisher.submit(event)
+    assert publisher.close(timeout_s=30)
+    redriven, _ = local_queue_pair()
+    assert direct.move_all_to(redriven) >= 3  # max_events=100: three batches at least
+    groups = set()
+    while batch := redriven.receive(10, wait_s=1):
+        groups |= {message.attributes.get("MessageGroupId") for message in batch}
+        redriven.delete(m.receipt_handle for m in batch)
+    assert groups == {f.SESSION}

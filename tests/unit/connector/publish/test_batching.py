@@ -29,7 +29,7 @@ class Messages:
     def __init__(self) -> None:
         self.bodies: list[str] = []
 
-    def send(self, body: str, attributes: dict[str, str] | None = None) -> str:
+    def send(self, body: str, attributes: dict[str, str] | None = None, *, group: str | None = None) -> str:
         self.bodies.append(body)
         return str(len(self.bodies))
 

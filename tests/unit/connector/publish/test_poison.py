@@ -77,7 +77,7 @@ def test_publishing_goes_on_after_a_set_aside_event(tmp_path: Path) -> None:
 class RefusesInline(Messages):
     """A queue that refuses any body carrying events inline (as SQS does a body it cannot take)."""
 
-    def send(self, body: str, attributes: dict[str, str] | None = None) -> str:
+    def send(self, body: str, attributes: dict[str, str] | None = None, *, group: str | None = None) -> str:
         if decode_pointer(body).events is not None:
             raise RefusedMessage("SQS refused the message: InvalidMessageContents")
         return super().send(body, attributes)
@@ -88,7 +88,7 @@ class RefusesAll(Messages):
         super().__init__()
         self.refused = 0
 
-    def send(self, body: str, attributes: dict[str, str] | None = None) -> str:
+    def send(self, body: str, attributes: dict[str, str] | None = None, *, group: str | None = None) -> str:
         if self.refused < 2:  # the inline body, then the bare pointer of the first batch
             self.refused += 1
             raise RefusedMessage("SQS refused the message: InvalidMessageContents")
