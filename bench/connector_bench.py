@@ -259,6 +259,7 @@ class Generator:
                         rank=HS.GroupParticipant.SUPERADMIN if rank == 0 else HS.GroupParticipant.REGULAR,
                     )
         self.expected.kinds["chat"] += 1
+        self.expected.kinds["chat_state"] += 1  # unreadCount is always set: one state per conversation
         for position in range(start, start + take):  # newest first, as the phone sends them
             msg_id = self.message_id()
             number, from_me = self.sender(chat)
