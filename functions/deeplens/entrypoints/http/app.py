@@ -96,8 +96,40 @@ def _routed_app() -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    _declare_account_errors(app)
     _add_openapi_route(app)
     return app
+
+
+# What the `account` query parameter's dependency (deps.py) may answer on every route that takes it.
+ACCOUNT_ERRORS = {
+    "400": "several accounts and no `account` given",
+    "403": "this credential may not use that account",
+    "404": "no such account (or no such resource)",
+}
+
+
+def _declare_account_errors(app: FastAPI) -> None:
+    """The account scope's answers, declared once for every operation with the `account` parameter
+    (FastAPI does not document what a dependency raises)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()  # FastAPI keeps it as app.openapi_schema: changed in place, built once
+        for operation in (op for ops in document.get("paths", {}).values() for op in ops.values()):
+            if any(p.get("name") == "account" for p in operation.get("parameters", [])):
+                for code, why in ACCOUNT_ERRORS.items():
+                    operation["responses"].setdefault(code, _error_response(why))
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    schema = {"$ref": "#/components/schemas/ErrorResponse"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def openapi_document() -> dict[str, Any]:
