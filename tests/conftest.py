@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,3 +94,16 @@ def empty_database_url(stack_env: dict[str, str]) -> Iterator[str]:
     yield _admin_url(stack_env, name)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(autouse=True)
+def _close_the_event_loop_a_test_left_set() -> Iterator[None]:
+    """Mangum (the Lambda path) sets a main-thread event loop and keeps it, as Lambda reuses it
+    between invocations; a later `asyncio.run()` unsets it and the loop is collected unclosed, a
+    ResourceWarning (an error here) charged to whichever test runs the garbage collector. Close the
+    loop a test left set (read without creating one: the policy's own slot)."""
+    yield
+    loop = getattr(getattr(asyncio.get_event_loop_policy(), "_local", None), "_loop", None)
+    if loop is not None and not loop.is_running():
+        loop.close()
+        asyncio.set_event_loop(None)
