@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from anyio import to_thread
@@ -18,6 +19,7 @@ from deeplens.entrypoints.http.errors import error_response
 from deeplens.entrypoints.http.responses import errors
 from deeplens.entrypoints.http.schemas import ErrorResponse
 from deeplens.services import media as media_service
+from deeplens.services.api import ApiDeps
 
 router = APIRouter(prefix="/api/media", tags=["media"], dependencies=Authenticated)
 
@@ -136,11 +138,24 @@ def get_media(
 ) -> Response:
     """The file: streamed through the API with byte ranges and an ETag (MEDIA_DELIVERY=stream),
     or a redirect to a presigned URL cached in Redis (MEDIA_DELIVERY=redirect)."""
+    return delivered(
+        deps,
+        lambda: media_service.media_url(deps, file_id),
+        lambda: media_service.open_media(deps, file_id, byte_range, if_none_match),
+    )
+
+
+def delivered(
+    deps: ApiDeps,
+    presigned_url: Callable[[], str],
+    opened: Callable[[], media_service.Streamed | media_service.NotModified | media_service.Unsatisfiable],
+) -> Response:
+    """A stored object as MEDIA_DELIVERY says: a redirect to its presigned URL, or streamed with
+    byte ranges and an ETag (media files and profile pictures alike)."""
     if deps.settings.media_delivery == "redirect":
-        url = media_service.media_url(deps, file_id)
         headers = {"Cache-Control": f"private, max-age={_REDIRECT_MAX_AGE}", **_NOSNIFF}
-        return RedirectResponse(url, status_code=302, headers=headers)
-    outcome = media_service.open_media(deps, file_id, byte_range, if_none_match)
+        return RedirectResponse(presigned_url(), status_code=302, headers=headers)
+    outcome = opened()
     if isinstance(outcome, media_service.Unsatisfiable):
         headers = {"Content-Range": unsatisfied_range(outcome.size), **_NOSNIFF}
         return error_response(416, "range_not_satisfiable", outcome.reason, "range", **headers)
